@@ -1,0 +1,57 @@
+"""Problems found in input documents and framework files.
+
+Every problem names the offending key (a dotted path such as ``inputs.deliveries_total`` or
+``energy[2].unit``) and carries its message in both of the product's languages, because the
+same engine serves the Chinese-first web questionnaire, the English UI and the command line.
+Validation collects every problem rather than stopping at the first, so that a user can fix
+a whole document in one pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, tied to the key it concerns."""
+
+    key: str
+    code: str
+    message_zh: str
+    message_en: str
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def message(self, locale: str = "zh") -> str:
+        return self.message_en if locale.startswith("en") else self.message_zh
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "code": self.code,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message_en} / {self.message_zh}"
+
+
+class InvalidInput(ValueError):
+    """Raised with every problem of a document; nothing was evaluated or changed."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: list[Problem] = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class InvalidFramework(ValueError):
+    """Raised when a framework (or factor) data file breaks its schema."""
+
+    def __init__(self, path: str, problems: Iterable[str]):
+        self.path = path
+        self.problems = list(problems)
+        joined = "\n  ".join(self.problems)
+        super().__init__(f"{path}:\n  {joined}")
