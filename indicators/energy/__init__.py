@@ -5,7 +5,8 @@ See docs/energy-and-carbon.md for the method, the inputs and the sources.
 """
 
 from indicators.energy.calculator import EnergyResult, calculate_energy
-from indicators.energy.tables import FactorTables, load_factor_tables
+from indicators.energy.loader import load_factor_tables
+from indicators.energy.tables import FactorTables
 from indicators.energy.validation import (
     ELECTRICITY_SOURCES,
     OPTION_KEYS,

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from indicators.energy.tables import KG_PER_TONNE, FactorTables, load_factor_tables, to_decimal
+from indicators.energy.loader import load_factor_tables
+from indicators.energy.tables import KG_PER_TONNE, FactorTables, to_decimal
 from indicators.energy.validation import RENEWABLE_SOURCES, validate_energy
 from indicators.problems import InvalidInput
 

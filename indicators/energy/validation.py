@@ -10,7 +10,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from indicators.energy.tables import FactorTables, is_number, load_factor_tables
+from indicators.energy.loader import load_factor_tables
+from indicators.energy.tables import FactorTables, is_number
 from indicators.problems import Problem
 
 # Input vocabulary of the evaluate document (not coefficients).

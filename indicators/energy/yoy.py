@@ -15,11 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from indicators.energy.calculator import HUNDRED, calculate_energy, contract_float
+from indicators.energy.loader import load_factor_tables
 from indicators.energy.tables import (
     FactorTables,
     Target,
     TargetTable,
-    load_factor_tables,
     to_decimal,
 )
 
