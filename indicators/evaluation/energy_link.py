@@ -1,0 +1,71 @@
+"""The bridge to the energy and carbon calculator (indicators.energy, another module's work).
+
+The evaluate document's ``energy``, ``process_emissions``, ``options`` and ``previous_year``
+belong to that calculator: it validates them and computes the totals. This module only
+decides when to call it and what the indicators take from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indicators.evaluation.validate import problem
+from indicators.problems import Problem
+
+
+def has_energy_part(document: dict[str, Any]) -> bool:
+    return bool(document.get("energy")) or bool(document.get("process_emissions"))
+
+
+def validate_energy_part(document: dict[str, Any]) -> list[Problem]:
+    keys = ("energy", "process_emissions", "options", "previous_year")
+    if all(document.get(k) is None for k in keys):
+        return []
+    from indicators.energy import OPTION_KEYS, validate_energy
+
+    options = document.get("options")
+    problems: list[Problem] = []
+    if isinstance(options, dict):
+        # Option keys nobody reads are typos: report them rather than ignore them.
+        for key in options:
+            if key not in OPTION_KEYS:
+                problems.append(
+                    problem(f"options.{key}", "unknown_key", "未知的选项", "unknown option")
+                )
+    problems += validate_energy(
+        document.get("energy"),
+        document.get("process_emissions"),
+        options,
+        document.get("previous_year"),
+    )
+    return problems
+
+
+def calculate(document: dict[str, Any]) -> Any:
+    """The calculator's result for the document's energy list and process emissions."""
+    from indicators.energy import calculate_energy
+
+    return calculate_energy(
+        document.get("energy") or [],
+        document.get("process_emissions") or [],
+        document.get("year"),
+        document.get("options") or {},
+    )
+
+
+def year_on_year(document: dict[str, Any], inputs: dict[str, Any]) -> Any:
+    """Year-on-year intensity change against the previous year, when one is given."""
+    previous = document.get("previous_year")
+    if not previous:
+        return None
+    from indicators.energy import compare_with_previous
+
+    current = {
+        key: document[key]
+        for key in ("year", "energy", "process_emissions")
+        if document.get(key) is not None
+    }
+    for key in ("output_value", "energy_tce", "emissions_tco2e"):
+        if inputs.get(key) is not None:
+            current[key] = inputs[key]
+    return compare_with_previous(current, previous, options=document.get("options") or {})

@@ -1,0 +1,275 @@
+"""evaluate(document) -> Evaluation: validation, formulas, scores, aggregation.
+
+A framework is compiled once into a Plan (closures and tuples); each evaluation then runs
+straight through it without copying the framework.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from indicators.evaluation import energy_link
+from indicators.evaluation.formulas import Compute, compile_indicator
+from indicators.evaluation.relative import percentile_score
+from indicators.evaluation.result import (
+    DimensionResult,
+    Evaluation,
+    IndicatorResult,
+    OverallResult,
+)
+from indicators.evaluation.scoring import band_score
+from indicators.evaluation.validate import DocumentChecker, check_cohorts, problem
+from indicators.framework.loader import load_framework
+from indicators.framework.model import Framework, Indicator
+from indicators.problems import InvalidFramework, InvalidInput
+
+DECLARED_NA = ("企业声明不适用", "declared not applicable by the enterprise")
+SCORE_DECIMALS = 1
+COVERAGE_DECIMALS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledIndicator:
+    ind: Indicator
+    compute: Compute
+    band_values: tuple[float, ...]
+    framework_na: tuple[str, str] | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    framework: Framework
+    checker: DocumentChecker
+    indicators: tuple[CompiledIndicator, ...]
+    dimensions: tuple[tuple[str, float, tuple[int, ...]], ...]  # code, weight, indices
+    # Each indicator's share of the whole framework (dimension weight × its share within
+    # the dimension), used for overall coverage.
+    overall_weights: tuple[float, ...]
+    units: dict[str, str]
+
+
+@functools.lru_cache(maxsize=32)
+def plan_for(framework: Framework) -> Plan:
+    compiled: list[CompiledIndicator] = []
+    dims = []
+    overall_weights: list[float] = []
+    for dim in framework.dimensions:
+        indices = []
+        in_use = sum(i.weight for i in dim.indicators if i.applicable) or 1.0
+        for ind in dim.indicators:
+            indices.append(len(compiled))
+            na = None
+            if not ind.applicable:
+                na = (
+                    f"框架 {framework.id} {framework.version} 已停用该指标",
+                    f"switched off in framework {framework.id} {framework.version}",
+                )
+            compiled.append(
+                CompiledIndicator(
+                    ind, compile_indicator(framework, ind), tuple(b[0] for b in ind.bands), na
+                )
+            )
+            overall_weights.append(dim.weight * ind.weight / in_use if ind.applicable else 0.0)
+        dims.append((dim.code, dim.weight, tuple(indices)))
+    return Plan(
+        framework,
+        DocumentChecker(framework),
+        tuple(compiled),
+        tuple(dims),
+        tuple(overall_weights),
+        {c.ind.code: c.ind.unit for c in compiled},
+    )
+
+
+def resolve_framework(document: Any, framework: Framework | str | None) -> Framework:
+    if isinstance(framework, Framework):
+        return framework
+    if framework is None and isinstance(document, dict) and isinstance(
+        document.get("framework"), str
+    ):
+        try:
+            return load_framework(document["framework"])
+        except InvalidFramework:
+            raise InvalidInput(
+                [problem("framework", "unknown_framework", "未知的框架", "unknown framework")]
+            ) from None
+    return load_framework(framework)
+
+
+def evaluate(
+    document: Any,
+    framework: Framework | str | None = None,
+    cohorts: dict[str, list[float]] | None = None,
+) -> Evaluation:
+    """Evaluate one input document (see the indicator contract).
+
+    ``framework`` overrides the document's own ``framework`` id (re-scoring under another
+    version or a derived framework). ``cohorts`` maps indicator codes to peer values for
+    relative scoring. Raises InvalidInput with every problem found.
+    """
+    fw = resolve_framework(document, framework)
+    plan = plan_for(fw)
+    problems, values = plan.checker.check(document)
+    cohort_problems, clean_cohorts = check_cohorts(fw, cohorts)
+    problems += cohort_problems
+    if isinstance(document, dict):
+        problems += energy_link.validate_energy_part(document)
+    if problems:
+        raise InvalidInput(problems)
+    energy = emissions = energy_result = None
+    derived_from_energy: set[str] = set()
+    if energy_link.has_energy_part(document):
+        energy_result = energy_link.calculate(document)
+        energy = energy_result.energy_contract()
+        emissions = energy_result.emissions_contract()
+        # Given figures win; the computed totals stand in where none was given.
+        if document.get("energy") and "energy_tce" not in values:
+            values["energy_tce"] = energy_result.total_tce
+            derived_from_energy.add("energy_tce")
+        if "emissions_tco2e" not in values:
+            values["emissions_tco2e"] = energy_result.total_tco2e
+            derived_from_energy.add("emissions_tco2e")
+    declared = frozenset(document.get("not_applicable") or ())
+    results = {}
+    for item in plan.indicators:
+        results[item.ind.code] = _score_indicator(
+            fw, item, values, declared, clean_cohorts, derived_from_energy
+        )
+    dimensions, overall = aggregate(plan, results)
+    return Evaluation(
+        framework=fw,
+        indicators=results,
+        dimensions=dimensions,
+        overall=overall,
+        inputs=values,
+        document=document,
+        energy=energy,
+        emissions=emissions,
+        energy_result=energy_result,
+        cohorts=clean_cohorts,
+        units=plan.units,
+    )
+
+
+def rescore(document: Any, framework: Framework | str, version: str | None = None) -> Evaluation:
+    """Evaluate stored inputs again under another framework id, version or derived file."""
+    fw = framework if isinstance(framework, Framework) else load_framework(framework, version)
+    return evaluate(document, framework=fw)
+
+
+def _details(ind: Indicator, values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, source in ind.details:
+        given = values.get(source)
+        out[name] = float(given) if type(given) is Decimal else given
+    return out
+
+
+def _score_indicator(
+    fw: Framework,
+    item: CompiledIndicator,
+    values: dict[str, Any],
+    declared: frozenset[str],
+    cohorts: dict[str, tuple[float, ...]],
+    derived: set[str],
+) -> IndicatorResult:
+    ind = item.ind
+    details = _details(ind, values) if ind.details else {}
+    if item.framework_na is not None or ind.code in declared:
+        return IndicatorResult(
+            ind.code, "not_applicable", details=details, reason=item.framework_na or DECLARED_NA
+        )
+    outcome = item.compute(values)
+    if outcome.status != "ok":
+        return IndicatorResult(ind.code, outcome.status, details=details, reason=outcome.reason)
+    value = outcome.value
+    assert value is not None  # an ok outcome always has a value
+    result = IndicatorResult(ind.code, "ok", value=value, details=details)
+    if derived and ind.formula.numerator and ind.formula.numerator[0] in derived:
+        result.source = "energy"
+    if ind.qualitative:
+        raw = fw.level_scores[int(value)]
+        result.method = "level"
+    else:
+        cohort = cohorts.get(ind.code)
+        if cohort is not None and len(cohort) >= fw.min_cohort_size:
+            raw = percentile_score(ind, float(value), cohort)
+            result.method = "relative"
+            result.percentile_of = len(cohort)
+        else:
+            raw, result.segment = band_score(ind.bands, item.band_values, float(value))
+            result.method = "bands"
+            if ind.relative or cohort is not None:
+                size = 0 if cohort is None else len(cohort)
+                result.note = (
+                    f"无足够的行业队列（{size} 个，至少 {fw.min_cohort_size} 个），按绝对刻度评分",
+                    f"no usable industry cohort ({size} values, at least "
+                    f"{fw.min_cohort_size} needed); scored on the absolute bands",
+                )
+        result.band_score = raw
+        if ind.penalty is not None:
+            count = values.get(ind.penalty.input) or 0
+            result.penalty_points = min(count * ind.penalty.points_each, ind.penalty.max_points)
+            raw = max(0.0, raw - result.penalty_points)
+    score = round(raw, SCORE_DECIMALS)
+    result.score = score
+    result.level = fw.level_for(score)
+    return result
+
+
+def aggregate(
+    plan: Plan, results: dict[str, IndicatorResult]
+) -> tuple[dict[str, DimensionResult], OverallResult]:
+    """Weighted means over the ok indicators; coverage over the applicable ones."""
+    fw = plan.framework
+    dims: dict[str, DimensionResult] = {}
+    ok_overall = applicable_overall = 0.0
+    for code, weight, indices in plan.dimensions:
+        ok_weight = applicable_weight = weighted = 0.0
+        oks = []
+        for index in indices:
+            item = plan.indicators[index]
+            r = results[item.ind.code]
+            if r.status == "not_applicable":
+                continue
+            w = item.ind.weight
+            applicable_weight += w
+            applicable_overall += plan.overall_weights[index]
+            if r.status == "ok":
+                assert r.score is not None
+                ok_weight += w
+                weighted += w * r.score
+                ok_overall += plan.overall_weights[index]
+                oks.append((r, w))
+        if ok_weight:
+            exact = weighted / ok_weight
+            for r, w in oks:
+                r.weight_share = w / ok_weight
+                r.contribution = r.weight_share * (r.score or 0.0)
+            score = round(exact, SCORE_DECIMALS)
+            dims[code] = DimensionResult(
+                code, score, fw.level_for(score),
+                round(ok_weight / applicable_weight, COVERAGE_DECIMALS), weight,
+                exact_score=exact,
+            )
+        else:
+            coverage = 0.0 if applicable_weight else None
+            dims[code] = DimensionResult(code, None, None, coverage, weight)
+    scored_weight = sum(d.weight for d in dims.values() if d.score is not None)
+    overall_score = None
+    if scored_weight:
+        total = 0.0
+        for d in dims.values():
+            if d.score is not None:
+                d.weight_share = d.weight / scored_weight
+                d.contribution = d.weight_share * d.score
+                total += d.contribution
+        overall_score = round(total, SCORE_DECIMALS)
+    coverage = (
+        round(ok_overall / applicable_overall, COVERAGE_DECIMALS) if applicable_overall else None
+    )
+    level = fw.level_for(overall_score) if overall_score is not None else None
+    return dims, OverallResult(overall_score, level, coverage)

@@ -1,0 +1,147 @@
+"""The formula kinds, interpreted by code (no eval, no exec).
+
+Each indicator's declarative formula is compiled once per framework into a plain closure
+``compute(values) -> Outcome``. Amounts arrive as Decimal and are divided exactly; the
+result is rounded half-up to the indicator's decimals and handed out as a float, the JSON
+number of the contract.
+
+Kinds:
+  level          the maturity level given under the indicator's own code
+  ratio          (sum of numerator inputs) / (sum of denominator inputs) × scale
+  count_share    count(list input) / number of allowed values × 100
+  mean_owned     mean of a map's non-null values (null = the type is not owned)
+  mean_of_given  mean of the inputs that are given (at least one)
+  sum            sum of the inputs (all required)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, NamedTuple
+
+from indicators.framework.model import Framework, Indicator
+
+
+class Outcome(NamedTuple):
+    status: str  # ok | missing | not_computable
+    value: float | int | None
+    reason: tuple[str, str] | None  # (zh, en)
+
+
+Compute = Callable[[dict[str, Any]], Outcome]
+
+
+def _missing(names: list[str]) -> Outcome:
+    joined = ", ".join(names)
+    return Outcome("missing", None, (f"缺少输入：{joined}", f"inputs missing: {joined}"))
+
+
+def _rounder(decimals: int) -> Callable[[Any], float]:
+    quantum = Decimal(1).scaleb(-decimals)
+
+    def round_value(x: Any) -> float:
+        if type(x) is Decimal:
+            return float(x.quantize(quantum, rounding=ROUND_HALF_UP))
+        return round(float(x), decimals)
+
+    return round_value
+
+
+def _as_decimal(x: Any) -> Decimal:
+    if type(x) is Decimal:
+        return x
+    return Decimal(x) if type(x) is int else Decimal(repr(x))
+
+
+def compile_indicator(framework: Framework, ind: Indicator) -> Compute:
+    f = ind.formula
+    round_value = _rounder(ind.decimals)
+    code = ind.code
+
+    if f.kind == "level":
+
+        def level(values: dict[str, Any]) -> Outcome:
+            given = values.get(code)
+            if given is None:
+                return _missing([code])
+            return Outcome("ok", given, None)
+
+        return level
+
+    if f.kind == "ratio":
+        numerator, denominator = f.numerator, f.denominator
+        needed = numerator + denominator
+        scale = Decimal(repr(f.scale)) if f.scale != int(f.scale) else Decimal(int(f.scale))
+        den_text = " + ".join(denominator)
+
+        def ratio(values: dict[str, Any]) -> Outcome:
+            got = [values.get(n) for n in needed]
+            if None in got:
+                return _missing([n for n, v in zip(needed, got, strict=True) if v is None])
+            num = got[: len(numerator)]
+            den = got[len(numerator):]
+            exact = any(type(v) is Decimal for v in got)
+            if exact:
+                top = sum((_as_decimal(v) for v in num), Decimal(0))
+                bottom = sum((_as_decimal(v) for v in den), Decimal(0))
+            else:
+                top, bottom = sum(num), sum(den)
+            if bottom == 0:
+                return Outcome(
+                    "not_computable", None,
+                    (f"分母（{den_text}）为 0，无法计算", f"denominator ({den_text}) is 0"),
+                )
+            result = top / bottom * scale if exact else top / bottom * f.scale
+            return Outcome("ok", round_value(result), None)
+
+        return ratio
+
+    if f.kind == "count_share":
+        name = str(f.input)
+        size = len(framework.inputs[name].allowed)
+
+        def count_share(values: dict[str, Any]) -> Outcome:
+            given = values.get(name)
+            if given is None:
+                return _missing([name])
+            return Outcome("ok", round_value(len(given) / size * 100), None)
+
+        return count_share
+
+    if f.kind == "mean_owned":
+        name = str(f.input)
+
+        def mean_owned(values: dict[str, Any]) -> Outcome:
+            given = values.get(name)
+            if given is None:
+                return _missing([name])
+            owned = [v for v in given.values() if v is not None]
+            if not owned:
+                return Outcome(
+                    "not_computable", None,
+                    ("未拥有任何一类要素资源（全部为 null），无法计算",
+                     "owns none of the resource types (all null)"),
+                )
+            return Outcome("ok", round_value(sum(owned) / len(owned)), None)
+
+        return mean_owned
+
+    names = f.inputs
+    if f.kind == "mean_of_given":
+
+        def mean_of_given(values: dict[str, Any]) -> Outcome:
+            got = [values[n] for n in names if values.get(n) is not None]
+            if not got:
+                return _missing(list(names))
+            return Outcome("ok", round_value(sum(got) / len(got)), None)
+
+        return mean_of_given
+
+    def total(values: dict[str, Any]) -> Outcome:
+        got = [values.get(n) for n in names]
+        if None in got:
+            return _missing([n for n, v in zip(names, got, strict=True) if v is None])
+        return Outcome("ok", round_value(sum(got)), None)
+
+    return total
