@@ -53,6 +53,16 @@ FIRST_DIVISION, LAST_DIVISION = 13, 43
 T = TypeVar("T")
 
 
+# YAML folds a wrapped block into one line joined by spaces; Chinese takes no spaces, so the
+# fold would leave stray gaps ("能源 管理中心") inside *_zh texts.
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+
+def _tidy(value: str, key: str) -> str:
+    value = value.strip()
+    return _CJK_GAP.sub("", value) if key.endswith("_zh") else value
+
+
 class _Checker:
     """Collects every fault of one file instead of stopping at the first."""
 
@@ -77,7 +87,7 @@ class _Checker:
     def text(self, node: Mapping[str, Any], key: str, where: str) -> str:
         value = node.get(key)
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            return _tidy(value, key)
         self.fail(f"{where}.{key}", "must be a non-empty string")
         return ""
 
@@ -86,7 +96,7 @@ class _Checker:
         if value is None:
             return None
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            return _tidy(value, key)
         self.fail(f"{where}.{key}", "must be a non-empty string or null")
         return None
 
