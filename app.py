@@ -1,0 +1,181 @@
+"""ChainGauge composition root: ``create_app`` wires config, extensions and blueprints.
+
+Nothing imports this module; packages reach each other through their own public functions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+import time
+import uuid
+from typing import Any
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from tenants import cli as tenants_cli
+from tenants import jobs, mail
+from tenants.config import INSECURE_DEFAULT_SECRET, defaults
+from tenants.extensions import babel, csrf, db, limiter, login_manager
+from tenants.views import auth, core, tenant
+from tenants.web import register_error_handlers
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True,
+                static_folder="static", template_folder="templates")
+    _load_config(app, config)
+    _configure_logging(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    register_error_handlers(app)
+    _install_request_hooks(app)
+    tenants_cli.register(app)
+    return app
+
+
+def _load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("CHAINGAUGE")
+    if overrides:
+        app.config.from_mapping(overrides)
+    if app.config["MIGRATION_DATABASE_URL"] is None:
+        app.config["MIGRATION_DATABASE_URL"] = app.config["DATABASE_URL"]
+    production = app.config["ENV"] == "production"
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["ENV"] not in ("development", "testing")
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    app.config["TESTING"] = app.config.get("TESTING") or app.config["ENV"] == "testing"
+    secret = app.config.get("SECRET_KEY")
+    if production and (not secret or secret == INSECURE_DEFAULT_SECRET or len(secret) < 32):
+        raise ConfigurationError(
+            "CHAINGAUGE_SECRET_KEY must be set to a random value of at least 32 characters "
+            "in production"
+        )
+    app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
+
+
+class _JSONFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None),
+        }
+        for key in ("reason", "tenant", "user", "status", "duration_ms", "path", "method"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        from flask import has_request_context
+
+        if not hasattr(record, "request_id"):
+            record.request_id = g.get("request_id") if has_request_context() else None
+        return True
+
+
+def _configure_logging(app: Flask) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if app.config["LOG_JSON"]:
+        handler.setFormatter(_JSONFormatter())
+    handler.addFilter(_RequestIdFilter())
+    root = logging.getLogger("chaingauge")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    root.propagate = False
+    for name in ("tenants", "assessment", "app"):
+        logging.getLogger(name).parent = root
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    languages: list[str] = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return str(current_user.locale)
+    chosen = session.get("locale")
+    if chosen in languages:
+        return str(chosen)
+    best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
+    if best == "en":
+        return "en"
+    return str(current_app.config["DEFAULT_LOCALE"])
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page explains itself
+    jobs.init_app(app)
+    mail.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    app.register_blueprint(core.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(tenant.bp)
+
+
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; object-src 'none'"
+)
+
+
+def _install_request_hooks(app: Flask) -> None:
+    access_log = logging.getLogger("chaingauge.access")
+
+    @app.before_request
+    def _start_request() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _finish_request(response: Any) -> Any:
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        started = g.get("request_started")
+        if started is not None and request.endpoint != "static":
+            access_log.info(
+                "request",
+                extra={"method": request.method, "path": request.path,
+                       "status": response.status_code,
+                       "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
+            )
+        return response

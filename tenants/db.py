@@ -1,0 +1,167 @@
+"""Engine and session: one unit of work per request, committed in exactly one place.
+
+Services change objects and flush; they never commit. The request (or CLI command, or job)
+that called them commits once at its end through :func:`Database.commit_scope` or the
+request hooks installed by :meth:`Database.init_app`. E-mails, jobs and Stripe calls that
+must only happen if the data landed are registered with :func:`after_commit`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from flask import Flask, Response, g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+from sqlmodel import create_engine
+
+log = logging.getLogger(__name__)
+
+_SESSION_KEY = "_chaingauge_db_session"
+_AFTER_COMMIT_KEY = "_chaingauge_after_commit"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL and foreign keys, and transactions that pysqlite does not mangle.
+
+    pysqlite opens transactions lazily and ignores SAVEPOINT semantics; taking BEGIN into our
+    own hands (the recipe in SQLAlchemy's SQLite dialect docs) gives real transactions and
+    savepoints, which the one-commit-per-request rule and the rolled-back tests rely on.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def build_engine(url: str, **kwargs: Any) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+class Database:
+    """The Flask extension that owns the engine and hands out the request's session."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self._sessionmaker: sessionmaker[Session] | None = None
+        self._test_connection: Connection | None = None
+        self.system_role: str | None = None
+
+    def init_app(self, app: Flask) -> None:
+        self.engine = build_engine(app.config["DATABASE_URL"])
+        self._sessionmaker = sessionmaker(
+            bind=self.engine, class_=Session, expire_on_commit=False
+        )
+        self.system_role = app.config.get("DATABASE_SYSTEM_ROLE")
+        app.extensions["chaingauge_db"] = self
+        app.after_request(self._commit_after_request)
+        app.teardown_appcontext(self._remove_session)
+
+    # -- sessions -------------------------------------------------------------------------
+    @property
+    def session(self) -> Session:
+        """The session of the current application context, created on first use."""
+        session = g.get(_SESSION_KEY)
+        if session is None:
+            session = self.new_session()
+            setattr(g, _SESSION_KEY, session)
+        return session
+
+    def new_session(self) -> Session:
+        if self._sessionmaker is None:
+            raise RuntimeError("Database.init_app() has not run")
+        if self._test_connection is not None:
+            # Tests run each case inside one outer transaction that is rolled back; every
+            # session joins it through a savepoint so that "commits" stay inside it.
+            session = self._sessionmaker(
+                bind=self._test_connection, join_transaction_mode="create_savepoint"
+            )
+        else:
+            session = self._sessionmaker()
+        # tenants.context.system_scope() switches to this role on PostgreSQL
+        session.info["system_role"] = self.system_role
+        return session
+
+    @property
+    def dialect(self) -> str:
+        if self.engine is None:
+            raise RuntimeError("Database.init_app() has not run")
+        return self.engine.dialect.name
+
+    def bind_to_connection(self, connection: Connection | None) -> None:
+        """Route every new session through ``connection`` (tests only)."""
+        self._test_connection = connection
+
+    # -- the unit of work ----------------------------------------------------------------
+    def commit(self) -> None:
+        """Commit the context's session, then run what waited for the commit."""
+        session = g.get(_SESSION_KEY)
+        if session is not None:
+            session.commit()
+        callbacks: list[Callable[[], None]] = g.pop(_AFTER_COMMIT_KEY, [])
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # a lost e-mail must not turn a saved change into a 500
+                log.exception("after-commit callback failed")
+
+    def rollback(self) -> None:
+        session = g.get(_SESSION_KEY)
+        if session is not None:
+            session.rollback()
+        g.pop(_AFTER_COMMIT_KEY, None)
+
+    @contextlib.contextmanager
+    def commit_scope(self) -> Iterator[Session]:
+        """For CLI commands and jobs: commit at the end, roll back on any exception."""
+        try:
+            yield self.session
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
+    def _commit_after_request(self, response: Response) -> Response:
+        # Error responses change nothing: a failed save or import must leave no trace.
+        if response.status_code >= 400:
+            self.rollback()
+        else:
+            self.commit()
+        return response
+
+    def _remove_session(self, exc: BaseException | None) -> None:
+        session = g.pop(_SESSION_KEY, None)
+        g.pop(_AFTER_COMMIT_KEY, None)
+        if session is not None:
+            if exc is not None or session.in_transaction():
+                session.rollback()
+            session.close()
+
+
+db = Database()
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the current unit of work has committed; drop it on rollback."""
+    if not has_app_context():
+        raise RuntimeError("after_commit() needs an application context")
+    g.setdefault(_AFTER_COMMIT_KEY, []).append(callback)

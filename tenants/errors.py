@@ -1,0 +1,30 @@
+"""Domain errors raised by services and turned into responses by the views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A refusal the user can act on. ``field`` names the form field it concerns."""
+
+    status_code = 400
+
+    def __init__(self, message: Any, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """Also used for rows of another tenant: their existence is not revealed."""
+
+    status_code = 404
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+class Conflict(DomainError):
+    status_code = 409

@@ -1,0 +1,89 @@
+"""Outgoing mail behind a small backend interface: console, file or SMTP.
+
+Messages are handed to a job after the unit of work commits, so a rolled-back sign-up sends
+no e-mail and a slow SMTP server does not hold up the request.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+from flask import Flask, current_app
+
+from tenants.db import after_commit
+from tenants.jobs import app_task
+
+log = logging.getLogger(__name__)
+
+
+class MailBackend(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class ConsoleBackend:
+    def send(self, message: EmailMessage) -> None:
+        log.info("mail to %s: %s\n%s", message["To"], message["Subject"], message.get_content())
+
+
+class FileBackend:
+    """Writes each message as an .eml file: handy in development and in tests."""
+
+    def __init__(self, directory: str):
+        self.directory = Path(directory)
+
+    def send(self, message: EmailMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(message))
+
+
+class SMTPBackend:
+    def __init__(self, host: str, port: int, username: str | None, password: str | None,
+                 use_tls: bool):
+        self.host, self.port = host, port
+        self.username, self.password, self.use_tls = username, password, use_tls
+
+    def send(self, message: EmailMessage) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
+            if self.use_tls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(message)
+
+
+def backend_from_config(app: Flask) -> MailBackend:
+    kind = app.config["MAIL_BACKEND"]
+    if kind == "console":
+        return ConsoleBackend()
+    if kind == "file":
+        return FileBackend(app.config["MAIL_FILE_DIR"])
+    if kind == "smtp":
+        return SMTPBackend(
+            app.config["SMTP_HOST"], int(app.config["SMTP_PORT"]), app.config.get("SMTP_USERNAME"),
+            app.config.get("SMTP_PASSWORD"), bool(app.config.get("SMTP_USE_TLS", True)),
+        )
+    raise ValueError(f"unknown MAIL_BACKEND {kind!r}")
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["chaingauge_mail"] = backend_from_config(app)
+
+
+@app_task()
+def deliver(to: str, subject: str, body: str) -> None:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    current_app.extensions["chaingauge_mail"].send(message)
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Queue a plain-text e-mail to go out once the current unit of work commits."""
+    after_commit(lambda: deliver(to, str(subject), str(body)))

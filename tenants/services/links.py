@@ -1,0 +1,147 @@
+"""Links between tenants: an association's members and a consultancy's clients.
+
+The enterprise is in control: it accepts or declines a request, and may revoke an accepted
+link at any time. Nothing crosses tenants without an accepted link, and then only what the
+link grants.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from flask_babel import lazy_gettext as _l
+
+from tenants import queries
+from tenants.db import db
+from tenants.errors import Conflict, DomainError, Forbidden, NotFound
+from tenants.mail import send_mail
+from tenants.models import (
+    LinkGrant,
+    LinkKind,
+    LinkStatus,
+    Role,
+    Tenant,
+    TenantKind,
+    TenantLink,
+    User,
+)
+from tenants.services import audit
+from tenants.types import utcnow
+
+LINK_KIND_FOR_SOURCE = {
+    TenantKind.association: LinkKind.association_member,
+    TenantKind.consultancy: LinkKind.consultancy_client,
+}
+
+
+def _require_manager(tenant: Tenant, actor: User) -> None:
+    member = queries.membership(tenant.id, actor.id)
+    if member is None:
+        raise NotFound(_l("Not found."))
+    if not Role(member.role).manages_members:
+        raise Forbidden(_l("Only owners and administrators can manage links."))
+
+
+def _find_enterprise(identifier: str) -> Tenant:
+    identifier = identifier.strip()
+    tenant = queries.tenant_by_slug(identifier.lower())
+    if tenant is None and "@" in identifier:
+        user = queries.user_by_email(identifier)
+        if user is not None:
+            owned = [t for t, m in queries.tenants_of_user(user.id)
+                     if m.role == Role.owner and t.kind == TenantKind.enterprise]
+            tenant = owned[0] if len(owned) == 1 else None
+    if tenant is None or tenant.kind != TenantKind.enterprise:
+        raise DomainError(
+            _l("No enterprise found with this address or owner e-mail. "
+               "The enterprise must have a ChainGauge account first."), "enterprise"
+        )
+    return tenant
+
+
+def request_link(source: Tenant, actor: User, enterprise: str,
+                 grants: Iterable[LinkGrant]) -> TenantLink:
+    _require_manager(source, actor)
+    kind = LINK_KIND_FOR_SOURCE.get(TenantKind(source.kind))
+    if kind is None:
+        raise Forbidden(_l("Only associations and consultancies invite enterprises."))
+    grant_list = sorted({LinkGrant(g) for g in grants})
+    if not grant_list:
+        raise DomainError(_l("Choose at least one thing the link grants."), "grants")
+    target = _find_enterprise(enterprise)
+    link = queries.link_between(source.id, target.id)
+    if link is not None and link.status in (LinkStatus.pending, LinkStatus.accepted):
+        raise Conflict(_l("This enterprise is already linked or has a pending request."),
+                       "enterprise")
+    if link is None:
+        link = TenantLink(source_tenant_id=source.id, target_tenant_id=target.id, kind=kind)
+        db.session.add(link)
+    link.status = LinkStatus.pending
+    link.grants = [str(g) for g in grant_list]
+    link.requested_by_id = actor.id
+    link.responded_by_id = None
+    link.responded_at = None
+    link.may_be_named = False
+    audit.record("link.requested", tenant_id=source.id, subject=target.slug, grants=link.grants)
+    audit.record("link.requested", tenant_id=target.id, subject=source.slug, grants=link.grants)
+    for owner in queries.owners_of(target.id):
+        send_mail(owner.email, str(_l("%(name)s asks to link with your enterprise",
+                                      name=source.name)),
+                  str(_l("Open ChainGauge to accept or decline the request.")))
+    db.session.flush()
+    return link
+
+
+def _link_for(tenant: Tenant, link_id: uuid.UUID, *, as_target: bool) -> TenantLink:
+    link = queries.link_of_tenant(tenant.id, link_id)
+    if link is None:
+        raise NotFound(_l("Not found."))
+    if as_target and link.target_tenant_id != tenant.id:
+        raise Forbidden(_l("Only the enterprise can answer a link request."))
+    return link
+
+
+def respond(target: Tenant, actor: User, link_id: uuid.UUID, accept: bool,
+            may_be_named: bool = False) -> TenantLink:
+    _require_manager(target, actor)
+    link = _link_for(target, link_id, as_target=True)
+    if link.status != LinkStatus.pending:
+        raise Conflict(_l("This request has already been answered."))
+    link.status = LinkStatus.accepted if accept else LinkStatus.declined
+    link.may_be_named = bool(accept and may_be_named)
+    link.responded_by_id = actor.id
+    link.responded_at = utcnow()
+    action = "link.accepted" if accept else "link.declined"
+    audit.record(action, tenant_id=target.id, subject=str(link.source_tenant_id))
+    audit.record(action, tenant_id=link.source_tenant_id, subject=target.slug)
+    db.session.flush()
+    return link
+
+
+def revoke(tenant: Tenant, actor: User, link_id: uuid.UUID) -> TenantLink:
+    """The enterprise revokes a link, or the inviter withdraws it; either ends it."""
+    _require_manager(tenant, actor)
+    link = _link_for(tenant, link_id, as_target=False)
+    if link.status not in (LinkStatus.pending, LinkStatus.accepted):
+        raise Conflict(_l("This link is no longer active."))
+    link.status = LinkStatus.revoked
+    link.responded_by_id = actor.id
+    link.responded_at = utcnow()
+    other = link.source_tenant_id if link.target_tenant_id == tenant.id else link.target_tenant_id
+    audit.record("link.revoked", tenant_id=tenant.id, subject=str(other))
+    audit.record("link.revoked", tenant_id=other, subject=tenant.slug)
+    db.session.flush()
+    return link
+
+
+def set_naming(target: Tenant, actor: User, link_id: uuid.UUID, may_be_named: bool) -> TenantLink:
+    _require_manager(target, actor)
+    link = _link_for(target, link_id, as_target=True)
+    if link.status != LinkStatus.accepted:
+        raise Conflict(_l("This link is no longer active."))
+    link.may_be_named = may_be_named
+    audit.record("link.naming_changed", tenant_id=target.id, subject=str(link.source_tenant_id),
+                 may_be_named=may_be_named)
+    db.session.flush()
+    return link

@@ -1,0 +1,150 @@
+"""Web plumbing shared by every package's blueprints: tenant URLs, roles, error pages."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from tenants import queries
+from tenants.context import set_tenant
+from tenants.db import db
+from tenants.errors import DomainError
+from tenants.extensions import login_manager
+from tenants.models import Role, Tenant
+
+log = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@login_manager.user_loader
+def _load_user(session_id: str) -> Any:
+    user_id, _sep, version = session_id.partition(":")
+    try:
+        user = queries.user_by_id(uuid.UUID(user_id))
+    except ValueError:
+        return None
+    if user is None or not user.is_active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:
+    """A blueprint whose routes live under ``/t/<slug>/``.
+
+    The slug selects the tenant; membership authorises. A signed-in user who is not a member
+    gets a 404 whatever the slug, so tenants cannot be discovered by guessing.
+    """
+    bp = Blueprint(name, import_name, url_prefix=f"/t/<slug>{url_prefix}")
+
+    @bp.url_value_preprocessor
+    def _pull_tenant(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+        g.tenant_slug = (values or {}).pop("slug", None)
+
+    @bp.before_request
+    def _load_tenant() -> Response | None:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        tenant = queries.tenant_by_slug(g.tenant_slug or "")
+        member = queries.membership(tenant.id, current_user.id) if tenant else None
+        if tenant is None or member is None:
+            abort(404)
+        g.tenant = tenant
+        g.membership = member
+        set_tenant(db.session, tenant.id)
+        return None
+
+    @bp.url_defaults
+    def _add_slug(_endpoint: str, values: dict[str, Any]) -> None:
+        if "slug" not in values and g.get("tenant") is not None:
+            values["slug"] = g.tenant.slug
+
+    return bp
+
+
+def current_tenant() -> Tenant:
+    tenant: Tenant = g.tenant
+    return tenant
+
+
+def current_role() -> Role:
+    return Role(g.membership.role)
+
+
+def requires_role(*roles: Role) -> Callable[[F], F]:
+    """Refuse (403) a member whose role is not among ``roles``."""
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if current_role() not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def flash_error(error: DomainError) -> None:
+    flash(str(error.message), "error")
+
+
+def form_error(form: Any, error: DomainError) -> None:
+    """Show a service's refusal next to the field it names, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*list(field.errors), str(error.message)]
+    else:
+        flash(str(error.message), "error")
+
+
+def redirect_back(default_endpoint: str, **values: Any) -> Response:
+    return redirect(url_for(default_endpoint, **values))
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render(code: int, title: str, message: str) -> tuple[str, int]:
+        return render_template("errors/error.html", code=code, title=title,
+                               message=message), code
+
+    @app.errorhandler(404)
+    def not_found(_e: HTTPException) -> tuple[str, int]:
+        return render(404, _("Page not found"),
+                      _("The page does not exist, or you do not have access to it."))
+
+    @app.errorhandler(403)
+    def forbidden(_e: HTTPException) -> tuple[str, int]:
+        return render(403, _("Not allowed"),
+                      _("Your role in this organisation does not allow this action."))
+
+    @app.errorhandler(429)
+    def too_many(_e: HTTPException) -> tuple[str, int]:
+        return render(429, _("Too many attempts"),
+                      _("Too many attempts. Please wait a few minutes and try again."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_e: CSRFError) -> tuple[str, int]:
+        return render(400, _("The form has expired"),
+                      _("The form was sent without a valid security token. Reload the page "
+                        "and try again."))
+
+    @app.errorhandler(DomainError)
+    def domain_error(e: DomainError) -> tuple[str, int]:
+        return render(e.status_code, _("Cannot do this"), str(e.message))
+
+    @app.errorhandler(500)
+    def server_error(_e: Exception) -> tuple[str, int]:
+        log.error("unhandled error on %s", request.path)
+        return render(500, _("Something went wrong"),
+                      _("An unexpected error occurred. It has been logged; please try again."))

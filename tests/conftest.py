@@ -1,0 +1,188 @@
+"""Fixtures shared by the integration, web and browser tests.
+
+Every test that uses the database runs on SQLite, and again on PostgreSQL when a server
+answers (with CI=true it must). Each test runs inside one outer transaction that is rolled
+back at its end; the app's sessions join it through savepoints.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.databases import TestDatabase, postgres_answers, postgres_database, sqlite_database
+
+_ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+_POSTGRES = postgres_answers()
+if _ON_CI and not _POSTGRES:
+    raise pytest.UsageError(
+        "CI=true requires PostgreSQL on 127.0.0.1:5432 (or CHAINGAUGE_TEST_DATABASE_URL); "
+        "it did not answer"
+    )
+BACKENDS = ["sqlite", *(["postgresql"] if _POSTGRES else [])]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+             ) -> Iterator[TestDatabase]:
+    if request.param == "sqlite":
+        yield from sqlite_database(tmp_path_factory.mktemp("sqlite"))
+    else:
+        yield from postgres_database()
+
+
+def app_config(database: TestDatabase, mail_dir: Path, **overrides: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
+        "DATABASE_URL": database.app_url,
+        "MIGRATION_DATABASE_URL": database.owner_url,
+        "DATABASE_SYSTEM_ROLE": database.system_role,
+        "MAIL_BACKEND": "file",
+        "MAIL_FILE_DIR": str(mail_dir),
+        "SERVER_NAME": "localhost",
+        "LOG_JSON": False,
+        "REDIS_URL": None,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def app(database: TestDatabase, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    from app import create_app
+    from tenants.cli import upgrade
+
+    mail_dir = tmp_path_factory.mktemp("mail")
+    application = create_app(app_config(database, mail_dir))
+    upgrade(application)
+    application.config["TEST_DATABASE"] = database
+    yield application
+    from tenants.extensions import db
+
+    if db.engine is not None:
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _rolled_back(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Wrap every database test in a transaction that is rolled back afterwards."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    from tenants.extensions import db, limiter
+
+    assert db.engine is not None
+    connection = db.engine.connect()
+    transaction = connection.begin()
+    db.bind_to_connection(connection)
+    limiter.reset()
+    _clear_mail(app)
+    try:
+        yield
+    finally:
+        db.bind_to_connection(None)
+        transaction.rollback()
+        connection.close()
+
+
+def _clear_mail(app: Flask) -> None:
+    directory = Path(app.config["MAIL_FILE_DIR"])
+    for path in directory.glob("*.eml"):
+        path.unlink()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> Any:
+    """The messages sent so far in this test, oldest first."""
+
+    def read() -> list[Message]:
+        directory = Path(app.config["MAIL_FILE_DIR"])
+        paths = sorted(directory.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+        return [message_from_bytes(p.read_bytes()) for p in paths]
+
+    return read
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def backend(app: Flask) -> str:
+    return str(app.config["TEST_DATABASE"].backend)
+
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, page: str = "/login") -> str:
+    html = client.get(page).get_data(as_text=True)
+    match = _CSRF.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1)
+
+
+def mail_links(message: Message) -> list[str]:
+    body = message.get_payload(decode=True)
+    assert isinstance(body, bytes)
+    return re.findall(r"https?://\S+", body.decode())
+
+
+# -- factories as fixtures ---------------------------------------------------------------
+@pytest.fixture
+def make_user(app: Flask) -> Any:
+    from tests import factories
+
+    return lambda *a, **kw: factories.make_user(app, *a, **kw)
+
+
+@pytest.fixture
+def make_tenant(app: Flask) -> Any:
+    from tests import factories
+
+    return lambda *a, **kw: factories.make_tenant(app, *a, **kw)
+
+
+@pytest.fixture
+def make_link(app: Flask) -> Any:
+    from tests import factories
+
+    return lambda *a, **kw: factories.make_link(app, *a, **kw)
+
+
+@pytest.fixture
+def add_member(app: Flask) -> Any:
+    from tests import factories
+
+    return lambda *a, **kw: factories.add_member(app, *a, **kw)
+
+
+@pytest.fixture
+def sign_in(client: FlaskClient) -> Any:
+    from tests import factories
+
+    return lambda user, *a, **kw: factories.sign_in(client, user, *a, **kw)
+
+
+@pytest.fixture
+def post(client: FlaskClient) -> Any:
+    """POST a form with a valid CSRF token, as a browser would after loading the page."""
+
+    def do_post(url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        token = csrf_token(client, "/login")
+        return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+    return do_post

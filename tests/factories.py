@@ -1,0 +1,81 @@
+"""Small callable factories. Each builds through the real services and commits into the
+test's rolled-back transaction, so the objects are what the product itself would create."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tenants.extensions import db
+from tenants.models import LinkGrant, Membership, Role, Tenant, TenantKind, TenantLink, User
+from tenants.services import accounts, links
+from tenants.types import utcnow
+
+PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+
+def make_user(app: Flask, email: str | None = None, *, password: str = PASSWORD,
+              name: str = "", locale: str | None = None, verified: bool = True) -> User:
+    with app.app_context():
+        user = accounts.create_user(email or f"user{next(_counter)}@example.com", password,
+                                    name, locale)
+        if verified:
+            user.email_verified_at = utcnow()
+        db.commit()
+        return user
+
+
+def make_tenant(app: Flask, kind: TenantKind | str = TenantKind.enterprise, *,
+                owner: User | None = None, name: str | None = None,
+                members: Iterable[tuple[User, Role]] = ()) -> Tenant:
+    owner = owner or make_user(app)
+    with app.app_context():
+        n = next(_counter)
+        tenant = accounts.create_tenant(db.session.merge(owner), name or f"Org {n}",
+                                        TenantKind(kind), f"org-{n}")
+        for user, role in members:
+            db.session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=role))
+        db.commit()
+        return tenant
+
+
+def add_member(app: Flask, tenant: Tenant, user: User, role: Role) -> None:
+    with app.app_context():
+        db.session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=role))
+        db.commit()
+
+
+def owner_of(app: Flask, tenant: Tenant) -> User:
+    from tenants import queries
+
+    with app.app_context():
+        owners = queries.owners_of(tenant.id)
+        return owners[0]
+
+
+def make_link(app: Flask, source: Tenant, target: Tenant, *,
+              grants: Iterable[LinkGrant] = (LinkGrant.scores,), accept: bool = True,
+              may_be_named: bool = False) -> TenantLink:
+    with app.test_request_context():
+        source_owner = db.session.merge(owner_of(app, source))
+        link = links.request_link(db.session.merge(source), source_owner, target.slug, grants)
+        if accept:
+            target_owner = db.session.merge(owner_of(app, target))
+            links.respond(db.session.merge(target), target_owner, link.id, True, may_be_named)
+        db.commit()
+        return link
+
+
+def sign_in(client: FlaskClient, user: User | str, password: str = PASSWORD,
+            **extra: Any) -> Any:
+    from tests.conftest import csrf_token
+
+    email = user if isinstance(user, str) else user.email
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": token, **extra})
