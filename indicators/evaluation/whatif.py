@@ -8,6 +8,7 @@ overall score, all other figures held constant.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from indicators.evaluation.relative import value_for_percentile
@@ -15,6 +16,7 @@ from indicators.evaluation.scoring import value_for_score
 
 if TYPE_CHECKING:
     from indicators.evaluation.result import Evaluation
+    from indicators.framework.model import Indicator
 
 
 def _dimension_score_with(evaluation: Evaluation, dim_code: str, code: str, score: float) -> float:
@@ -39,6 +41,16 @@ def _overall_with(evaluation: Evaluation, dim_code: str, dim_score: float) -> fl
         total += d.weight
         weighted += d.weight * s
     return weighted / total if total else None
+
+
+def _round_towards_better(ind: Indicator, value: float, current: float) -> float:
+    """Round so that reaching the rounded value really reaches the level."""
+    factor = 10**ind.decimals
+    rising = ind.direction == "higher" or (
+        ind.direction == "target" and ind.target is not None and current <= ind.target
+    )
+    scaled = round(value * factor, 6)  # drop float noise before ceil/floor
+    return (math.ceil(scaled) if rising else math.floor(scaled)) / factor
 
 
 def what_if(evaluation: Evaluation, limit: int = 5) -> list[dict[str, Any]]:
@@ -69,7 +81,7 @@ def what_if(evaluation: Evaluation, limit: int = 5) -> list[dict[str, Any]]:
             else:
                 value_needed = value_for_score(ind, band_needed, float(r.value))
             if value_needed is not None:
-                value_needed = round(value_needed, ind.decimals)
+                value_needed = _round_towards_better(ind, value_needed, float(r.value))
         dim = evaluation.dimensions[ind.dimension]
         # Gains between published (rounded) figures, as a user would see them change.
         new_dim = round(_dimension_score_with(evaluation, ind.dimension, code, needed_score), 1)
