@@ -79,19 +79,20 @@ class YearOnYear:
 
 def year_figures(document: Mapping[str, Any], options: Mapping[str, Any] | None = None,
                  tables: FactorTables | None = None) -> YearFigures:
-    """The figures of one year: given directly, or computed from its energy list."""
+    """The figures of one year: given directly, else computed from its energy list."""
 
     def optional(key: str) -> Decimal | None:
         value = document.get(key)
         return None if value is None else to_decimal(value)
 
     energy_tce, emissions, factors = optional("energy_tce"), optional("emissions_tco2e"), []
-    if document.get("energy") is not None:
+    if document.get("energy") is not None and (energy_tce is None or emissions is None):
         computed = calculate_energy(document["energy"], document.get("process_emissions"),
                                     document.get("year"), options, tables)
-        energy_tce, factors = computed.total_tce, computed.factors_used
-        if emissions is None:
-            emissions = computed.total_tco2e
+        factors = computed.factors_used
+        # As in the evaluation, a figure given directly wins over the computed one.
+        energy_tce = computed.total_tce if energy_tce is None else energy_tce
+        emissions = computed.total_tco2e if emissions is None else emissions
     return YearFigures(document.get("year"), optional("output_value"), energy_tce, emissions,
                        factors)
 

@@ -97,3 +97,15 @@ def test_targets_can_be_passed_in():
     current = {"year": 2024, "output_value": 10000, "energy_tce": 970, "emissions_tco2e": 1900}
     result = compare_with_previous(current, PREVIOUS, targets=targets)
     assert result.energy_intensity.verdict == "misses"  # −3.0 % > −3.5 %
+
+
+def test_a_figure_given_directly_wins_over_the_energy_list():
+    # The evaluation passes the current year with both its energy list and any given figure.
+    current = {"year": 2024, "output_value": 100, "energy_tce": 10, "energy": [
+        {"carrier": "diesel", "quantity": 10, "unit": "t"}]}
+    previous = {"year": 2023, "output_value": 100, "energy_tce": 10, "emissions_tco2e": 40}
+    result = compare_with_previous(current, previous)
+    # energy: the given 10 tce, not the list's 14.571 → no change
+    assert result.energy_intensity.change_percent == 0
+    # emissions: none given, so the list's 30.959… t → 0.30959 vs 0.4 = −22.6 %
+    assert round(result.carbon_intensity.change_percent, 1) == D("-22.6")
