@@ -186,3 +186,16 @@ def post(client: FlaskClient) -> Any:
         return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
 
     return do_post
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` exercise PostgreSQL-only machinery (row-level security):
+    their SQLite variants are deselected rather than skipped, since there is nothing to run."""
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_sqlite = callspec is not None and callspec.params.get("database") == "sqlite"
+        (drop if on_sqlite and item.get_closest_marker("postgres") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -54,8 +54,9 @@ def owner_of(app: Flask, tenant: Tenant) -> User:
     from tenants import queries
 
     with app.app_context():
-        owners = queries.owners_of(tenant.id)
-        return owners[0]
+        owner = queries.owners_of(tenant.id)[0]
+        db.session.expunge(owner)  # keep it loaded after the context's rollback
+        return owner
 
 
 def make_link(app: Flask, source: Tenant, target: Tenant, *,

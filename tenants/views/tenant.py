@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -71,6 +71,8 @@ def invite() -> Response | tuple[str, int]:
 @bp.route("/members/<uuid:user_id>/role", methods=["POST"])
 @requires_role(*MANAGERS)
 def change_role(user_id: uuid.UUID) -> Response:
+    if queries.membership(current_tenant().id, user_id) is None:
+        abort(404)  # before the form: an invalid form must not hide whose member this is
     form = RoleForm()
     if form.validate_on_submit():
         try:
