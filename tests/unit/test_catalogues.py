@@ -1,0 +1,168 @@
+"""The message catalogues stay complete: every UI string is translated, placeholders agree, and
+both catalogues compile. Pure: no application, no database.
+
+The strings are extracted afresh from the source with the same mapping (babel.cfg) and keywords
+as ``make extract-messages``, so a new ``_()`` without a translation fails here, naming the
+string and where it is used. To fix a failure: ``make extract-messages``, then fill the empty
+``msgstr`` in translations/zh_CN and translations/en (English: the msgid itself).
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+TRANSLATIONS = ROOT / "translations"
+LOCALES = ("zh_CN", "en")
+# The keywords of `pybabel extract -k _l -k lazy_gettext` (the Makefile): Babel's defaults plus two.
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+
+# %(name)s, %(n)d, %s, %.1f, %% and a stray % alike; {name} for str.format-style strings.
+PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[a-zA-Z%]|%")
+BRACES = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
+CJK = re.compile(r"[\u3400-\u9fff]")
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+@dataclass(frozen=True)
+class Source:
+    msgid: str | tuple[str, ...]
+    context: str | None
+    locations: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return self.msgid if isinstance(self.msgid, str) else self.msgid[0]
+
+    def describe(self) -> str:
+        where = ", ".join(self.locations[:3]) + (" …" if len(self.locations) > 3 else "")
+        ctx = f" [context {self.context!r}]" if self.context else ""
+        return f"{self.key!r}{ctx} ({where})"
+
+
+def extract_sources() -> list[Source]:
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg, str(ROOT / "babel.cfg"))
+    found: dict[tuple[str, str | None], tuple[str | tuple[str, ...], list[str]]] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS
+    ):
+        key = message if isinstance(message, str) else message[0]
+        _first, where = found.setdefault((key, context), (message, []))
+        place = f"{Path(filename).as_posix()}:{lineno}"
+        if place not in where:
+            where.append(place)
+    return [Source(msgid, ctx, tuple(where)) for (_k, ctx), (msgid, where) in found.items()]
+
+
+def load_catalogue(locale: str) -> Catalog:
+    with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        return read_po(po, locale=locale)
+
+
+def strings_of(message: Message) -> list[str]:
+    value = message.string
+    return list(value) if isinstance(value, (tuple, list)) else [value]
+
+
+def ids_of(message: Message) -> list[str]:
+    value = message.id
+    return list(value) if isinstance(value, (tuple, list)) else [value]
+
+
+def placeholders(text: str) -> Counter[str]:
+    return Counter(PERCENT.findall(text)) + Counter(BRACES.findall(text))
+
+
+@pytest.fixture(scope="module")
+def sources() -> list[Source]:
+    found = extract_sources()
+    assert len(found) > 50, "extraction found almost nothing: is babel.cfg still right?"
+    return found
+
+
+@pytest.fixture(scope="module", params=LOCALES)
+def locale(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def catalogue(locale: str) -> Catalog:
+    return load_catalogue(locale)
+
+
+def translated_messages(catalogue: Catalog) -> list[Message]:
+    return [m for m in catalogue if m.id and any(strings_of(m))]
+
+
+def test_every_ui_string_is_translated(sources: list[Source], locale: str,
+                                      catalogue: Catalog) -> None:
+    problems = []
+    for source in sources:
+        message = catalogue.get(source.key, context=source.context)
+        if message is None:
+            problems.append(f"{source.describe()}: not in the catalogue")
+        elif message.fuzzy:
+            problems.append(f"{source.describe()}: marked fuzzy")
+        elif not all(s.strip() for s in strings_of(message)):
+            problems.append(f"{source.describe()}: empty msgstr")
+        elif not isinstance(source.msgid, str) and len(ids_of(message)) != len(source.msgid):
+            problems.append(f"{source.describe()}: plural forms differ from the source")
+    assert not problems, (
+        f"{len(problems)} UI string(s) lack a {locale} translation "
+        "(run `make extract-messages`, then translate):\n  " + "\n  ".join(problems)
+    )
+
+
+def test_no_fuzzy_entries(catalogue: Catalog) -> None:
+    fuzzy = [m.id for m in catalogue if m.id and m.fuzzy]
+    assert not fuzzy, f"fuzzy entries are not used at run time: {fuzzy}"
+
+
+def test_placeholders_match(catalogue: Catalog) -> None:
+    problems = []
+    for message in translated_messages(catalogue):
+        wanted = placeholders(ids_of(message)[0])
+        for text in strings_of(message):
+            got = placeholders(text)
+            if got != wanted:
+                problems.append(f"{message.id!r} -> {text!r}: placeholders {sorted(got.elements())}"
+                                f" instead of {sorted(wanted.elements())}")
+    assert not problems, "\n".join(problems)
+
+
+def test_chinese_catalogue_is_chinese() -> None:
+    """An English sentence pasted as the zh_CN translation is a gap, not a translation."""
+    catalogue = load_catalogue("zh_CN")
+    english = [
+        m.id for m in translated_messages(catalogue)
+        if len(ENGLISH_WORD.findall(ids_of(m)[0])) >= 2
+        and not any(CJK.search(text) for text in strings_of(m))
+    ]
+    assert not english, f"zh_CN entries left in English: {english}"
+
+
+def test_catalogues_compile(locale: str, catalogue: Catalog, tmp_path: Path) -> None:
+    errors = [f"{m.id!r}: {e}" for m, errs in catalogue.check() for e in errs]
+    assert not errors, "\n".join(errors)
+    mo_path = tmp_path / f"{locale}.mo"
+    with mo_path.open("wb") as mo:
+        write_mo(mo, catalogue, use_fuzzy=False)
+    with mo_path.open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    singular = [m for m in translated_messages(catalogue)
+                if isinstance(m.id, str) and not m.context]
+    assert singular
+    wrong = [m.id for m in singular if compiled.gettext(m.id) != m.string]
+    assert not wrong, f"compiled {locale} catalogue does not return these translations: {wrong}"
