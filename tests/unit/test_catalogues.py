@@ -21,6 +21,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.util import pathmatch
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"
@@ -31,6 +32,11 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 # %(name)s, %(n)d, %s, %.1f, %% and a stray % alike; {name} for str.format-style strings.
 PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[a-zA-Z%]|%")
 BRACES = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
+# A call that marks a literal for translation, in Python or in a Jinja template.
+MARKED = re.compile(r"(?<![\w.])(?:_|_l|N_|gettext|lazy_gettext|ngettext|lazy_ngettext|pgettext)"
+                    r"\(\s*[rRuU]?['\"]|\{%-?\s*trans\b")
+SOURCE_SUFFIXES = {".py", ".html", ".txt", ".jinja", ".j2", ".jinja2"}
+NOT_PRODUCT = {"tests", "node_modules", "build", "dist", "migrations"}
 CJK = re.compile(r"[\u3400-\u9fff]")
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -51,9 +57,13 @@ class Source:
         return f"{self.key!r}{ctx} ({where})"
 
 
-def extract_sources() -> list[Source]:
+def read_mapping() -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
     with (ROOT / "babel.cfg").open(encoding="utf-8") as cfg:
-        method_map, options_map = parse_mapping_cfg(cfg, str(ROOT / "babel.cfg"))
+        return parse_mapping_cfg(cfg, str(ROOT / "babel.cfg"))
+
+
+def extract_sources() -> list[Source]:
+    method_map, options_map = read_mapping()
     found: dict[tuple[str, str | None], tuple[str | tuple[str, ...], list[str]]] = {}
     for filename, lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS
@@ -123,6 +133,36 @@ def test_every_ui_string_is_translated(sources: list[Source], locale: str,
         f"{len(problems)} UI string(s) lack a {locale} translation "
         "(run `make extract-messages`, then translate):\n  " + "\n  ".join(problems)
     )
+
+
+def product_files() -> list[str]:
+    found = []
+    for path in ROOT.rglob("*"):
+        rel = path.relative_to(ROOT)
+        if path.suffix not in SOURCE_SUFFIXES or not path.is_file():
+            continue
+        folders = rel.parts[:-1]
+        if any(p.startswith((".", "_")) or p in NOT_PRODUCT or p.endswith(".egg-info")
+               for p in folders):
+            continue
+        found.append(rel.as_posix())
+    return sorted(found)
+
+
+def test_babel_cfg_covers_every_file_with_ui_strings() -> None:
+    """A template or module outside babel.cfg's patterns is silently never extracted."""
+    patterns = [pattern for pattern, _method in read_mapping()[0]]
+    missed = []
+    for rel in product_files():
+        if any(pathmatch(pattern, rel) for pattern in patterns):
+            continue
+        text = (ROOT / rel).read_text(encoding="utf-8", errors="replace")
+        match = MARKED.search(text)
+        if match:
+            line = text.count("\n", 0, match.start()) + 1
+            missed.append(f"{rel}:{line}")
+    assert not missed, ("these files mark strings for translation but babel.cfg does not map "
+                        "them, so the strings are never extracted:\n  " + "\n  ".join(missed))
 
 
 def test_no_fuzzy_entries(catalogue: Catalog) -> None:
