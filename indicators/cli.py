@@ -94,7 +94,11 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
         return EXIT_BAD_INPUT
     except InvalidInput as exc:
         for p in exc.problems:
-            stderr.write(f"{p}\n")
+            # One problem per line, even when a key holds a line break or control character.
+            line = str(p) if p.key.isprintable() else f"{json.dumps(p.key)[1:-1]}: " + str(
+                p
+            )[len(p.key) + 2:]
+            stderr.write(f"{line}\n")
         return EXIT_BAD_INPUT
     except InvalidFramework as exc:
         stderr.write(f"framework {exc.path}:\n")

@@ -22,7 +22,7 @@ from indicators.evaluation.result import (
 )
 from indicators.evaluation.scoring import band_score
 from indicators.evaluation.validate import DocumentChecker, check_cohorts, problem
-from indicators.framework.loader import load_framework
+from indicators.framework.loader import DEFAULT_FRAMEWORK, load_framework
 from indicators.framework.model import Framework, Indicator
 from indicators.problems import InvalidFramework, InvalidInput
 
@@ -84,6 +84,18 @@ def plan_for(framework: Framework) -> Plan:
     )
 
 
+# Shipped frameworks by id: they do not change while the process runs, so an id is
+# resolved once instead of scanning the data directory on every evaluation.
+_BY_ID: dict[str, Framework] = {}
+
+
+def _by_id(framework_id: str) -> Framework:
+    found = _BY_ID.get(framework_id)
+    if found is None:
+        found = _BY_ID[framework_id] = load_framework(framework_id)
+    return found
+
+
 def resolve_framework(document: Any, framework: Framework | str | None) -> Framework:
     if isinstance(framework, Framework):
         return framework
@@ -91,11 +103,13 @@ def resolve_framework(document: Any, framework: Framework | str | None) -> Frame
         document.get("framework"), str
     ):
         try:
-            return load_framework(document["framework"])
+            return _by_id(document["framework"])
         except InvalidFramework:
             raise InvalidInput(
                 [problem("framework", "unknown_framework", "未知的框架", "unknown framework")]
             ) from None
+    if framework is None:
+        return _by_id(DEFAULT_FRAMEWORK)
     return load_framework(framework)
 
 

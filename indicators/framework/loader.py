@@ -46,6 +46,20 @@ def _version_key(version: str) -> tuple[Any, ...]:
 
 
 def _catalogue(directory: Path) -> list[tuple[str, str, Path]]:
+    """(id, version, path) of every framework file in a directory, re-read only when a file
+    in it changes (resolving an id must not parse YAML on every evaluation)."""
+    try:
+        stamp = tuple((p.name, p.stat().st_mtime) for p in sorted(directory.glob("*.yaml")))
+    except OSError:
+        stamp = ()
+    return list(_catalogue_cached(str(directory), stamp))
+
+
+@functools.lru_cache(maxsize=64)
+def _catalogue_cached(
+    directory_name: str, stamp: tuple[tuple[str, float], ...]
+) -> tuple[tuple[str, str, Path], ...]:
+    directory = Path(directory_name)
     found = []
     for path in sorted(directory.glob("*.yaml")):
         try:
@@ -54,7 +68,7 @@ def _catalogue(directory: Path) -> list[tuple[str, str, Path]]:
             continue  # reported when that file itself is loaded; the registry stays usable
         if isinstance(data, dict) and isinstance(data.get("id"), str):
             found.append((data["id"], str(data.get("version", "")), path))
-    return found
+    return tuple(found)
 
 
 def find_framework_file(
