@@ -17,8 +17,9 @@ from typing import Any
 from flask import Flask, g, request, session
 from flask_login import current_user
 
+from tenants import billing, jobs, mail
 from tenants import cli as tenants_cli
-from tenants import jobs, mail
+from tenants.billing import views as billing_views
 from tenants.config import INSECURE_DEFAULT_SECRET, defaults
 from tenants.extensions import babel, csrf, db, limiter, login_manager
 from tenants.views import auth, core, tenant
@@ -133,12 +134,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None  # the login page explains itself
     jobs.init_app(app)
     mail.init_app(app)
+    billing.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(tenant.bp)
+    app.register_blueprint(billing_views.bp)
+    app.register_blueprint(billing_views.webhook_bp)
 
 
 _CSP = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-MODEL_MODULES = ["tenants.models"]
+MODEL_MODULES = ["tenants.models", "tenants.billing.models"]
 
 
 def import_all_models() -> None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from flask_babel import lazy_gettext as _l
 
 from tenants import queries
+from tenants.billing import entitlements
 from tenants.db import db
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.mail import send_mail
@@ -74,6 +75,7 @@ def request_link(source: Tenant, actor: User, enterprise: str,
     if link is not None and link.status in (LinkStatus.pending, LinkStatus.accepted):
         raise Conflict(_l("This enterprise is already linked or has a pending request."),
                        "enterprise")
+    entitlements.require_seat_for_link(source)
     if link is None:
         link = TenantLink(source_tenant_id=source.id, target_tenant_id=target.id, kind=kind)
         db.session.add(link)

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from tenants import queries
+from tenants.billing import entitlements
 from tenants.context import set_tenant, system_scope
 from tenants.db import db
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
@@ -44,6 +45,7 @@ def invite(tenant: Tenant, actor: User, email: str, role: Role) -> tuple[Invitat
     existing = queries.user_by_email(email)
     if existing is not None and queries.membership(tenant.id, existing.id) is not None:
         raise Conflict(_l("This person is already a member."), "email")
+    entitlements.require_capacity(tenant, "users", field="email")
     token = new_token()
     invitation = Invitation(
         tenant_id=tenant.id, email=email, role=role, token_hash=token_digest(token),
