@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from tenants.db import build_engine
-from tenants.model_registry import import_all_models
+from assessment.schema import import_all_models
 from tenants.types import UTCDateTime
 
 import_all_models()

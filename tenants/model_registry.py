@@ -1,4 +1,4 @@
-"""Import every package's tables so that the metadata is complete (migrations, tests)."""
+"""The platform's own tables (the complete list, with assessment's, is assessment.schema)."""
 
 from __future__ import annotations
 

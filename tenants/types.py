@@ -53,7 +53,8 @@ class TenantScoped(SQLModel):
     into another tenant.
     """
 
-    tenant_id: uuid.UUID = Field(foreign_key="tenant.id", primary_key=True)
+    # Optional in the constructor: tenants.context stamps new rows with the current tenant.
+    tenant_id: uuid.UUID = Field(default=None, foreign_key="tenant.id", primary_key=True)
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
 
 
@@ -65,3 +66,12 @@ def tenant_scoped_tables() -> list[sa.Table]:
         if issubclass(mapper.class_, TenantScoped) and isinstance(table, sa.Table):
             tables.append(table)
     return sorted(tables, key=lambda t: t.name)
+
+
+def tenant_foreign_key(column: str, target_table: str) -> sa.ForeignKeyConstraint:
+    """``(tenant_id, column)`` → ``target_table(tenant_id, id)``: a child can only point at a
+    parent of its own tenant, which the database itself enforces."""
+    return sa.ForeignKeyConstraint(
+        ["tenant_id", column], [f"{target_table}.tenant_id", f"{target_table}.id"],
+        ondelete="CASCADE",
+    )

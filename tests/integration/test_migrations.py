@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 
 from tenants.cli import alembic_config
 from tenants.extensions import db
-from tenants.model_registry import import_all_models
+from assessment.schema import import_all_models
 
 
 def test_autogenerate_finds_no_difference_between_models_and_migrations(app):

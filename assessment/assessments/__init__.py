@@ -1,0 +1,1 @@
+"""Assessments: one per enterprise and reporting year, with answers, history and revisions."""

@@ -1,0 +1,59 @@
+"""Stored answers ⇄ the contract's input document, and evaluation through the engine.
+
+The engine (``indicators``) is the only place where figures are computed; this module only
+assembles its input from the stored rows and hands it over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
+from assessment.assessments.pages import ENERGY_SECTIONS
+from indicators import Evaluation, Framework, evaluate, load_framework
+
+
+def framework_of(assessment: Assessment) -> Framework:
+    return load_framework(assessment.framework_id, assessment.framework_version)
+
+
+def build_document(
+    assessment: Assessment,
+    answers: Iterable[Answer],
+    states: Iterable[IndicatorState],
+) -> dict[str, Any]:
+    """The contract's input document for the answers as they stand.
+
+    Unknown answers are left out (the engine then reports the indicator ``missing``), so
+    "unknown" is never confused with 0.
+    """
+    inputs: dict[str, Any] = {}
+    document: dict[str, Any] = {"framework": assessment.framework_id, "inputs": inputs}
+    for answer in answers:
+        if answer.state != AnswerState.answered or answer.value is None:
+            continue
+        if answer.key in ENERGY_SECTIONS:
+            if answer.value:
+                document[answer.key] = answer.value
+        else:
+            inputs[answer.key] = answer.value
+    not_applicable = sorted(s.code for s in states if s.not_applicable)
+    if not_applicable:
+        document["not_applicable"] = not_applicable
+    document["year"] = assessment.year
+    return document
+
+
+def answers_from_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The answer rows a contract input document stands for: {key: value}."""
+    values: dict[str, Any] = dict(document.get("inputs") or {})
+    for section in ENERGY_SECTIONS:
+        if document.get(section):
+            values[section] = document[section]
+    return values
+
+
+def evaluate_document(framework: Framework, document: Mapping[str, Any]) -> Evaluation:
+    """Raises ``indicators.InvalidInput`` with every problem when the document is invalid."""
+    return evaluate(dict(document), framework=framework)

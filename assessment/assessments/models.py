@@ -1,0 +1,191 @@
+"""Tables of an assessment.
+
+An assessment holds its answers one row per input (so that each field autosaves, carries its
+own version for conflict detection and keeps its own history), the per-indicator state (not
+applicable with a reason, confidence), page assignments and review comments. Finalising
+writes an immutable revision (the contract's input document and the engine's results) and the
+result figures that benchmarks read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from tenants.types import (
+    TenantScoped,
+    UTCDateTime,
+    optional_timestamp_field,
+    tenant_foreign_key,
+    timestamp_field,
+)
+
+
+class State(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    returned = "returned"
+    finalised = "finalised"
+
+
+class AnswerState(StrEnum):
+    answered = "answered"
+    unknown = "unknown"  # the enterprise says it does not know: distinct from 0 and from blank
+
+
+class Confidence(StrEnum):
+    self_declared = "self_declared"
+    documented = "documented"  # evidence is attached
+    verified = "verified"  # set only by a reviewer
+
+
+class Assessment(TenantScoped, table=True):
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "year", name="uq_assessment_year"),)
+
+    year: int = Field(index=True)
+    framework_id: str = Field(max_length=60)
+    framework_version: str = Field(max_length=30)
+    state: str = Field(default=State.draft, sa_type=sa.String(20), index=True)
+    revision: int = Field(default=1)  # bumped when a finalised assessment is reopened
+    version: int = Field(default=1)  # optimistic lock for state changes
+    created_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+    submitted_at: datetime | None = optional_timestamp_field()
+    finalised_at: datetime | None = optional_timestamp_field()
+
+
+class Answer(TenantScoped, table=True):
+    __table_args__ = (
+        tenant_foreign_key("assessment_id", "assessment"),
+        sa.UniqueConstraint("tenant_id", "assessment_id", "key", name="uq_answer_key"),
+    )
+
+    assessment_id: uuid.UUID = Field(index=True)
+    # An input name of the framework, or a document section: "energy", "process_emissions".
+    key: str = Field(max_length=80)
+    value: Any = Field(default=None, sa_type=sa.JSON)
+    state: str = Field(default=AnswerState.answered, sa_type=sa.String(20))
+    version: int = Field(default=1)
+    updated_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    updated_at: datetime = timestamp_field()
+
+
+class AnswerChange(TenantScoped, table=True):
+    """Who changed an answer, when, and from what: the history of every field."""
+
+    __tablename__ = "answer_change"
+    __table_args__ = (tenant_foreign_key("assessment_id", "assessment"),)
+
+    assessment_id: uuid.UUID = Field(index=True)
+    key: str = Field(max_length=80, index=True)
+    old_value: Any = Field(default=None, sa_type=sa.JSON)
+    new_value: Any = Field(default=None, sa_type=sa.JSON)
+    old_state: str | None = Field(default=None, max_length=20)
+    new_state: str | None = Field(default=None, max_length=20)
+    changed_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    changed_at: datetime = timestamp_field()
+
+
+class IndicatorState(TenantScoped, table=True):
+    """Per indicator: declared not applicable (with its reason), and confidence."""
+
+    __tablename__ = "indicator_state"
+    __table_args__ = (
+        tenant_foreign_key("assessment_id", "assessment"),
+        sa.UniqueConstraint("tenant_id", "assessment_id", "code", name="uq_indicator_state"),
+    )
+
+    assessment_id: uuid.UUID = Field(index=True)
+    code: str = Field(max_length=80)
+    not_applicable: bool = Field(default=False)
+    na_reason: str = Field(default="", max_length=1000)
+    confidence: str = Field(default=Confidence.self_declared, sa_type=sa.String(20))
+    verified_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    version: int = Field(default=1)
+    updated_at: datetime = timestamp_field()
+
+
+class PageAssignment(TenantScoped, table=True):
+    """The owner gives a questionnaire page to an assessor; they then edit only their pages."""
+
+    __tablename__ = "page_assignment"
+    __table_args__ = (
+        tenant_foreign_key("assessment_id", "assessment"),
+        sa.UniqueConstraint("tenant_id", "assessment_id", "page", name="uq_page_assignment"),
+    )
+
+    assessment_id: uuid.UUID = Field(index=True)
+    page: str = Field(max_length=40)
+    user_id: uuid.UUID = Field(foreign_key="app_user.id")
+
+
+class ReviewComment(TenantScoped, table=True):
+    __tablename__ = "review_comment"
+    __table_args__ = (tenant_foreign_key("assessment_id", "assessment"),)
+
+    assessment_id: uuid.UUID = Field(index=True)
+    revision: int = Field(default=1)
+    indicator_code: str | None = Field(default=None, max_length=80)  # None: the whole assessment
+    body: str = Field(max_length=4000)
+    author_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    # The reviewer may act for a linked consultancy or association, not the enterprise itself.
+    author_tenant_id: uuid.UUID | None = Field(default=None, foreign_key="tenant.id")
+    created_at: datetime = timestamp_field()
+    resolved_at: datetime | None = optional_timestamp_field()
+
+
+class AssessmentRevision(TenantScoped, table=True):
+    """An immutable snapshot, written when an assessment is finalised."""
+
+    __tablename__ = "assessment_revision"
+    __table_args__ = (
+        tenant_foreign_key("assessment_id", "assessment"),
+        sa.UniqueConstraint("tenant_id", "assessment_id", "revision", name="uq_revision"),
+    )
+
+    assessment_id: uuid.UUID = Field(index=True)
+    revision: int
+    year: int
+    framework_id: str = Field(max_length=60)
+    framework_version: str = Field(max_length=30)
+    document: dict[str, Any] = Field(sa_type=sa.JSON)  # the contract's input document
+    results: dict[str, Any] = Field(sa_type=sa.JSON)  # the contract's output document
+    confidence: dict[str, str] = Field(default_factory=dict, sa_type=sa.JSON)
+    finalised_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    finalised_at: datetime = Field(sa_type=UTCDateTime)
+    superseded_at: datetime | None = optional_timestamp_field()
+
+
+class ResultFigure(TenantScoped, table=True):
+    """One figure of a finalised revision, in a shape that SQL can aggregate for benchmarks.
+
+    The cohort attributes are copied from the profile at finalisation, so that a benchmark is
+    a plain filtered aggregate and a later profile change does not rewrite history.
+    """
+
+    __tablename__ = "result_figure"
+    __table_args__ = (
+        tenant_foreign_key("assessment_id", "assessment"),
+        sa.Index("ix_result_figure_cohort", "year", "code", "industry_division"),
+    )
+
+    assessment_id: uuid.UUID = Field(index=True)
+    revision: int
+    year: int
+    code: str = Field(max_length=80)  # indicator code, dimension code, or "overall"
+    kind: str = Field(max_length=10)  # indicator / dimension / overall
+    status: str = Field(max_length=20)
+    value: float | None = None
+    score: float | None = None
+    level: int | None = None
+    industry_division: str = Field(max_length=3)
+    industry_group: str = Field(max_length=40)
+    size_class: str = Field(max_length=10)
+    province: str = Field(max_length=2)
+    current: bool = Field(default=True, index=True)  # False once a newer revision replaces it

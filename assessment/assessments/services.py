@@ -1,0 +1,397 @@
+"""Writes of the assessment lifecycle. They change and flush; the request commits.
+
+Rules enforced here (never in views or templates):
+- who may edit which page (owners and admins all pages; assessors only their assigned pages;
+  viewers none), and only while the assessment is a draft or returned;
+- every saved answer passes the engine's validation as part of the whole document, so a
+  stored draft is always a valid contract document;
+- a save carries the version it was based on; a stale one is refused with the current value;
+- state changes: draft → submitted → returned | finalised; reopening a finalised assessment
+  starts a new revision and keeps the old one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from assessment.assessments import queries
+from assessment.assessments.documents import build_document, evaluate_document, framework_of
+from assessment.assessments.models import (
+    Answer,
+    AnswerChange,
+    AnswerState,
+    Assessment,
+    AssessmentRevision,
+    Confidence,
+    IndicatorState,
+    PageAssignment,
+    ResultFigure,
+    ReviewComment,
+    State,
+)
+from assessment.assessments.pages import ENERGY_SECTIONS, page_of_key, pages_for
+from assessment.profiles.models import EnterpriseProfile
+from indicators import InvalidInput, Problem
+from indicators.catalogue.industries import group_of
+from tenants.db import db
+from tenants.errors import Conflict, DomainError, Forbidden, NotFound
+from tenants.models import Membership, Role, User
+from tenants.services import audit
+from tenants.types import utcnow
+
+DEFAULT_FRAMEWORK = "scm-2024"
+EDITABLE_STATES = (State.draft, State.returned)
+
+
+class StaleAnswer(Conflict):
+    """Someone saved this field since the editor loaded it; nothing was overwritten."""
+
+    def __init__(self, current: Answer | IndicatorState | None):
+        super().__init__(_l("Someone else changed this answer after you opened the page. "
+                            "Compare both values and save again."))
+        self.current = current
+
+
+class AnswerRejected(DomainError):
+    """The value breaks a rule; ``problems`` name the keys and carry both languages."""
+
+    status_code = 422
+
+    def __init__(self, problems: list[Problem], key: str):
+        super().__init__(problems[0].message_zh if problems else "", key)
+        self.problems = problems
+
+
+# -- permissions -------------------------------------------------------------------------
+def editable_pages(assessment: Assessment, membership: Membership) -> set[str]:
+    """The pages this member may edit now (empty when the assessment is not editable)."""
+    if assessment.state not in EDITABLE_STATES:
+        return set()
+    role = Role(membership.role)
+    all_pages = {p.code for p in pages_for(framework_of(assessment))}
+    if role in (Role.owner, Role.admin):
+        return all_pages
+    if role == Role.assessor:
+        return set(queries.pages_assigned_to(assessment.id, membership.user_id))
+    return set()
+
+
+def _require_page(assessment: Assessment, membership: Membership, page: str | None) -> None:
+    if assessment.state not in EDITABLE_STATES:
+        raise Conflict(_l("This assessment can no longer be edited."))
+    if page is None or page not in editable_pages(assessment, membership):
+        raise Forbidden(_l("This page is not assigned to you."))
+
+
+# -- creating ----------------------------------------------------------------------------
+def create_assessment(membership: Membership, year: int, user: User,
+                      framework_id: str = DEFAULT_FRAMEWORK) -> Assessment:
+    from indicators import load_framework
+
+    if Role(membership.role) not in (Role.owner, Role.admin):
+        raise Forbidden(_l("Only owners and administrators can start an assessment."))
+    if queries.profile() is None:
+        raise DomainError(_l("Complete the enterprise profile first."), "profile")
+    if queries.assessment_for_year(year) is not None:
+        raise Conflict(_l("There is already an assessment for %(year)d.", year=year), "year")
+    framework = load_framework(framework_id)
+    assessment = Assessment(year=year, framework_id=framework.id,
+                            framework_version=framework.version, created_by_id=user.id)
+    db.session.add(assessment)
+    db.session.flush()
+    audit.record("assessment.created", tenant_id=membership.tenant_id, subject=str(year))
+    return assessment
+
+
+# -- answers -----------------------------------------------------------------------------
+def _related_keys(assessment: Assessment, key: str) -> set[str]:
+    """The saved key and the keys a cross-field rule ties it to (a sub-count and its total)."""
+    related = {key}
+    for name, spec in framework_of(assessment).inputs.items():
+        if spec.max_input == key:
+            related.add(name)
+        if name == key and spec.max_input:
+            related.add(spec.max_input)
+    return related
+
+
+def _problems_for(problems: Iterable[Problem], keys: set[str]) -> list[Problem]:
+    wanted = []
+    for p in problems:
+        root = p.key.split("[", 1)[0].split(".", 1)
+        name = p.key[len("inputs."):] if p.key.startswith("inputs.") else root[0]
+        if name in keys or root[0] in keys:
+            wanted.append(p)
+    return wanted
+
+
+def validate_answers(
+    assessment: Assessment, overrides: dict[str, tuple[Any, str]]
+) -> list[Problem]:
+    """Every problem of the document the answers would make with ``overrides`` applied."""
+    answers = {a.key: a for a in queries.answers(assessment.id)}
+    rows = []
+    for key, answer in answers.items():
+        if key not in overrides:
+            rows.append(answer)
+    for key, (value, state) in overrides.items():
+        rows.append(Answer(key=key, value=value, state=state, assessment_id=assessment.id))
+    document = build_document(assessment, rows, queries.indicator_states(assessment.id))
+    try:
+        evaluate_document(framework_of(assessment), document)
+    except InvalidInput as invalid:
+        return invalid.problems
+    return []
+
+
+def save_answer(assessment: Assessment, membership: Membership, user: User, key: str,
+                value: Any, state: AnswerState = AnswerState.answered,
+                expected_version: int | None = None) -> Answer:
+    """Save one field. ``expected_version`` is the version the editor saw (None: none yet)."""
+    framework = framework_of(assessment)
+    if key not in framework.inputs and key not in framework.indicators and \
+            key not in ENERGY_SECTIONS:
+        raise NotFound(_l("Not found."))
+    _require_page(assessment, membership, page_of_key(framework, key))
+    current = queries.answer(assessment.id, key)
+    current_version = current.version if current else None
+    if expected_version != current_version:
+        raise StaleAnswer(current)
+    if state == AnswerState.unknown:
+        value = None
+    problems = _problems_for(validate_answers(assessment, {key: (value, state)}),
+                             _related_keys(assessment, key))
+    if problems:
+        raise AnswerRejected(problems, key)
+    if current is not None and current.value == value and current.state == state:
+        return current  # nothing changed: no new version, no history row
+    db.session.add(AnswerChange(
+        assessment_id=assessment.id, key=key,
+        old_value=current.value if current else None, new_value=value,
+        old_state=current.state if current else None, new_state=state,
+        changed_by_id=user.id,
+    ))
+    if current is None:
+        current = Answer(assessment_id=assessment.id, key=key, value=value, state=state,
+                         updated_by_id=user.id)
+        db.session.add(current)
+    else:
+        current.value = value
+        current.state = state
+        current.version += 1
+        current.updated_by_id = user.id
+        current.updated_at = utcnow()
+    assessment.updated_at = utcnow()
+    db.session.flush()
+    return current
+
+
+def set_not_applicable(assessment: Assessment, membership: Membership, user: User, code: str,
+                       not_applicable: bool, reason: str = "",
+                       expected_version: int | None = None) -> IndicatorState:
+    from assessment.assessments.pages import page_of_indicator
+
+    framework = framework_of(assessment)
+    if code not in framework.indicators:
+        raise NotFound(_l("Not found."))
+    _require_page(assessment, membership, page_of_indicator(framework, code))
+    reason = reason.strip()
+    if not_applicable and not reason:
+        raise DomainError(_l("Say why this indicator does not apply to your enterprise."),
+                          "na_reason")
+    indicator_state = queries.indicator_state(assessment.id, code)
+    if expected_version != (indicator_state.version if indicator_state else None):
+        raise StaleAnswer(indicator_state)
+    if indicator_state is None:
+        indicator_state = IndicatorState(assessment_id=assessment.id, code=code)
+        db.session.add(indicator_state)
+    else:
+        indicator_state.version += 1
+    old = (indicator_state.not_applicable, indicator_state.na_reason)
+    indicator_state.not_applicable = not_applicable
+    indicator_state.na_reason = reason if not_applicable else ""
+    indicator_state.updated_at = utcnow()
+    db.session.add(AnswerChange(
+        assessment_id=assessment.id, key=f"not_applicable:{code}",
+        old_value={"not_applicable": old[0], "reason": old[1]},
+        new_value={"not_applicable": not_applicable, "reason": indicator_state.na_reason},
+        changed_by_id=user.id,
+    ))
+    db.session.flush()
+    return indicator_state
+
+
+def set_confidence(assessment: Assessment, code: str, confidence: Confidence,
+                   user: User | None = None) -> IndicatorState:
+    """Documented follows evidence; verified is a reviewer's word (see review services)."""
+    indicator_state = queries.indicator_state(assessment.id, code)
+    if indicator_state is None:
+        indicator_state = IndicatorState(assessment_id=assessment.id, code=code)
+        db.session.add(indicator_state)
+    else:
+        indicator_state.version += 1
+    indicator_state.confidence = confidence
+    indicator_state.verified_by_id = user.id if confidence == Confidence.verified and user \
+        else None
+    db.session.flush()
+    return indicator_state
+
+
+def assign_page(assessment: Assessment, membership: Membership, page: str,
+                user_id: uuid.UUID | None) -> None:
+    from tenants import queries as platform_queries
+
+    if Role(membership.role) not in (Role.owner, Role.admin):
+        raise Forbidden(_l("Only owners and administrators assign pages."))
+    if page not in {p.code for p in pages_for(framework_of(assessment))}:
+        raise NotFound(_l("Not found."))
+    existing = queries.page_assignment(assessment.id, page)
+    if user_id is None:
+        if existing is not None:
+            db.session.delete(existing)
+        db.session.flush()
+        return
+    if platform_queries.membership(membership.tenant_id, user_id) is None:
+        raise NotFound(_l("Not found."))
+    if existing is None:
+        db.session.add(PageAssignment(assessment_id=assessment.id, page=page, user_id=user_id))
+    else:
+        existing.user_id = user_id
+    db.session.flush()
+
+
+# -- state changes -----------------------------------------------------------------------
+def _check_version(assessment: Assessment, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != assessment.version:
+        raise Conflict(_l("The assessment changed since you opened it. Reload and try again."))
+
+
+def _transition(assessment: Assessment, allowed_from: tuple[State, ...], to: State,
+                expected_version: int | None) -> None:
+    _check_version(assessment, expected_version)
+    if assessment.state not in allowed_from:
+        raise Conflict(_l("This action is not possible in the assessment's current state."))
+    assessment.state = to
+    assessment.version += 1
+    assessment.updated_at = utcnow()
+
+
+def submit(assessment: Assessment, membership: Membership,
+           expected_version: int | None = None) -> Assessment:
+    if Role(membership.role) not in (Role.owner, Role.admin):
+        raise Forbidden(_l("Only owners and administrators submit an assessment."))
+    problems = validate_answers(assessment, {})
+    if problems:
+        raise AnswerRejected(problems, problems[0].key)
+    _transition(assessment, EDITABLE_STATES, State.submitted, expected_version)
+    assessment.submitted_at = utcnow()
+    audit.record("assessment.submitted", tenant_id=membership.tenant_id,
+                 subject=str(assessment.year))
+    db.session.flush()
+    return assessment
+
+
+def add_comment(assessment: Assessment, author: User, author_tenant_id: uuid.UUID,
+                body: str, indicator_code: str | None = None) -> ReviewComment:
+    body = body.strip()
+    if not body:
+        raise DomainError(_l("Write a comment first."), "body")
+    if indicator_code and indicator_code not in framework_of(assessment).indicators:
+        raise NotFound(_l("Not found."))
+    comment = ReviewComment(assessment_id=assessment.id, revision=assessment.revision,
+                            indicator_code=indicator_code, body=body, author_id=author.id,
+                            author_tenant_id=author_tenant_id)
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def return_for_changes(assessment: Assessment, reviewer: User,
+                       expected_version: int | None = None) -> Assessment:
+    if not queries.open_comments(assessment.id, assessment.revision):
+        raise DomainError(_l("Add at least one comment that says what to change."), "body")
+    _transition(assessment, (State.submitted,), State.returned, expected_version)
+    audit.record("assessment.returned", tenant_id=assessment.tenant_id,
+                 subject=str(assessment.year), actor_user_id=reviewer.id)
+    db.session.flush()
+    return assessment
+
+
+def finalise(assessment: Assessment, reviewer: User,
+             expected_version: int | None = None) -> AssessmentRevision:
+    """Freeze answers and results into an immutable revision and publish its figures."""
+    _check_version(assessment, expected_version)
+    if assessment.state != State.submitted:
+        raise Conflict(_l("Only a submitted assessment can be finalised."))
+    profile = queries.profile()
+    if profile is None:
+        raise DomainError(_l("Complete the enterprise profile first."), "profile")
+    states = queries.indicator_states(assessment.id)
+    document = build_document(assessment, queries.answers(assessment.id), states)
+    evaluation = evaluate_document(framework_of(assessment), document)
+    results = evaluation.to_contract()
+    now = utcnow()
+    for older in queries.revisions(assessment.id):
+        if older.superseded_at is None:
+            older.superseded_at = now
+    revision = AssessmentRevision(
+        assessment_id=assessment.id, revision=assessment.revision, year=assessment.year,
+        framework_id=assessment.framework_id, framework_version=assessment.framework_version,
+        document=document, results=results,
+        confidence={s.code: s.confidence for s in states},
+        finalised_by_id=reviewer.id, finalised_at=now,
+    )
+    db.session.add(revision)
+    _publish_figures(assessment, profile, results)
+    _transition(assessment, (State.submitted,), State.finalised, None)
+    assessment.finalised_at = now
+    audit.record("assessment.finalised", tenant_id=assessment.tenant_id,
+                 subject=str(assessment.year), actor_user_id=reviewer.id,
+                 overall=results["overall"]["score"])
+    db.session.flush()
+    return revision
+
+
+def _publish_figures(assessment: Assessment, profile: EnterpriseProfile,
+                     results: dict[str, Any]) -> None:
+    for figure in queries.current_figures(assessment.id):
+        figure.current = False
+    cohort = {
+        "industry_division": profile.industry_division,
+        "industry_group": group_of(profile.industry_division),
+        "size_class": profile.size_class,
+        "province": profile.province,
+    }
+    common: dict[str, Any] = {"assessment_id": assessment.id, "revision": assessment.revision,
+              "year": assessment.year, **cohort}
+    for code, figure in results["indicators"].items():
+        db.session.add(ResultFigure(code=code, kind="indicator", status=figure["status"],
+                                    value=figure.get("value"), score=figure.get("score"),
+                                    level=figure.get("level"), **common))
+    for code, figure in results["dimensions"].items():
+        db.session.add(ResultFigure(code=code, kind="dimension",
+                                    status="ok" if figure.get("score") is not None else "missing",
+                                    score=figure.get("score"), level=figure.get("level"),
+                                    **common))
+    overall = results["overall"]
+    db.session.add(ResultFigure(code="overall", kind="overall",
+                                status="ok" if overall.get("score") is not None else "missing",
+                                score=overall.get("score"), level=overall.get("level"),
+                                **common))
+
+
+def reopen(assessment: Assessment, membership: Membership,
+           expected_version: int | None = None) -> Assessment:
+    """A finalised assessment becomes a draft of its next revision; the old one stays."""
+    if Role(membership.role) not in (Role.owner, Role.admin):
+        raise Forbidden(_l("Only owners and administrators reopen an assessment."))
+    _transition(assessment, (State.finalised,), State.draft, expected_version)
+    assessment.revision += 1
+    audit.record("assessment.reopened", tenant_id=membership.tenant_id,
+                 subject=str(assessment.year), revision=assessment.revision)
+    db.session.flush()
+    return assessment

@@ -1,0 +1,1 @@
+"""Evidence files per indicator: checked by content, stored outside the web root."""

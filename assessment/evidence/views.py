@@ -1,0 +1,7 @@
+"""Views of assessment.evidence (thin: forms in, services called, templates out)."""
+
+from __future__ import annotations
+
+from tenants.web import tenant_blueprint
+
+bp = tenant_blueprint("evidence", __name__, "/assessments")

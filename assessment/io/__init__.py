@@ -1,0 +1,1 @@
+"""Import and export of answers: the contract JSON document and an XLSX workbook."""

@@ -1,0 +1,1 @@
+"""Enterprise profiles: identity, industry, size class, province."""

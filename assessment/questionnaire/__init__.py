@@ -1,0 +1,1 @@
+"""The questionnaire: pages generated from the framework, autosave, conflicts, assignments."""

@@ -1,0 +1,1 @@
+"""Results: overall index, dimensions, radar, indicator table, trace, what-if, year on year."""

@@ -1,0 +1,7 @@
+"""Views of assessment.review (thin: forms in, services called, templates out)."""
+
+from __future__ import annotations
+
+from tenants.web import tenant_blueprint
+
+bp = tenant_blueprint("review", __name__, "/assessments")
