@@ -165,7 +165,9 @@ def _show(args: argparse.Namespace, out: TextIO) -> int:
         raise _Usage(f"{args.code}: unknown indicator code in {fw.id} {fw.version}")
     ind = indicators[args.code]
     en = args.lang == "en"
-    allowed = len(fw.inputs[ind.formula.input].allowed) if ind.formula.kind == "count_share" else 0
+    allowed = 0
+    if ind.formula.kind == "count_share":
+        allowed = len(fw.inputs[str(ind.formula.input)].allowed)
     lines = [
         f"{ind.code}  {ind.name_en if en else ind.name_zh}",
         f"{'framework' if en else '框架'}: {fw.id} {fw.version}",

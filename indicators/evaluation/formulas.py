@@ -74,6 +74,10 @@ def compile_indicator(framework: Framework, ind: Indicator) -> Compute:
         needed = numerator + denominator
         scale = Decimal(repr(f.scale)) if f.scale != int(f.scale) else Decimal(int(f.scale))
         den_text = " + ".join(denominator)
+        zero_denominator = Outcome(
+            "not_computable", None,
+            (f"分母（{den_text}）为 0，无法计算", f"denominator ({den_text}) is 0"),
+        )
 
         def ratio(values: dict[str, Any]) -> Outcome:
             got = [values.get(n) for n in needed]
@@ -81,19 +85,17 @@ def compile_indicator(framework: Framework, ind: Indicator) -> Compute:
                 return _missing([n for n, v in zip(needed, got, strict=True) if v is None])
             num = got[: len(numerator)]
             den = got[len(numerator):]
-            exact = any(type(v) is Decimal for v in got)
-            if exact:
+            if any(type(v) is Decimal for v in got):
                 top = sum((_as_decimal(v) for v in num), Decimal(0))
                 bottom = sum((_as_decimal(v) for v in den), Decimal(0))
-            else:
-                top, bottom = sum(num), sum(den)
-            if bottom == 0:
-                return Outcome(
-                    "not_computable", None,
-                    (f"分母（{den_text}）为 0，无法计算", f"denominator ({den_text}) is 0"),
-                )
-            result = top / bottom * scale if exact else top / bottom * f.scale
-            return Outcome("ok", round_value(result), None)
+                if bottom == 0:
+                    return zero_denominator
+                return Outcome("ok", round_value(top / bottom * scale), None)
+            int_top: int = sum(v for v in num if v is not None)  # whole counts: float division
+            int_bottom: int = sum(v for v in den if v is not None)
+            if int_bottom == 0:
+                return zero_denominator
+            return Outcome("ok", round_value(int_top / int_bottom * f.scale), None)
 
         return ratio
 

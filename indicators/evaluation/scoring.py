@@ -8,6 +8,7 @@ then fall after, the target for a 'target' indicator).
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import pairwise
 
 from indicators.framework.model import Indicator
 
@@ -44,7 +45,7 @@ def value_for_score(ind: Indicator, needed: float, current: float) -> float | No
 def _rising(bands: Bands, needed: float) -> float | None:
     if bands[0][1] >= needed:
         return bands[0][0]
-    for (v0, s0), (v1, s1) in zip(bands, bands[1:], strict=False):
+    for (v0, s0), (v1, s1) in pairwise(bands):
         if s0 < needed <= s1:
             return v0 + (needed - s0) * (v1 - v0) / (s1 - s0)
     return None
@@ -53,7 +54,7 @@ def _rising(bands: Bands, needed: float) -> float | None:
 def _falling(bands: Bands, needed: float) -> float | None:
     if bands[-1][1] >= needed:
         return bands[-1][0]
-    for (v0, s0), (v1, s1) in zip(bands, bands[1:], strict=False):
+    for (v0, s0), (v1, s1) in pairwise(bands):
         if s0 >= needed > s1:
             return v0 + (s0 - needed) * (v1 - v0) / (s0 - s1)
     return None

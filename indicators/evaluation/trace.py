@@ -39,7 +39,9 @@ def indicator_trace(evaluation: Evaluation, code: str) -> dict[str, Any]:
     ind = fw.indicator(code)
     r = evaluation.indicators[code]
     names = ind.formula.inputs_used(code)
-    allowed = len(fw.inputs[ind.formula.input].allowed) if ind.formula.kind == "count_share" else 0
+    allowed = 0
+    if ind.formula.kind == "count_share":
+        allowed = len(fw.inputs[str(ind.formula.input)].allowed)
     entry: dict[str, Any] = {
         "code": code,
         "name_zh": ind.name_zh,

@@ -247,12 +247,15 @@ class DocumentChecker:
         year = document["year"]
         if type(year) is not int or not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
             problems.append(
-                problem("year", "not_a_year", f"必须是 {YEAR_RANGE[0]}-{YEAR_RANGE[1]} 的年份（整数）",
+                problem("year", "not_a_year",
+                        f"必须是 {YEAR_RANGE[0]}-{YEAR_RANGE[1]} 的年份（整数）",
                         f"must be a year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]} (a whole number)")
             )
 
 
-def check_cohorts(framework: Framework, cohorts: Any) -> tuple[list[Problem], dict[str, tuple[float, ...]]]:
+def check_cohorts(
+    framework: Framework, cohorts: Any
+) -> tuple[list[Problem], dict[str, tuple[float, ...]]]:
     """Cohorts for relative scoring: indicator code -> peer values (finite numbers)."""
     problems: list[Problem] = []
     clean: dict[str, tuple[float, ...]] = {}
@@ -265,7 +268,9 @@ def check_cohorts(framework: Framework, cohorts: Any) -> tuple[list[Problem], di
         key = f"cohorts.{code}"
         ind = indicators.get(code)
         if ind is None:
-            problems.append(problem(key, "unknown_indicator", "未知的指标代码", "unknown indicator code"))
+            problems.append(
+                problem(key, "unknown_indicator", "未知的指标代码", "unknown indicator code")
+            )
             continue
         if ind.qualitative:
             problems.append(
@@ -274,7 +279,9 @@ def check_cohorts(framework: Framework, cohorts: Any) -> tuple[list[Problem], di
             )
             continue
         if not isinstance(values, list | tuple):
-            problems.append(problem(key, "not_a_list", "必须是数值列表", "must be a list of numbers"))
+            problems.append(
+                problem(key, "not_a_list", "必须是数值列表", "must be a list of numbers")
+            )
             continue
         ok = True
         for index, value in enumerate(values):

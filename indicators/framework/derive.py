@@ -52,7 +52,9 @@ def base_reference(data: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def merge_derived(base: dict[str, Any], derived: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def merge_derived(
+    base: dict[str, Any], derived: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
     """The merged framework data and the faults of the derived file's own structure."""
     errors: list[str] = []
     merged = copy.deepcopy(base)  # once per load, never per evaluation

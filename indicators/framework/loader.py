@@ -93,7 +93,7 @@ def load_framework_data(path: Path, _chain: tuple[str, ...] = ()) -> dict[str, A
         errors = validate_framework_data(data)
         if errors:
             raise InvalidFramework(str(path), errors)
-        return data  # type: ignore[no-any-return]
+        return data
     ref = base_reference(data)
     if ref is None:
         raise InvalidFramework(str(path), ["base: required {id: ..., version: ...}"])
@@ -140,7 +140,7 @@ def build_framework(data: dict[str, Any], path: str = "") -> Framework:
                     name_en=ind["name_en"],
                     explanation_zh=ind["explanation_zh"],
                     explanation_en=ind["explanation_en"],
-                    source_lines=tuple(ind["source_lines"]),  # type: ignore[arg-type]
+                    source_lines=(ind["source_lines"][0], ind["source_lines"][1]),
                     formula=Formula(
                         kind=f["kind"],
                         numerator=tuple(f.get("numerator", ())),
@@ -177,7 +177,7 @@ def build_framework(data: dict[str, Any], path: str = "") -> Framework:
                 name_zh=dim["name_zh"],
                 name_en=dim["name_en"],
                 weight=float(dim["weight"]),
-                source_lines=tuple(dim["source_lines"]),  # type: ignore[arg-type]
+                source_lines=(dim["source_lines"][0], dim["source_lines"][1]),
                 indicators=tuple(indicators),
             )
         )
@@ -242,7 +242,7 @@ def list_frameworks() -> list[dict[str, str]]:
                 "version": version,
                 "name_zh": str(data.get("name_zh", "")),
                 "name_en": str(data.get("name_en", "")),
-                "base": "{}@{}".format(*base_reference(data)) if base_reference(data) else "",
+                "base": "@".join(base_reference(data) or ()),
                 "path": str(path),
             }
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import pairwise
 from typing import Any
 
 from indicators.framework.model import DIRECTIONS, FORMULA_KINDS, INPUT_TYPES, NUMERIC_TYPES
@@ -129,7 +130,7 @@ def _check_levels(errors: list[str], data: dict[str, Any]) -> None:
         values = [table[lv] for lv in LEVELS]
         if not all(_is_number(v) and low <= v <= high for v in values):
             errors.append(f"{key}: every value must be a number from {low} to {high}")
-        elif any(b <= a for a, b in zip(values, values[1:], strict=False)):
+        elif any(b <= a for a, b in pairwise(values)):
             errors.append(f"{key}: values must rise strictly from level 1 to level 5")
         elif key == "level_from_score" and values[0] != 0:
             errors.append("level_from_score.1: level 1 must start at score 0")
@@ -212,11 +213,11 @@ def _check_bands(errors: list[str], ind: dict[str, Any], path: str) -> None:
         return
     values = [b[0] for b in bands]
     scores = [b[1] for b in bands]
-    if any(b <= a for a, b in zip(values, values[1:], strict=False)):
+    if any(b <= a for a, b in pairwise(values)):
         errors.append(f"{path}.bands: values must rise strictly")
     if not all(0 <= s <= 100 for s in scores):
         errors.append(f"{path}.bands: scores must lie within 0-100")
-    steps = [b - a for a, b in zip(scores, scores[1:], strict=False)]
+    steps = [b - a for a, b in pairwise(scores)]
     direction = ind.get("direction")
     if direction == "higher" and any(s < 0 for s in steps):
         errors.append(f"{path}.bands: direction 'higher' needs scores that never fall")
@@ -227,7 +228,7 @@ def _check_bands(errors: list[str], ind: dict[str, Any], path: str) -> None:
         if not _is_number(target) or not values[0] <= target <= values[-1]:
             errors.append(f"{path}.target: required number within the band values")
             return
-        for (v0, s0), (v1, s1) in zip(bands, bands[1:], strict=False):
+        for (v0, s0), (v1, s1) in pairwise(bands):
             if (v1 <= target and s1 < s0) or (v0 >= target and s1 > s0):
                 errors.append(
                     f"{path}.bands: direction 'target' needs scores rising up to the target "
@@ -296,18 +297,17 @@ def _check_indicator(
         if source not in inputs:
             errors.append(f"{path}.details.{name}: unknown input {source!r}")
     penalty = ind.get("penalty")
-    if penalty is not None:
-        if (
-            not isinstance(penalty, dict)
-            or inputs.get(penalty.get("input"), {}).get("type") != "int"
-            or not _is_number(penalty.get("points_each"))
-            or penalty["points_each"] < 0
-            or not _is_number(penalty.get("max_points"))
-            or penalty["max_points"] < 0
-        ):
-            errors.append(
-                f"{path}.penalty: needs input (an int input), points_each >= 0, max_points >= 0"
-            )
+    if penalty is not None and (
+        not isinstance(penalty, dict)
+        or inputs.get(str(penalty.get("input")), {}).get("type") != "int"
+        or not _is_number(penalty.get("points_each"))
+        or penalty["points_each"] < 0
+        or not _is_number(penalty.get("max_points"))
+        or penalty["max_points"] < 0
+    ):
+        errors.append(
+            f"{path}.penalty: needs input (an int input), points_each >= 0, max_points >= 0"
+        )
 
 
 def _check_descriptors(errors: list[str], descriptors: Any, path: str) -> None:

@@ -65,7 +65,8 @@ def full_document() -> Callable[..., dict[str, Any]]:
 
     def build(**overrides: Any) -> dict[str, Any]:
         inputs = {**FULL_INPUTS, **overrides}
-        return {"framework": "scm-2024", "inputs": {k: v for k, v in inputs.items() if v is not None}}
+        given = {k: v for k, v in inputs.items() if v is not None}
+        return {"framework": "scm-2024", "inputs": given}
 
     return build
 

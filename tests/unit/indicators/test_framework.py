@@ -137,7 +137,8 @@ indicators:
     rationale: 整车厂周转更快。 / Vehicle makers turn stock faster.
   global.footprint: {applicable: false}
 add_inputs:
-  jit_deliveries: {type: int, name_zh: 准时化配送次数, name_en: JIT deliveries, max_input: deliveries_total}
+  jit_deliveries: {type: int, name_zh: 准时化配送次数, name_en: JIT deliveries,
+                   max_input: deliveries_total}
 add_indicators:
   - dimension: lean
     code: lean.jit_share
@@ -200,7 +201,8 @@ def test_the_derived_input_is_validated(derived_file):
     ("text", "fault"),
     [
         (DERIVED.replace("lean.inventory_turnover:", "lean.ghost:"), "indicators.lean.ghost"),
-        (DERIVED.replace("weight: 3", "code: lean.other"), "indicators.lean.inventory_turnover.code"),
+        (DERIVED.replace("weight: 3", "code: lean.other"),
+         "indicators.lean.inventory_turnover.code"),
         (DERIVED.replace("version: \"1.0.0\"}", "version: \"0.1\"}"), "base"),
         (DERIVED.replace("dimension_weights: {global: 0}", "dimension_weights: {space: 1}"),
          "dimension_weights.space"),
