@@ -79,13 +79,17 @@ def compile_indicator(framework: Framework, ind: Indicator) -> Compute:
             (f"分母（{den_text}）为 0，无法计算", f"denominator ({den_text}) is 0"),
         )
 
+        # Decided once from the input types: amounts (decimal) need exact arithmetic.
+        exact = any(framework.inputs[n].type == "decimal" for n in needed)
+        split = len(numerator)
+
         def ratio(values: dict[str, Any]) -> Outcome:
             got = [values.get(n) for n in needed]
             if None in got:
                 return _missing([n for n, v in zip(needed, got, strict=True) if v is None])
-            num = got[: len(numerator)]
-            den = got[len(numerator):]
-            if any(type(v) is Decimal for v in got):
+            num = got[:split]
+            den = got[split:]
+            if exact:
                 top = sum((_as_decimal(v) for v in num), Decimal(0))
                 bottom = sum((_as_decimal(v) for v in den), Decimal(0))
                 if bottom == 0:

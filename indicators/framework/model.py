@@ -6,6 +6,8 @@ requests and evaluations without copying.
 
 from __future__ import annotations
 
+import functools
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,11 +149,13 @@ class Framework:
         raise KeyError(code)
 
     def level_for(self, score: float) -> int:
-        level = self.level_from_score[0][1]
-        for lowest, lvl in self.level_from_score:
-            if score >= lowest:
-                level = lvl
-        return level
+        # Hot path (once per indicator per evaluation): bisect on the precomputed bounds.
+        index = bisect_right(self._level_bounds, score) - 1
+        return self.level_from_score[max(index, 0)][1]
+
+    @functools.cached_property
+    def _level_bounds(self) -> tuple[float, ...]:
+        return tuple(lowest for lowest, _ in self.level_from_score)
 
     def lowest_score_of(self, level: int) -> float | None:
         for lowest, lvl in self.level_from_score:
