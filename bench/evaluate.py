@@ -20,7 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from indicators import evaluate, load_framework  # noqa: E402
+from indicators import evaluate, load_framework
 
 PAIRS = [
     ("partners_online_active", "partners_total"), ("deliveries_on_time", "deliveries_total"),
