@@ -2,7 +2,7 @@
 page assignments, review comments, revisions and result figures (all tenant-scoped, with RLS)
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-23 23:23:52.558502
 """
 from alembic import op
@@ -11,7 +11,7 @@ from tenants import rls
 from tenants.types import UTCDateTime
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
