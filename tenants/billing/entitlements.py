@@ -106,12 +106,12 @@ def standing(tenant: Tenant, now: datetime | None = None) -> Standing:
         state = "ended"
     elif account.grace_until is not None:
         state = "grace" if now < account.grace_until else "grace_expired"
-    elif status in ("past_due", "unpaid"):
-        state = "grace_expired"  # no grace recorded (cannot happen through webhooks.py)
     elif account.cancel_at_period_end:
         state = "canceling"
     else:
-        state = status  # active or trialing
+        # active or trialing; or past_due with no grace left open, which means a payment
+        # newer than the failure arrived before Stripe's own status update did.
+        state = "trialing" if status == "trialing" else "active"
     granted = state in ("active", "trialing", "canceling", "grace")
     return Standing(True, subscribed if granted else free, subscribed, state, account)
 
