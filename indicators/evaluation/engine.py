@@ -37,6 +37,11 @@ class CompiledIndicator:
     compute: Compute
     band_values: tuple[float, ...]
     framework_na: tuple[str, str] | None
+    # Copied out of `ind` so the per-document loop reads slots, not properties.
+    code: str
+    qualitative: bool
+    weight: float
+    overall_weight: float
 
 
 @dataclass(frozen=True)
@@ -67,12 +72,14 @@ def plan_for(framework: Framework) -> Plan:
                     f"框架 {framework.id} {framework.version} 已停用该指标",
                     f"switched off in framework {framework.id} {framework.version}",
                 )
+            overall_weight = dim.weight * ind.weight / in_use if ind.applicable else 0.0
             compiled.append(
                 CompiledIndicator(
-                    ind, compile_indicator(framework, ind), tuple(b[0] for b in ind.bands), na
+                    ind, compile_indicator(framework, ind), tuple(b[0] for b in ind.bands), na,
+                    ind.code, ind.qualitative, ind.weight, overall_weight,
                 )
             )
-            overall_weights.append(dim.weight * ind.weight / in_use if ind.applicable else 0.0)
+            overall_weights.append(overall_weight)
         dims.append((dim.code, dim.weight, tuple(indices)))
     return Plan(
         framework,
@@ -192,23 +199,22 @@ def _score_indicator(
 ) -> IndicatorResult:
     ind = item.ind
     details = _details(ind, values) if ind.details else {}
-    if item.framework_na is not None or ind.code in declared:
+    if item.framework_na is not None or item.code in declared:
         return IndicatorResult(
-            ind.code, "not_applicable", details=details, reason=item.framework_na or DECLARED_NA
+            item.code, "not_applicable", details=details, reason=item.framework_na or DECLARED_NA
         )
-    outcome = item.compute(values)
-    if outcome.status != "ok":
-        return IndicatorResult(ind.code, outcome.status, details=details, reason=outcome.reason)
-    value = outcome.value
+    status, value, reason = item.compute(values)
+    if status != "ok":
+        return IndicatorResult(item.code, status, details=details, reason=reason)
     assert value is not None  # an ok outcome always has a value
-    result = IndicatorResult(ind.code, "ok", value=value, details=details)
+    result = IndicatorResult(item.code, "ok", value, details=details)
     if derived and ind.formula.numerator and ind.formula.numerator[0] in derived:
         result.source = "energy"
-    if ind.qualitative:
+    if item.qualitative:
         raw = fw.level_scores[int(value)]
         result.method = "level"
     else:
-        cohort = cohorts.get(ind.code)
+        cohort = cohorts.get(item.code) if cohorts else None
         if cohort is not None and len(cohort) >= fw.min_cohort_size:
             raw = percentile_score(ind, float(value), cohort)
             result.method = "relative"
@@ -241,28 +247,30 @@ def aggregate(
     fw = plan.framework
     dims: dict[str, DimensionResult] = {}
     ok_overall = applicable_overall = 0.0
+    compiled = plan.indicators
     for code, weight, indices in plan.dimensions:
         ok_weight = applicable_weight = weighted = 0.0
         oks = []
         for index in indices:
-            item = plan.indicators[index]
-            r = results[item.ind.code]
-            if r.status == "not_applicable":
+            item = compiled[index]
+            r = results[item.code]
+            status = r.status
+            if status == "not_applicable":
                 continue
-            w = item.ind.weight
+            w = item.weight
             applicable_weight += w
-            applicable_overall += plan.overall_weights[index]
-            if r.status == "ok":
-                assert r.score is not None
+            applicable_overall += item.overall_weight
+            if status == "ok":
+                score = r.score or 0.0
                 ok_weight += w
-                weighted += w * r.score
-                ok_overall += plan.overall_weights[index]
-                oks.append((r, w))
+                weighted += w * score
+                ok_overall += item.overall_weight
+                oks.append((r, w, score))
         if ok_weight:
             exact = weighted / ok_weight
-            for r, w in oks:
+            for r, w, score in oks:
                 r.weight_share = w / ok_weight
-                r.contribution = r.weight_share * (r.score or 0.0)
+                r.contribution = r.weight_share * score
             score = round(exact, SCORE_DECIMALS)
             dims[code] = DimensionResult(
                 code, score, fw.level_for(score),
