@@ -17,13 +17,13 @@ from flask import Flask, Response, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session
-from sqlmodel import create_engine
+from sqlmodel import Session, create_engine
 
 log = logging.getLogger(__name__)
 
 _SESSION_KEY = "_chaingauge_db_session"
 _AFTER_COMMIT_KEY = "_chaingauge_after_commit"
+_KEEP_ON_ERROR_KEY = "_chaingauge_keep_on_error"
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -140,9 +140,17 @@ class Database:
             raise
         self.commit()
 
+    def keep_on_error(self) -> None:
+        """Commit this request's writes even though it answers with an error status.
+
+        For the few refusals that must leave a trace, such as the audit event of a failed
+        sign-in (answered 401); everything else that fails rolls back.
+        """
+        setattr(g, _KEEP_ON_ERROR_KEY, True)
+
     def _commit_after_request(self, response: Response) -> Response:
         # Error responses change nothing: a failed save or import must leave no trace.
-        if response.status_code >= 400:
+        if response.status_code >= 400 and not g.pop(_KEEP_ON_ERROR_KEY, False):
             self.rollback()
         else:
             self.commit()

@@ -20,7 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from tenants.errors import DomainError
-from tenants.extensions import limiter
+from tenants.extensions import db, limiter
 from tenants.forms import (
     ActionForm,
     ForgotPasswordForm,
@@ -40,7 +40,9 @@ def _safe_next(default: str = "/") -> str:
     target = request.args.get("next") or request.form.get("next") or default
     parts = urlsplit(target)
     # Only same-site paths: an open redirect would make our login page a phishing tool.
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # Browsers read "/\\host" as "//host" and drop tabs and newlines, so refuse those too.
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(c) < 32 or c == "\x7f" for c in target)):
         return default
     return target
 
@@ -110,6 +112,7 @@ def login() -> Response | str | tuple[str, int]:
             login_user(user, remember=bool(form.remember.data))
             return redirect(_safe_next())
         flash(_("The e-mail or password is wrong."), "error")
+        db.keep_on_error()  # the 401 must not roll back the auth.login_failed audit event
         return render_template("auth/login.html", form=form), 401
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -193,13 +196,16 @@ def invitation(token: str) -> Response | str | tuple[str, int]:
         return render_template("auth/message.html", title=_("Invitation"),
                                message=str(error.message)), 400
     form = ActionForm()
+    status = 200
     if current_user.is_authenticated and form.validate_on_submit():
         try:
             memberships.accept_invitation(token, current_user)
         except DomainError as error:
             flash(str(error.message), "error")
+            status = error.status_code  # a refusal is not a 200, and rolls back
         else:
             flash(_("You have joined %(name)s.", name=tenant.name), "success")
             return redirect(f"/t/{tenant.slug}/")
-    return render_template("auth/invitation.html", invitation=invitation, tenant=tenant,
-                           form=form, token=token)
+    # Not "tenant": base.html reads that name as the tenant whose pages are open.
+    return render_template("auth/invitation.html", invitation=invitation,
+                           inviting_tenant=tenant, form=form, token=token), status
