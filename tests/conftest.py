@@ -129,7 +129,10 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def csrf_token(client: FlaskClient, page: str = "/login") -> str:
-    html = client.get(page).get_data(as_text=True)
+    response = client.get(page)
+    if page == "/login" and response.status_code == 302:
+        response = client.get("/switch")  # signed in: /login redirects; this page has a token
+    html = response.get_data(as_text=True)
     match = _CSRF.search(html)
     assert match, f"no CSRF token on {page}"
     return match.group(1)
@@ -199,3 +202,65 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+# -- added for the web journeys (tests/web) ----------------------------------------------
+@pytest.fixture
+def make_invitation(app: Flask) -> Any:
+    from tests import factories
+
+    return lambda *a, **kw: factories.make_invitation(app, *a, **kw)
+
+
+@pytest.fixture
+def fetch(app: Flask) -> Any:
+    from tests import factories
+
+    return lambda *a, **kw: factories.fetch(app, *a, **kw)
+
+
+@pytest.fixture
+def audit_actions(app: Flask) -> Any:
+    from tests import factories
+
+    return lambda *a, **kw: factories.audit_actions(app, *a, **kw)
+
+
+@pytest.fixture
+def other_client(app: Flask) -> FlaskClient:
+    """A second browser, with its own cookies."""
+    return app.test_client()
+
+
+@pytest.fixture
+def fresh_app(database: TestDatabase, tmp_path: Path) -> Iterator[Any]:
+    """Build extra app instances (production config, a broken database, a test-only route).
+
+    ``create_app`` re-binds the module-level extensions (the engine of ``tenants.db.db``,
+    the limiter's storage, the jobs' app); they are put back afterwards so that the shared
+    ``app`` keeps working. The extra apps do not join the test's rolled-back transaction:
+    use them only for requests that write nothing.
+    """
+    from app import create_app
+    from tenants import jobs
+    from tenants.extensions import db
+
+    saved = (db.engine, db._sessionmaker, db.system_role, db._test_connection)
+    saved_jobs = dict(jobs._flask_app)
+    engines: list[Any] = []
+
+    def build(**overrides: Any) -> Flask:
+        application = create_app(app_config(database, tmp_path / "mail", **overrides))
+        db.bind_to_connection(None)
+        engines.append(db.engine)
+        return application
+
+    try:
+        yield build
+    finally:
+        for engine in engines:
+            if engine is not None and engine is not saved[0]:
+                engine.dispose()
+        db.engine, db._sessionmaker, db.system_role, db._test_connection = saved
+        jobs._flask_app.clear()
+        jobs._flask_app.update(saved_jobs)

@@ -80,3 +80,48 @@ def sign_in(client: FlaskClient, user: User | str, password: str = PASSWORD,
     token = csrf_token(client, "/login")
     return client.post("/login", data={"email": email, "password": password,
                                        "csrf_token": token, **extra})
+
+
+# -- added for the web journeys -----------------------------------------------------------
+def make_invitation(app: Flask, tenant: Tenant, email: str, role: Role = Role.assessor, *,
+                    inviter: User | None = None) -> tuple[Any, str]:
+    """An invitation created through the service (its e-mail goes to the outbox); returns
+    the invitation and its raw token."""
+    from tenants.context import set_tenant
+    from tenants.services import memberships
+
+    with app.test_request_context():
+        actor = db.session.merge(inviter or owner_of(app, tenant))
+        set_tenant(db.session, tenant.id)
+        invitation, token = memberships.invite(db.session.merge(tenant), actor, email, role)
+        db.commit()
+        return invitation, token
+
+
+def fetch(app: Flask, model: type, *criteria: Any) -> list[Any]:
+    """Rows of ``model`` matching ``criteria``, read across tenants (a logged system scope),
+    so that a test can check what the product stored."""
+    from sqlmodel import select
+
+    from tenants.context import system_scope
+
+    with app.app_context():
+        with system_scope(db.session, "test inspection"):
+            rows = list(db.session.exec(select(model).where(*criteria)).all())
+        db.session.expunge_all()  # detached but loaded: the rollback must not expire them
+        db.rollback()
+        return rows
+
+
+def audit_actions(app: Flask, tenant: Tenant | None = None, action: str | None = None
+                  ) -> list[tuple[str, str, dict[str, Any]]]:
+    """(action, subject, details) of the audit events, oldest first."""
+    from tenants.models import AuditEvent
+
+    criteria: list[Any] = []
+    if tenant is not None:
+        criteria.append(AuditEvent.tenant_id == tenant.id)
+    if action is not None:
+        criteria.append(AuditEvent.action == action)
+    events = sorted(fetch(app, AuditEvent, *criteria), key=lambda e: e.created_at)
+    return [(e.action, e.subject, e.details) for e in events]
