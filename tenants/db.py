@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, g, has_app_context
+from flask import Flask, Response, current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import sessionmaker
@@ -57,24 +58,39 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-class Database:
-    """The Flask extension that owns the engine and hands out the request's session."""
+@dataclass
+class _AppDatabase:
+    """What one app owns: its engine, its session factory, and (in tests) a bound connection."""
 
-    def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self._sessionmaker: sessionmaker[Session] | None = None
-        self._test_connection: Connection | None = None
-        self.system_role: str | None = None
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+    system_role: str | None
+    test_connection: Connection | None = None
+
+
+class Database:
+    """The Flask extension that owns each app's engine and hands out the request's session.
+
+    State lives in ``app.extensions`` rather than on this object, so that several apps can
+    run in one process (the test app and a live server for the browser tests).
+    """
 
     def init_app(self, app: Flask) -> None:
-        self.engine = build_engine(app.config["DATABASE_URL"])
-        self._sessionmaker = sessionmaker(
-            bind=self.engine, class_=Session, expire_on_commit=False
+        engine = build_engine(app.config["DATABASE_URL"])
+        app.extensions["chaingauge_db"] = _AppDatabase(
+            engine=engine,
+            sessionmaker=sessionmaker(bind=engine, class_=Session, expire_on_commit=False),
+            system_role=app.config.get("DATABASE_SYSTEM_ROLE"),
         )
-        self.system_role = app.config.get("DATABASE_SYSTEM_ROLE")
-        app.extensions["chaingauge_db"] = self
         app.after_request(self._commit_after_request)
         app.teardown_appcontext(self._remove_session)
+
+    @staticmethod
+    def _state(app: Flask | None = None) -> _AppDatabase:
+        state = (app or current_app).extensions.get("chaingauge_db")
+        if state is None:
+            raise RuntimeError("Database.init_app() has not run for this app")
+        return state
 
     # -- sessions -------------------------------------------------------------------------
     @property
@@ -87,29 +103,34 @@ class Database:
         return session
 
     def new_session(self) -> Session:
-        if self._sessionmaker is None:
-            raise RuntimeError("Database.init_app() has not run")
-        if self._test_connection is not None:
+        state = self._state()
+        if state.test_connection is not None:
             # Tests run each case inside one outer transaction that is rolled back; every
             # session joins it through a savepoint so that "commits" stay inside it.
-            session = self._sessionmaker(
-                bind=self._test_connection, join_transaction_mode="create_savepoint"
+            session = state.sessionmaker(
+                bind=state.test_connection, join_transaction_mode="create_savepoint"
             )
         else:
-            session = self._sessionmaker()
+            session = state.sessionmaker()
         # tenants.context.system_scope() switches to this role on PostgreSQL
-        session.info["system_role"] = self.system_role
+        session.info["system_role"] = state.system_role
         return session
 
     @property
+    def engine(self) -> Engine:
+        """The current app's engine."""
+        return self._state().engine
+
+    def engine_for(self, app: Flask) -> Engine:
+        return self._state(app).engine
+
+    @property
     def dialect(self) -> str:
-        if self.engine is None:
-            raise RuntimeError("Database.init_app() has not run")
         return self.engine.dialect.name
 
-    def bind_to_connection(self, connection: Connection | None) -> None:
-        """Route every new session through ``connection`` (tests only)."""
-        self._test_connection = connection
+    def bind_to_connection(self, app: Flask, connection: Connection | None) -> None:
+        """Route every new session of ``app`` through ``connection`` (tests only)."""
+        self._state(app).test_connection = connection
 
     # -- the unit of work ----------------------------------------------------------------
     def commit(self) -> None:

@@ -70,8 +70,7 @@ def app(database: TestDatabase, tmp_path_factory: pytest.TempPathFactory) -> Ite
     yield application
     from tenants.extensions import db
 
-    if db.engine is not None:
-        db.engine.dispose()
+    db.engine_for(application).dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -83,16 +82,15 @@ def _rolled_back(request: pytest.FixtureRequest) -> Iterator[None]:
     app: Flask = request.getfixturevalue("app")
     from tenants.extensions import db, limiter
 
-    assert db.engine is not None
-    connection = db.engine.connect()
+    connection = db.engine_for(app).connect()
     transaction = connection.begin()
-    db.bind_to_connection(connection)
+    db.bind_to_connection(app, connection)
     limiter.reset()
     _clear_mail(app)
     try:
         yield
     finally:
-        db.bind_to_connection(None)
+        db.bind_to_connection(app, None)
         transaction.rollback()
         connection.close()
 
@@ -236,31 +234,27 @@ def other_client(app: Flask) -> FlaskClient:
 def fresh_app(database: TestDatabase, tmp_path: Path) -> Iterator[Any]:
     """Build extra app instances (production config, a broken database, a test-only route).
 
-    ``create_app`` re-binds the module-level extensions (the engine of ``tenants.db.db``,
-    the limiter's storage, the jobs' app); they are put back afterwards so that the shared
-    ``app`` keeps working. The extra apps do not join the test's rolled-back transaction:
-    use them only for requests that write nothing.
+    Each app has its own engine (``tenants.db`` keeps state per app); ``create_app`` still
+    re-binds the limiter's storage and the jobs' app, which are put back afterwards so that
+    the shared ``app`` keeps working. The extra apps do not join the test's rolled-back
+    transaction: use them only for requests that write nothing.
     """
     from app import create_app
     from tenants import jobs
     from tenants.extensions import db
 
-    saved = (db.engine, db._sessionmaker, db.system_role, db._test_connection)
     saved_jobs = dict(jobs._flask_app)
     engines: list[Any] = []
 
     def build(**overrides: Any) -> Flask:
         application = create_app(app_config(database, tmp_path / "mail", **overrides))
-        db.bind_to_connection(None)
-        engines.append(db.engine)
+        engines.append(db.engine_for(application))
         return application
 
     try:
         yield build
     finally:
         for engine in engines:
-            if engine is not None and engine is not saved[0]:
-                engine.dispose()
-        db.engine, db._sessionmaker, db.system_role, db._test_connection = saved
+            engine.dispose()
         jobs._flask_app.clear()
         jobs._flask_app.update(saved_jobs)

@@ -178,8 +178,7 @@ def test_tenant_setting_does_not_outlive_the_transaction(app):
     """set_config(..., true) is transaction-local, so a pooled connection starts clean."""
     from tenants.extensions import db as database
 
-    assert database.engine is not None
-    with database.engine.connect() as connection:
+    with database.engine_for(app).connect() as connection:
         with connection.begin():
             _set(connection, uuid.uuid4())
         with connection.begin():
