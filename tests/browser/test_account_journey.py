@@ -1,0 +1,34 @@
+"""A newcomer signs up in Chinese, switches to English, signs out and back in."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.browser.conftest import fill
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_up_switch_language_sign_out_and_in(live_server, browser):
+    email = f"newcomer-{uuid.uuid4().hex[:8]}@example.com"
+    browser.get(f"{live_server.url}/signup")
+    assert browser.find_element("tag name", "html").get_attribute("lang") == "zh-CN"
+    fill(browser, {"email": email, "name": "王工", "password": "a-long-password-1",
+                   "organisation": "示例精密机械有限公司"})
+    browser.find_element("css selector", "form[action='/signup'] button").click()
+    assert "/t/" in browser.current_url
+    assert "示例精密机械有限公司" in browser.find_element("tag name", "h1").text
+
+    browser.find_element("css selector", "form.lang button").click()
+    assert browser.find_element("tag name", "html").get_attribute("lang") == "en"
+    assert "Members" in browser.find_element("css selector", "nav.mainnav").text
+
+    browser.find_element("xpath", "//button[normalize-space()='Sign out']").click()
+    assert browser.current_url.endswith("/login")
+    fill(browser, {"email": email, "password": "a-long-password-1"})
+    browser.find_element("css selector", "main form button").click()
+    assert "/t/" in browser.current_url
+    # the stored preference (English) follows the user back in
+    assert browser.find_element("tag name", "html").get_attribute("lang") == "en"
