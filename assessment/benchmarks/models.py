@@ -1,0 +1,48 @@
+"""Benchmark snapshots: precomputed anonymous aggregates of the platform pool.
+
+A platform table, not tenant-scoped: a row holds only a cohort's aggregate figures (never a
+tenant id, never a minimum or maximum). Rows exist only for statistics that pass the
+anonymity rule; the row with code ``*`` records how many enterprises the cohort holds, which
+the fallback chain needs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from tenants.types import timestamp_field
+
+ENTERPRISES = "*"
+
+
+class BenchmarkSnapshot(SQLModel, table=True):
+    __tablename__ = "benchmark_snapshot"
+    __table_args__ = (
+        sa.UniqueConstraint("pool_key", "year", "cohort_key", "code",
+                            name="uq_benchmark_snapshot"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    pool_key: str = Field(max_length=60)  # "platform"
+    year: int
+    cohort_key: str = Field(max_length=60)  # "division:C36", "group:equipment", "all"
+    code: str = Field(max_length=80)  # indicator, dimension, "overall", or "*"
+    n: int
+    mean: float | None = None
+    median: float | None = None
+    q1: float | None = None
+    q3: float | None = None
+    p10: float | None = None
+    p90: float | None = None
+    value_n: int | None = None
+    value_mean: float | None = None
+    value_median: float | None = None
+    value_q1: float | None = None
+    value_q3: float | None = None
+    value_p10: float | None = None
+    value_p90: float | None = None
+    computed_at: datetime = timestamp_field()

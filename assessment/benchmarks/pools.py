@@ -1,0 +1,64 @@
+"""Whose figures a benchmark may aggregate.
+
+- The platform pool: every enterprise whose profile opts in to anonymised benchmarking
+  (``EnterpriseProfile.benchmark_opt_in``), read at query time, so opting out takes effect
+  at once for live statistics.
+- An association pool: the association's members whose accepted link grants ``scores``;
+  a revoked (or narrowed) link removes the member from the very next query.
+
+A pool only ever yields a SQL condition on ``tenant_id``: no tenant id or name leaves the
+benchmark services.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from assessment.profiles.models import EnterpriseProfile
+from tenants import queries as platform_queries
+from tenants.models import LinkGrant
+
+
+class Pool(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    def admits(self, tenant_id_column: sa.ColumnElement[uuid.UUID]) -> ColumnElement[bool]: ...
+
+
+@dataclass(frozen=True)
+class PlatformPool:
+    key: str = "platform"
+
+    def admits(self, tenant_id_column: sa.ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+        profile = EnterpriseProfile.__table__  # type: ignore[attr-defined]
+        opted_in = sa.select(profile.c.tenant_id).where(profile.c.benchmark_opt_in == sa.true())
+        return tenant_id_column.in_(opted_in)
+
+
+@dataclass(frozen=True)
+class AssociationPool:
+    association_id: uuid.UUID
+
+    @property
+    def key(self) -> str:
+        return f"association:{self.association_id}"
+
+    def admits(self, tenant_id_column: sa.ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+        members = platform_queries.linked_tenant_ids(self.association_id, LinkGrant.scores)
+        return tenant_id_column.in_(members)
+
+
+def pool_from_key(key: str) -> Pool:
+    """``platform`` or ``association:<tenant uuid>`` (the form stored in snapshots)."""
+    if key == "platform":
+        return PlatformPool()
+    kind, _, rest = key.partition(":")
+    if kind == "association":
+        return AssociationPool(uuid.UUID(rest))
+    raise ValueError(f"unknown benchmark pool {key!r}")

@@ -1,0 +1,201 @@
+"""Reads of benchmark cohorts, in SQL on PostgreSQL and in Python on SQLite.
+
+Both paths take the same arguments and return the same figures (a test runs both on the same
+PostgreSQL data). Every function reads across tenants, so the caller must hold a system scope
+(:func:`tenants.context.system_scope`); each returns only anonymous aggregates.
+
+Only current figures count: a figure is written when its assessment is finalised and stops
+being current when a later revision of the same assessment is finalised. A reopened
+assessment therefore keeps counting with its last finalised revision until it is finalised
+again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql.elements import ColumnElement
+
+from assessment.assessments.models import ResultFigure
+from assessment.benchmarks.cohorts import Cohort, CohortFilter, Scope
+from assessment.benchmarks.pools import Pool
+from assessment.benchmarks.stats import PERCENTILES, Distribution, distribution
+from tenants.context import in_system_scope
+from tenants.db import db
+
+Method = Literal["auto", "sql", "python"]
+# (below, equal, n) of the other enterprises' scores, per code
+RankCounts = dict[str, tuple[int, int, int]]
+# per code: (score distribution, value distribution), None where there are no figures
+Distributions = dict[str, tuple[Distribution | None, Distribution | None]]
+
+FIGURE = ResultFigure.__table__  # type: ignore[attr-defined]
+OVERALL = "overall"
+
+
+def _require_system_scope() -> None:
+    if not in_system_scope(db.session):
+        raise RuntimeError("benchmark queries read across tenants: call them in system_scope()")
+
+
+def _use_sql(method: Method) -> bool:
+    if method == "auto":
+        return db.session.get_bind().dialect.name == "postgresql"
+    if method == "sql" and db.session.get_bind().dialect.name != "postgresql":
+        raise ValueError("the SQL path needs PostgreSQL (percentile_cont)")
+    return method == "sql"
+
+
+def _common(pool: Pool, wanted: CohortFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        FIGURE.c.current == sa.true(), FIGURE.c.year == wanted.year,
+        pool.admits(FIGURE.c.tenant_id),
+    ]
+    if wanted.size_class:
+        conditions.append(FIGURE.c.size_class == wanted.size_class)
+    if wanted.province:
+        conditions.append(FIGURE.c.province == wanted.province)
+    return conditions
+
+
+def _cohort_conditions(pool: Pool, cohort: Cohort, codes: Iterable[str] | None,
+                       exclude_tenant: uuid.UUID | None) -> list[ColumnElement[bool]]:
+    conditions = _common(pool, cohort.filter)
+    if cohort.scope == Scope.division:
+        conditions.append(FIGURE.c.industry_division == cohort.filter.division)
+    elif cohort.scope == Scope.group:
+        conditions.append(FIGURE.c.industry_group == cohort.filter.group)
+    if codes is not None:
+        conditions.append(FIGURE.c.code.in_(list(codes)))
+    if exclude_tenant is not None:
+        conditions.append(FIGURE.c.tenant_id != exclude_tenant)
+    return conditions
+
+
+def enterprise_counts(pool: Pool, wanted: CohortFilter,
+                      exclude_tenant: uuid.UUID | None = None) -> dict[Scope, int]:
+    """How many enterprises of the pool each scope of the fallback chain holds (plain SQL on
+    both backends: every finalised assessment has exactly one current ``overall`` figure)."""
+    _require_system_scope()
+    conditions = [*_common(pool, wanted), FIGURE.c.code == OVERALL]
+    if exclude_tenant is not None:
+        conditions.append(FIGURE.c.tenant_id != exclude_tenant)
+    in_division = sa.case((FIGURE.c.industry_division == (wanted.division or ""), 1), else_=0)
+    in_group = sa.case((FIGURE.c.industry_group == (wanted.group or ""), 1), else_=0)
+    row = db.session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(in_division), 0),
+                  sa.func.coalesce(sa.func.sum(in_group), 0),
+                  sa.func.count()).where(*conditions)
+    ).one()
+    return {Scope.division: int(row[0]), Scope.group: int(row[1]),
+            Scope.manufacturing: int(row[2])}
+
+
+# -- distributions -------------------------------------------------------------------------
+def distributions(pool: Pool, cohort: Cohort, codes: Iterable[str] | None = None,
+                  method: Method = "auto") -> Distributions:
+    """Per code, the distribution of scores and of values in the cohort (unsuppressed: the
+    services apply the anonymity rule)."""
+    _require_system_scope()
+    conditions = _cohort_conditions(pool, cohort, codes, None)
+    if _use_sql(method):
+        return _distributions_sql(conditions)
+    return _distributions_python(conditions)
+
+
+def _distributions_sql(conditions: list[ColumnElement[bool]]) -> Distributions:
+    fractions = postgresql.array([sa.literal(p, sa.Float) for p in PERCENTILES.values()])
+
+    def summary(column: sa.Column[Any]) -> list[Any]:
+        return [sa.func.count(column), sa.func.avg(column),
+                sa.func.percentile_cont(fractions).within_group(column)]
+
+    rows = db.session.execute(
+        sa.select(FIGURE.c.code, *summary(FIGURE.c.score), *summary(FIGURE.c.value))
+        .where(*conditions).group_by(FIGURE.c.code)
+    ).all()
+    result: Distributions = {}
+    for code, score_n, score_mean, score_q, value_n, value_mean, value_q in rows:
+        result[code] = (_from_sql(score_n, score_mean, score_q),
+                        _from_sql(value_n, value_mean, value_q))
+    return result
+
+
+def _from_sql(n: int, mean: float | None, quantiles: list[float] | None) -> Distribution | None:
+    if not n or mean is None or quantiles is None:
+        return None
+    named = dict(zip(PERCENTILES, (float(q) for q in quantiles), strict=True))
+    return Distribution(n=int(n), mean=float(mean), **named)
+
+
+def _distributions_python(conditions: list[ColumnElement[bool]]) -> Distributions:
+    scores: dict[str, list[float]] = defaultdict(list)
+    values: dict[str, list[float]] = defaultdict(list)
+    codes: set[str] = set()
+    rows = db.session.execute(
+        sa.select(FIGURE.c.code, FIGURE.c.score, FIGURE.c.value).where(*conditions)
+    )
+    for code, score, value in rows:
+        codes.add(code)
+        if score is not None:
+            scores[code].append(score)
+        if value is not None:
+            values[code].append(value)
+    return {
+        code: (distribution(scores[code]) if scores[code] else None,
+               distribution(values[code]) if values[code] else None)
+        for code in codes
+    }
+
+
+# -- the enterprise's position ------------------------------------------------------------
+def rank_counts(pool: Pool, cohort: Cohort, own_scores: Mapping[str, float],
+                exclude_tenant: uuid.UUID, method: Method = "auto") -> RankCounts:
+    """Per code of ``own_scores``: how many other enterprises of the cohort score below,
+    equal, and in all (the enterprise itself is added by the caller)."""
+    _require_system_scope()
+    if not own_scores:
+        return {}
+    conditions = _cohort_conditions(pool, cohort, own_scores.keys(), exclude_tenant)
+    if _use_sql(method):
+        return _rank_counts_sql(conditions, own_scores)
+    return _rank_counts_python(conditions, own_scores)
+
+
+def _rank_counts_sql(conditions: list[ColumnElement[bool]],
+                     own_scores: Mapping[str, float]) -> RankCounts:
+    mine = sa.values(sa.column("code", sa.String), sa.column("score", sa.Float),
+                     name="mine").data([(c, float(s)) for c, s in own_scores.items()])
+    rows = db.session.execute(
+        sa.select(FIGURE.c.code,
+                  sa.func.count().filter(FIGURE.c.score < mine.c.score),
+                  sa.func.count().filter(FIGURE.c.score == mine.c.score),
+                  sa.func.count(FIGURE.c.score))
+        .select_from(FIGURE.join(mine, FIGURE.c.code == mine.c.code))
+        .where(*conditions).group_by(FIGURE.c.code)
+    ).all()
+    counts: RankCounts = {code: (0, 0, 0) for code in own_scores}
+    for code, below, equal, n in rows:
+        counts[code] = (int(below), int(equal), int(n))
+    return counts
+
+
+def _rank_counts_python(conditions: list[ColumnElement[bool]],
+                        own_scores: Mapping[str, float]) -> RankCounts:
+    counts: dict[str, list[int]] = {code: [0, 0, 0] for code in own_scores}
+    rows = db.session.execute(
+        sa.select(FIGURE.c.code, FIGURE.c.score)
+        .where(*conditions, FIGURE.c.score.is_not(None))
+    )
+    for code, score in rows:
+        own = float(own_scores[code])
+        tally = counts[code]
+        tally[0] += score < own
+        tally[1] += score == own
+        tally[2] += 1
+    return {code: (t[0], t[1], t[2]) for code, t in counts.items()}

@@ -1,0 +1,220 @@
+"""Benchmark services: cohort statistics and an enterprise's position, anonymity applied.
+
+Every function here reads across tenants inside an explicit, logged system scope and returns
+only anonymous aggregates: counts, means and percentiles of at least
+:data:`~assessment.benchmarks.cohorts.ANONYMITY_MIN_COHORT` enterprises, never a minimum, a
+maximum, a tenant id or a name.
+
+Statistics are computed live by default, so that an opt-out or a revoked link counts from
+the next request. ``use_snapshot=True`` reads the platform pool's snapshot instead when one
+is fresh (see :mod:`assessment.benchmarks.snapshots`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from assessment.assessments.models import Assessment, ResultFigure
+from assessment.benchmarks import queries
+from assessment.benchmarks.anonymity import NOTHING_TO_SHOW
+from assessment.benchmarks.cohorts import (
+    ANONYMITY_MIN_COHORT,
+    Cohort,
+    CohortFilter,
+    choose_cohort,
+)
+from assessment.benchmarks.pools import Pool
+from assessment.benchmarks.queries import Method
+from assessment.benchmarks.stats import Distribution, rank_from_counts
+from indicators.catalogue.industries import division as find_industry
+from tenants.context import system_scope
+from tenants.db import db
+from tenants.types import utcnow
+
+
+def kind_of(code: str) -> str:
+    if code == queries.OVERALL:
+        return "overall"
+    return "indicator" if "." in code else "dimension"
+
+
+def shown(found: Distribution | None) -> Distribution | None:
+    """The anonymity rule for one statistic: fewer than the minimum shows nothing."""
+    return found if found is not None and found.n >= ANONYMITY_MIN_COHORT else None
+
+
+@dataclass(frozen=True)
+class CodeStatistics:
+    """One code's cohort statistics; ``score`` None means suppressed (n below the minimum).
+    ``value`` is the distribution of the indicator's own value, for showing the cohort's
+    median value next to the enterprise's (None for dimensions and when suppressed)."""
+
+    code: str
+    kind: str
+    score: Distribution | None
+    value: Distribution | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.score is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "kind": self.kind, "suppressed": self.suppressed,
+                "score": self.score.as_dict() if self.score else None,
+                "value": self.value.as_dict() if self.value else None}
+
+
+@dataclass(frozen=True)
+class CohortStatistics:
+    pool: str
+    cohort: Cohort | None  # None: nothing may be shown
+    enterprises: int | None  # how many enterprises the cohort holds (None when not shown)
+    statistics: dict[str, CodeStatistics] = field(default_factory=dict)
+    source: str = "live"  # or "snapshot"
+    computed_at: datetime | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.cohort is not None
+
+    def label(self, lang: str | None = None) -> str:
+        return self.cohort.label(lang) if self.cohort else str(NOTHING_TO_SHOW)
+
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        return {
+            "pool": self.pool, "shown": self.shown, "label": self.label(lang),
+            "cohort": self.cohort.key if self.cohort else None,
+            "year": self.cohort.year if self.cohort else None,
+            "fell_back": self.cohort.fell_back if self.cohort else None,
+            "enterprises": self.enterprises, "source": self.source,
+            "computed_at": self.computed_at.isoformat() if self.computed_at else None,
+            "statistics": {code: s.as_dict() for code, s in self.statistics.items()},
+        }
+
+
+def _normalised(industry: str | None) -> str | None:
+    return find_industry(industry).code if industry else None
+
+
+def cohort_statistics(pool: Pool, year: int, industry: str | None,
+                      size_class: str | None = None, province: str | None = None,
+                      codes: Iterable[str] | None = None, *, method: Method = "auto",
+                      use_snapshot: bool = False) -> CohortStatistics:
+    """Statistics of every code (or of ``codes``) in the narrowest cohort of ``pool`` with
+    enough enterprises: the industry division, else its group, else all manufacturing.
+
+    ``industry`` is a GB/T 4754 division ("C36", "36"; None: all manufacturing); an unknown
+    one raises ``indicators.InvalidInput`` naming the key ``industry``.
+    """
+    wanted = CohortFilter(year, _normalised(industry), size_class or None, province or None)
+    codes = list(codes) if codes is not None else None
+    if use_snapshot:
+        from assessment.benchmarks import snapshots
+
+        cached = snapshots.read(pool, wanted, codes)
+        if cached is not None:
+            return cached
+    with system_scope(db.session, f"benchmark statistics ({pool.key})"):
+        counts = queries.enterprise_counts(pool, wanted)
+        cohort = choose_cohort(wanted, counts)
+        if cohort is None:
+            return CohortStatistics(pool.key, None, None, computed_at=utcnow())
+        enterprises = counts[cohort.scope]
+        found = queries.distributions(pool, cohort, codes, method)
+    statistics = {
+        code: CodeStatistics(code, kind_of(code), shown(score), shown(value))
+        for code, (score, value) in sorted(found.items())
+    }
+    return CohortStatistics(pool.key, cohort, enterprises, statistics, computed_at=utcnow())
+
+
+# -- the enterprise's own position ----------------------------------------------------------
+@dataclass(frozen=True)
+class CodePosition:
+    """Where the enterprise stands on one code. ``percentile_rank`` is the mid-rank
+    (share of the cohort below plus half the share equal, ×100) with the enterprise itself
+    counted in the cohort; None when the cohort has fewer than the minimum."""
+
+    code: str
+    kind: str
+    score: float
+    value: float | None
+    percentile_rank: float | None
+    cohort_size: int | None  # including the enterprise; None when suppressed
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "kind": self.kind, "score": self.score, "value": self.value,
+                "percentile_rank": self.percentile_rank, "cohort_size": self.cohort_size}
+
+
+@dataclass(frozen=True)
+class Position:
+    pool: str
+    cohort: Cohort | None
+    positions: dict[str, CodePosition] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> bool:
+        return self.cohort is not None
+
+    def label(self, lang: str | None = None) -> str:
+        return self.cohort.label(lang) if self.cohort else str(NOTHING_TO_SHOW)
+
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        return {"pool": self.pool, "shown": self.shown, "label": self.label(lang),
+                "cohort": self.cohort.key if self.cohort else None,
+                "positions": {c: p.as_dict() for c, p in self.positions.items()}}
+
+
+def current_figures(assessment: Assessment) -> list[ResultFigure]:
+    """The assessment's current figures (read in the caller's tenant context)."""
+    return list(db.session.exec(
+        select(ResultFigure).where(ResultFigure.assessment_id == assessment.id,
+                                   col(ResultFigure.current).is_(True))
+    ).all())
+
+
+def position_of(assessment: Assessment, pool: Pool, *, by_size_class: bool = False,
+                by_province: bool = False, codes: Iterable[str] | None = None,
+                method: Method = "auto") -> Position:
+    """The enterprise's percentile rank on every scored code of its last finalised revision,
+    within its cohort of ``pool`` (its year and industry, optionally its size class and
+    province). The enterprise counts in its own cohort whether or not the pool holds it, so
+    an enterprise that does not contribute is still compared with the same peers."""
+    figures = current_figures(assessment)
+    if not figures:
+        return Position(pool.key, None)
+    first = figures[0]
+    wanted = CohortFilter(first.year, first.industry_division,
+                          first.size_class if by_size_class else None,
+                          first.province if by_province else None)
+    wanted_codes = set(codes) if codes is not None else None
+    own = {f.code: f for f in figures if f.score is not None
+           and (wanted_codes is None or f.code in wanted_codes)}
+    tenant_id: uuid.UUID = first.tenant_id
+    with system_scope(db.session, f"benchmark position ({pool.key})"):
+        others = queries.enterprise_counts(pool, wanted, exclude_tenant=tenant_id)
+        cohort = choose_cohort(wanted, {scope: n + 1 for scope, n in others.items()})
+        if cohort is None:
+            return Position(pool.key, None)
+        counts = queries.rank_counts(pool, cohort, {c: f.score for c, f in own.items()
+                                                    if f.score is not None},
+                                     tenant_id, method)
+    positions = {}
+    for code, figure in sorted(own.items()):
+        below, equal, n = counts.get(code, (0, 0, 0))
+        size = n + 1
+        visible = size >= ANONYMITY_MIN_COHORT
+        assert figure.score is not None
+        positions[code] = CodePosition(
+            code, kind_of(code), figure.score, figure.value,
+            rank_from_counts(below, equal + 1, size) if visible else None,
+            size if visible else None,
+        )
+    return Position(pool.key, cohort, positions)

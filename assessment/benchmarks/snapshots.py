@@ -1,0 +1,125 @@
+"""Snapshots of the platform pool's cohort statistics: written by a job, read on request.
+
+Policy: pages compute live by default (a cohort takes well under the 300 ms budget, and live
+figures honour an opt-out or a revoked link at once). Snapshots serve callers that read many
+cohorts at once (reports, overviews): they cover the platform pool's plain cohorts (year ×
+division, group, all manufacturing; no size or province filter), are rewritten after every
+finalisation that touches them and by ``flask --app app benchmark refresh``, and are used
+only when younger than ``BENCHMARK_SNAPSHOT_MAX_AGE`` seconds (default one day); otherwise
+the statistics are computed live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlmodel import col, delete, select
+
+from assessment.benchmarks import queries
+from assessment.benchmarks.cohorts import Cohort, CohortFilter, Scope, choose_cohort
+from assessment.benchmarks.models import ENTERPRISES, BenchmarkSnapshot
+from assessment.benchmarks.pools import PlatformPool, Pool
+from assessment.benchmarks.services import (
+    CodeStatistics,
+    CohortStatistics,
+    kind_of,
+    shown,
+)
+from assessment.benchmarks.stats import Distribution
+from tenants.context import system_scope
+from tenants.db import db
+from tenants.types import utcnow
+
+DEFAULT_MAX_AGE = 24 * 3600
+_STATS = ("mean", "median", "q1", "q3", "p10", "p90")
+
+
+def _cohorts_of(year: int, division: str | None) -> list[Cohort]:
+    wanted = CohortFilter(year, division)
+    return [Cohort(wanted, scope) for scope in wanted.scopes()]
+
+
+def refresh(year: int, division: str | None) -> int:
+    """Recompute the platform pool's snapshots of ``year`` for ``division``'s cohorts
+    (division, group, all manufacturing). Flushes; the caller commits. Returns rows written."""
+    pool = PlatformPool()
+    written = 0
+    now = utcnow()
+    with system_scope(db.session, "benchmark snapshot refresh"):
+        counts = queries.enterprise_counts(pool, CohortFilter(year, division))
+        for cohort in _cohorts_of(year, division):
+            db.session.execute(delete(BenchmarkSnapshot).where(
+                col(BenchmarkSnapshot.pool_key) == pool.key, col(BenchmarkSnapshot.year) == year,
+                col(BenchmarkSnapshot.cohort_key) == cohort.key))
+            rows = [BenchmarkSnapshot(pool_key=pool.key, year=year, cohort_key=cohort.key,
+                                      code=ENTERPRISES, n=counts[cohort.scope], computed_at=now)]
+            for code, (score, value) in queries.distributions(pool, cohort).items():
+                score, value = shown(score), shown(value)
+                if score is None:
+                    continue  # the anonymity rule: nothing is stored that may not be shown
+                row = BenchmarkSnapshot(pool_key=pool.key, year=year, cohort_key=cohort.key,
+                                        code=code, n=score.n, computed_at=now,
+                                        **{k: getattr(score, k) for k in _STATS})
+                if value is not None:
+                    row.value_n = value.n
+                    for k in _STATS:
+                        setattr(row, f"value_{k}", getattr(value, k))
+                rows.append(row)
+            db.session.add_all(rows)
+            written += len(rows)
+        db.session.flush()
+    return written
+
+
+def refresh_all() -> int:
+    """Every (year, division) that has current figures."""
+    figure = queries.FIGURE
+    with system_scope(db.session, "benchmark snapshot refresh: list cohorts"):
+        pairs = db.session.execute(
+            sa.select(figure.c.year, figure.c.industry_division).distinct()
+            .where(figure.c.current == sa.true())
+        ).all()
+    return sum(refresh(year, division) for year, division in sorted(pairs))
+
+
+def read(pool: Pool, wanted: CohortFilter, codes: Iterable[str] | None) -> CohortStatistics | None:
+    """The snapshot's statistics, or None when there is no fresh snapshot for this request."""
+    if not isinstance(pool, PlatformPool) or wanted.size_class or wanted.province:
+        return None
+    max_age = current_app.config.get("BENCHMARK_SNAPSHOT_MAX_AGE", DEFAULT_MAX_AGE)
+    cohorts = _cohorts_of(wanted.year, wanted.division)
+    rows = db.session.exec(select(BenchmarkSnapshot).where(
+        BenchmarkSnapshot.pool_key == pool.key, BenchmarkSnapshot.year == wanted.year,
+        col(BenchmarkSnapshot.cohort_key).in_([c.key for c in cohorts]))).all()
+    by_cohort: dict[str, list[BenchmarkSnapshot]] = {}
+    for row in rows:
+        by_cohort.setdefault(row.cohort_key, []).append(row)
+    counts: dict[Scope, int] = {}
+    for cohort in cohorts:
+        header = next((r for r in by_cohort.get(cohort.key, []) if r.code == ENTERPRISES), None)
+        if header is None or utcnow() - header.computed_at > timedelta(seconds=max_age):
+            return None  # missing or stale: compute live
+        counts[cohort.scope] = header.n
+    chosen = choose_cohort(wanted, counts)
+    if chosen is None:
+        return CohortStatistics(pool.key, None, None, source="snapshot")
+    wanted_codes = set(codes) if codes is not None else None
+    statistics = {}
+    computed_at = None
+    for row in sorted(by_cohort[chosen.key], key=lambda r: r.code):
+        if row.code == ENTERPRISES:
+            computed_at = row.computed_at
+            continue
+        if wanted_codes is not None and row.code not in wanted_codes:
+            continue
+        score = Distribution(row.n, *(float(getattr(row, k)) for k in _STATS))
+        value = None
+        if row.value_n is not None:
+            value = Distribution(row.value_n,
+                                 *(float(getattr(row, f"value_{k}")) for k in _STATS))
+        statistics[row.code] = CodeStatistics(row.code, kind_of(row.code), score, value)
+    return CohortStatistics(pool.key, chosen, counts[chosen.scope], statistics,
+                            source="snapshot", computed_at=computed_at)

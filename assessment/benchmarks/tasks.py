@@ -1,0 +1,24 @@
+"""Jobs: refresh the benchmark snapshots once a finalisation has committed."""
+
+from __future__ import annotations
+
+import logging
+
+from assessment.benchmarks import snapshots
+from tenants.db import after_commit, db
+from tenants.jobs import app_task
+
+log = logging.getLogger(__name__)
+
+
+@app_task()
+def refresh_snapshots(year: int, division: str | None) -> int:
+    with db.commit_scope():
+        written = snapshots.refresh(year, division)
+    log.info("benchmark snapshots refreshed", extra={"reason": f"{year} {division}"})
+    return written
+
+
+def refresh_after_commit(year: int, division: str) -> None:
+    """Called by ``finalise``: queue the refresh once the new figures have landed."""
+    after_commit(lambda: refresh_snapshots(year, division))
