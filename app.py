@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, g, request, session
 from flask_login import current_user
 
+from assessment.benchmarks import cli as benchmark_cli
 from assessment.evidence import views as evidence_views
 from assessment.io import views as io_views
 from assessment.profiles import views as profile_views
@@ -48,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     _install_request_hooks(app)
     tenants_cli.register(app)
+    benchmark_cli.register(app)
     return app
 
 
@@ -164,11 +166,14 @@ _CSP = (
 def _install_request_hooks(app: Flask) -> None:
     access_log = logging.getLogger("chaingauge.access")
 
-    @app.before_request
     def _start_request() -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         g.request_started = time.perf_counter()
+
+    # First of all before-request hooks: the extensions' hooks (CSRF, rate limits) may answer
+    # the request themselves, and their responses need a request id too.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
 
     @app.after_request
     def _finish_request(response: Any) -> Any:
