@@ -1,0 +1,1 @@
+"""Reports: one template per report, rendered to HTML and, through WeasyPrint, to PDF."""

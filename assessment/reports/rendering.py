@@ -1,0 +1,165 @@
+"""PDF rendering with WeasyPrint, locked down.
+
+A report's HTML carries text that users wrote (names, comments, a consultancy's logo). The
+default WeasyPrint fetcher would follow any URL in it: read local files (``file:``), reach
+internal hosts, embed attachments. Ours fetches only ``data:`` URLs and the app's own report
+assets through an internal ``asset:`` scheme; everything else is refused and logged, and the
+report renders without it.
+
+Fonts come from fontconfig (Noto Sans CJK, named explicitly in the CSS on ``html`` and
+``@page``); with ``libharfbuzz-subset0`` installed WeasyPrint embeds subsets, which keeps a CJK
+report small and fast. One ``FontConfiguration`` and the prebuilt ``CSS`` are reused across
+renders.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+import mimetypes
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+log = logging.getLogger(__name__)
+
+ASSET_SCHEME = "asset"
+ASSET_ROOT = Path(__file__).resolve().parents[2] / "static" / "reports"
+DATA_URL_LIMIT = 5 * 1024 * 1024  # a logo or chart, not a payload
+
+
+class RefusedURL(URLFetchingError):
+    """A URL outside what reports may load; WeasyPrint skips the resource."""
+
+
+class LockedDownFetcher(URLFetcher):
+    """Fetches ``data:`` URLs and files under the report asset folder; nothing else."""
+
+    def __init__(self, asset_root: Path = ASSET_ROOT) -> None:
+        super().__init__(allowed_protocols=("data", ASSET_SCHEME), allow_redirects=False)
+        self.asset_root = asset_root.resolve()
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return self._data(url)
+        if scheme == ASSET_SCHEME:
+            return self._asset(url)
+        return self._refuse(url)
+
+    def _refuse(self, url: str) -> URLFetcherResponse:
+        self.refused.append(url)
+        log.warning("report tried to load a refused URL", extra={"reason": url[:200]})
+        raise RefusedURL(f"refused: {url[:200]}")
+
+    def _data(self, url: str) -> URLFetcherResponse:
+        header, _, payload = url[5:].partition(",")
+        if len(payload) > DATA_URL_LIMIT:
+            return self._refuse(url[:64])
+        media_type, *params = header.split(";")
+        try:
+            body = (base64.b64decode(payload, validate=False) if "base64" in params
+                    else unquote_to_bytes(payload))
+        except (binascii.Error, ValueError):
+            return self._refuse(url[:64])
+        return URLFetcherResponse(url, body, {"Content-Type": media_type or "text/plain"})
+
+    def _asset(self, url: str) -> URLFetcherResponse:
+        relative = unquote(urlsplit(url).path).lstrip("/")
+        path = (self.asset_root / relative).resolve()
+        if not path.is_relative_to(self.asset_root) or not path.is_file():
+            return self._refuse(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+_fonts_lock = threading.Lock()
+
+
+@cache
+def font_configuration() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@cache
+def base_stylesheet() -> weasyprint.CSS:
+    """The report stylesheet, parsed once."""
+    return weasyprint.CSS(
+        filename=str(ASSET_ROOT / "report.css"),
+        font_config=font_configuration(),
+        url_fetcher=LockedDownFetcher(),
+    )
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    sha256: str
+    refused_urls: tuple[str, ...]
+
+
+def render_pdf(html: str, extra_css: str = "", *, uncompressed: bool = False) -> RenderedPdf:
+    """Render report HTML (title, author and lang taken from its <head> and <html>).
+
+    ``uncompressed`` keeps PDF objects readable, for inspection in tests.
+    """
+    fetcher = LockedDownFetcher()
+    stylesheets = [base_stylesheet()]
+    if extra_css:
+        stylesheets.append(weasyprint.CSS(string=extra_css, font_config=font_configuration(),
+                                          url_fetcher=fetcher))
+    document = weasyprint.HTML(string=html, base_url=f"{ASSET_SCHEME}:/", url_fetcher=fetcher)
+    # FontConfiguration is not documented as thread-safe; renders share it, so serialise.
+    with _fonts_lock:
+        pdf = document.write_pdf(stylesheets=stylesheets, font_config=font_configuration(),
+                                 uncompressed_pdf=uncompressed)
+    assert pdf is not None
+    return RenderedPdf(pdf, hashlib.sha256(pdf).hexdigest(), tuple(fetcher.refused))
+
+
+def content_key(*parts: str) -> str:
+    """The cache key of a report: the hash of everything that goes into it."""
+    digest = hashlib.sha256()
+    digest.update(weasyprint.__version__.encode())
+    digest.update((ASSET_ROOT / "report.css").read_bytes())
+    for part in parts:
+        digest.update(b"\0")
+        digest.update(part.encode("utf-8"))
+    return digest.hexdigest()
+
+
+class PdfCache:
+    """PDFs on disk by content key: a report is rendered again only when its content changes.
+
+    One folder per tenant, so that a cache file can never be served across tenants even if a
+    key were guessed.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def _path(self, tenant_key: str, key: str) -> Path:
+        if not key.isalnum() or not tenant_key.replace("-", "").isalnum():
+            raise ValueError("bad cache key")
+        return self.root / tenant_key / f"{key}.pdf"
+
+    def get(self, tenant_key: str, key: str) -> bytes | None:
+        path = self._path(tenant_key, key)
+        return path.read_bytes() if path.is_file() else None
+
+    def put(self, tenant_key: str, key: str, pdf: bytes) -> None:
+        path = self._path(tenant_key, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(pdf)
+        temporary.replace(path)  # atomic: a reader never sees half a PDF
