@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+
 # The standard parser never sees input: it only serialises the trees this module builds.
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
