@@ -34,6 +34,7 @@ from assessment.assessments.models import (
     State,
 )
 from assessment.assessments.pages import ENERGY_SECTIONS, page_of_key, pages_for
+from assessment.benchmarks.tasks import refresh_after_commit as refresh_benchmarks_after_commit
 from assessment.profiles.models import EnterpriseProfile
 from indicators import InvalidInput, Problem
 from indicators.catalogue.industries import group_of
@@ -167,6 +168,11 @@ def save_answer(assessment: Assessment, membership: Membership, user: User, key:
                              _related_keys(assessment, key))
     if problems:
         raise AnswerRejected(problems, key)
+    return _write_answer(assessment, user, key, current, value, state)
+
+
+def _write_answer(assessment: Assessment, user: User, key: str, current: Answer | None,
+                  value: Any, state: str) -> Answer:
     if current is not None and current.value == value and current.state == state:
         return current  # nothing changed: no new version, no history row
     db.session.add(AnswerChange(
@@ -188,6 +194,30 @@ def save_answer(assessment: Assessment, membership: Membership, user: User, key:
     assessment.updated_at = utcnow()
     db.session.flush()
     return current
+
+
+def save_answers(assessment: Assessment, membership: Membership, user: User,
+                 values: dict[str, tuple[Any, str]]) -> list[Answer]:
+    """Save many fields at once, all or nothing (imports): {key: (value, state)}.
+
+    Same rules as :func:`save_answer` (known keys, editable pages, the whole document valid),
+    without per-field versions: the caller has compared the values it read. Unchanged
+    fields get no new version and no history row.
+    """
+    framework = framework_of(assessment)
+    for key in values:
+        if key not in framework.inputs and key not in framework.indicators and \
+                key not in ENERGY_SECTIONS:
+            raise NotFound(_l("Not found."))
+        _require_page(assessment, membership, page_of_key(framework, key))
+    clean = {key: (None if state == AnswerState.unknown else value, state)
+             for key, (value, state) in values.items()}
+    problems = validate_answers(assessment, clean)
+    if problems:
+        raise AnswerRejected(problems, problems[0].key)
+    current = {a.key: a for a in queries.answers(assessment.id)}
+    return [_write_answer(assessment, user, key, current.get(key), value, state)
+            for key, (value, state) in clean.items()]
 
 
 def set_not_applicable(assessment: Assessment, membership: Membership, user: User, code: str,
@@ -353,6 +383,7 @@ def finalise(assessment: Assessment, reviewer: User,
                  subject=str(assessment.year), actor_user_id=reviewer.id,
                  overall=results["overall"]["score"])
     db.session.flush()
+    refresh_benchmarks_after_commit(assessment.year, profile.industry_division)
     return revision
 
 
