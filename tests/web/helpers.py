@@ -50,3 +50,14 @@ def translated(app: Flask, locale: str, message: str) -> str:
 
     with app.test_request_context(), force_locale(locale):
         return str(gettext(message))
+
+
+def boom_app(fresh_app: Any, **overrides: Any) -> Flask:
+    """A fresh app instance with a test-only route that fails, answered by the 500 page."""
+    application: Flask = fresh_app(PROPAGATE_EXCEPTIONS=False, **overrides)
+
+    @application.route("/boom")
+    def boom() -> str:
+        raise RuntimeError("a test-only failure")
+
+    return application
