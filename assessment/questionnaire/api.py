@@ -1,0 +1,167 @@
+"""Autosave: one field at a time, as JSON (the page's script calls these; CSRF in a header).
+
+Answers: 200 with the new version; 409 with the current value and who saved it when the
+field changed since the editor loaded it (nothing is overwritten); 422 with the field's
+errors; 403 for a page not assigned to the editor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import abort, jsonify, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from assessment.assessments import queries, services
+from assessment.assessments.documents import framework_of
+from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
+from assessment.assessments.pages import ENERGY_SECTIONS, page_of_key, pages_for
+from assessment.assessments.web import assessment_or_404, current_membership
+from assessment.questionnaire import energy, fields
+from assessment.questionnaire.blueprint import bp
+from assessment.questionnaire.common import english, people
+from assessment.questionnaire.problems import energy_row, place
+from assessment.questionnaire.progress import progress
+from tenants.errors import Conflict, DomainError, Forbidden, NotFound
+
+
+def _json(status: int, **body: Any) -> tuple[Response, int]:
+    return jsonify(body), status
+
+
+def _current(assessment: Assessment, key: str, current: Answer | None) -> dict[str, Any]:
+    if current is None:
+        return {"value": None, "state": None, "version": None, "text": "—", "by": None,
+                "at": None}
+    framework = framework_of(assessment)
+    if key in ENERGY_SECTIONS:
+        text = energy.summary(key, current.value)
+    else:
+        text = fields.display_value(fields.input_field(framework, key), current.value,
+                                    current.state, english())
+    return {
+        "value": current.value, "state": current.state, "version": current.version,
+        "text": text, "by": people().get(current.updated_by_id) if current.updated_by_id
+        else None,
+        "at": current.updated_at.isoformat() if current.updated_at else None,
+    }
+
+
+def _progress(assessment: Assessment, key: str) -> dict[str, Any]:
+    framework = framework_of(assessment)
+    per_page, overall = progress(pages_for(framework), queries.answers(assessment.id),
+                                 queries.indicator_states(assessment.id),
+                                 queries.profile() is not None)
+    code = page_of_key(framework, key)
+    mine = next((p for p in per_page if p.page == code), overall)
+    return {"page": {"done": mine.done, "total": mine.total, "percent": mine.percent},
+            "overall": {"done": overall.done, "total": overall.total,
+                        "percent": overall.percent}}
+
+
+def _parse(assessment: Assessment, key: str, raw: Any) -> tuple[Any, dict[str, Any]]:
+    """The value to store, or the errors of a value that does not even parse."""
+    framework = framework_of(assessment)
+    if key == "options":
+        options, errors = energy.parse_options(raw if isinstance(raw, dict) else {})
+        return options, ({"options": errors} if errors else {})
+    if key in ENERGY_SECTIONS:
+        section = energy.section_from_json(key, raw)
+        rows = {str(r.index): r.errors for r in section.rows if r.errors}
+        return (section.value or None), ({"rows": {key: rows}} if rows else {})
+    if fields.answer_key_kind(framework, key) is None:
+        raise NotFound("unknown key")
+    return fields.parse_value(fields.input_field(framework, key), raw), {}
+
+
+def _rejected(assessment: Assessment, key: str, refusal: services.AnswerRejected
+              ) -> dict[str, Any]:
+    framework = framework_of(assessment)
+    page_keys = {key, *(k for p in pages_for(framework) if key in p.keys for k in p.keys)}
+    placed, elsewhere = place(framework, refusal.problems, page_keys, english())
+    errors: dict[str, list[str]] = {}
+    rows: dict[str, dict[str, dict[str, list[str]]]] = {}
+    options: dict[str, list[str]] = {}
+    for target, messages in placed.items():
+        if target.key in ("energy", "process_emissions"):
+            where = energy_row(target.rest)
+            index, attribute = where if where else (0, "")
+            rows.setdefault(target.key, {}).setdefault(str(index), {}).setdefault(
+                attribute or "carrier", []).extend(messages)
+        elif target.key == "options":
+            options.setdefault(target.rest.lstrip(".") or "gwp_set", []).extend(messages)
+        elif target.rest.startswith("."):
+            errors.setdefault(fields.map_name(target.key, target.rest[1:]), []).extend(messages)
+        else:
+            errors.setdefault(fields.field_name(target.key), []).extend(messages)
+    return {"errors": errors, "rows": rows, "options": options, "other": elsewhere}
+
+
+@bp.route("/<uuid:assessment_id>/answers", methods=["POST"])
+def autosave(assessment_id: uuid.UUID) -> tuple[Response, int]:
+    assessment = assessment_or_404(assessment_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("key"), str):
+        abort(400)
+    key: str = body["key"]
+    state = AnswerState.unknown if body.get("state") == AnswerState.unknown \
+        else AnswerState.answered
+    version = body.get("version")
+    version = version if isinstance(version, int) and not isinstance(version, bool) else None
+    try:
+        value, parse_errors = (None, {}) if state == AnswerState.unknown \
+            else _parse(assessment, key, body.get("value"))
+    except fields.ParseError as error:
+        return _json(422, errors={fields.field_name(key): [str(error.message)]})
+    except NotFound:
+        abort(404)
+    if parse_errors:
+        return _json(422, **parse_errors)
+    try:
+        answer = services.save_answer(assessment, current_membership(), current_user, key,
+                                      value, state, version)
+    except services.StaleAnswer as stale:
+        current = stale.current if isinstance(stale.current, Answer) else None
+        return _json(409, message=str(stale.message), current=_current(assessment, key,
+                                                                         current))
+    except services.AnswerRejected as refusal:
+        return _json(422, **_rejected(assessment, key, refusal))
+    except Forbidden as error:
+        return _json(403, message=str(error.message))
+    except Conflict as error:
+        return _json(409, message=str(error.message), current=None)
+    except NotFound:
+        abort(404)
+    return _json(200, version=answer.version, state=answer.state,
+                 progress=_progress(assessment, key))
+
+
+@bp.route("/<uuid:assessment_id>/not-applicable", methods=["POST"])
+def autosave_not_applicable(assessment_id: uuid.UUID) -> tuple[Response, int]:
+    assessment = assessment_or_404(assessment_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        abort(400)
+    code: str = body["code"]
+    version = body.get("version")
+    version = version if isinstance(version, int) and not isinstance(version, bool) else None
+    try:
+        state = services.set_not_applicable(
+            assessment, current_membership(), current_user, code,
+            bool(body.get("not_applicable")), str(body.get("reason") or ""), version)
+    except services.StaleAnswer as stale:
+        current = stale.current if isinstance(stale.current, IndicatorState) else None
+        return _json(409, message=str(stale.message), current=None if current is None else {
+            "not_applicable": current.not_applicable, "reason": current.na_reason,
+            "version": current.version})
+    except Forbidden as error:
+        return _json(403, message=str(error.message))
+    except Conflict as error:
+        return _json(409, message=str(error.message), current=None)
+    except NotFound:
+        abort(404)
+    except DomainError as error:
+        return _json(422, errors={fields.na_reason_name(code): [str(error.message)]})
+    return _json(200, version=state.version)

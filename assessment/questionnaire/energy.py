@@ -1,0 +1,218 @@
+"""The energy and carbon page: carriers and process emissions as rows, options, direct totals.
+
+Rows are stored as the document sections ``energy``, ``process_emissions`` and ``options``
+(one answer each, so each carries one version). Blank and removed rows are dropped before
+saving; ``entry_rows`` remembers which form row each stored entry came from, so that an
+engine problem such as ``energy[2].unit`` is shown on the row the user sees.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from assessment.questionnaire.fields import ParseError, parse_number
+from assessment.questionnaire.labels import ELECTRICITY_BASIS_LABELS, ELECTRICITY_SOURCE_LABELS
+from indicators.energy import ELECTRICITY_SOURCES, FactorTables, load_factor_tables
+
+ENERGY_ATTRIBUTES = ("carrier", "quantity", "unit", "kgce_per_unit", "source")
+PROCESS_ATTRIBUTES = ("gas", "tonnes")
+OPTION_ATTRIBUTES = ("gwp_set", "electricity_basis", "electricity_equivalent_kgce_per_kwh")
+NUMBER_ATTRIBUTES = ("quantity", "kgce_per_unit", "tonnes",
+                     "electricity_equivalent_kgce_per_kwh")
+ROW_PREFIX = {"energy": "energy", "process_emissions": "process"}
+_ROW_FIELD = re.compile(r"^(energy|process)-(\d+)-(\w+)$")
+
+
+@dataclass
+class Row:
+    """One row as shown: the raw values typed, and the errors next to each attribute."""
+
+    index: int
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def error(self, attribute: str, text: str) -> None:
+        messages = self.errors.setdefault(attribute, [])
+        if text not in messages:
+            messages.append(text)
+
+
+@dataclass
+class Section:
+    """A parsed list section: the value to store, and the form row of each entry."""
+
+    value: list[dict[str, Any]]
+    rows: list[Row]
+    entry_rows: list[int]  # entry index -> index into rows
+    parse_errors: bool = False
+
+
+def tables() -> FactorTables:
+    return load_factor_tables()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows_from_form(formdata: Any, prefix: str) -> list[Row]:
+    found: dict[int, Row] = {}
+    for name in formdata:
+        match = _ROW_FIELD.match(name)
+        if match and match.group(1) == prefix:
+            index = int(match.group(2))
+            row = found.setdefault(index, Row(index))
+            row.values[match.group(3)] = str(formdata.get(name, "")).strip()
+    return [found[i] for i in sorted(found)]
+
+
+def parse_rows(section: str, rows: list[Row]) -> Section:
+    """The entries of ``rows`` (blank and removed rows dropped); numbers parsed here."""
+    attributes = ENERGY_ATTRIBUTES if section == "energy" else PROCESS_ATTRIBUTES
+    parsed = Section([], rows, [])
+    for position, row in enumerate(rows):
+        if row.values.get("remove") or not any(row.values.get(a) for a in attributes):
+            continue
+        entry: dict[str, Any] = {}
+        for attribute in attributes:
+            raw = row.values.get(attribute, "")
+            if raw == "":
+                continue
+            if attribute in NUMBER_ATTRIBUTES:
+                try:
+                    entry[attribute] = parse_number(raw, "decimal")
+                except ParseError as error:
+                    row.error(attribute, str(error.message))
+                    parsed.parse_errors = True
+            else:
+                entry[attribute] = raw
+        if section == "energy" and entry.get("carrier") != "electricity":
+            entry.pop("source", None)  # only electricity has a source; the select may linger
+        parsed.value.append(entry)
+        parsed.entry_rows.append(position)
+    return parsed
+
+
+def section_from_form(formdata: Any, section: str) -> Section:
+    return parse_rows(section, _rows_from_form(formdata, ROW_PREFIX[section]))
+
+
+def section_from_json(section: str, value: Any) -> Section:
+    """The autosave sends the rows it shows (blank rows already left out)."""
+    if not isinstance(value, list):
+        raise ParseError(_l("Send the rows as a list."))
+    rows = []
+    for index, item in enumerate(value):
+        if not isinstance(item, Mapping):
+            raise ParseError(_l("Send each row as an object."))
+        rows.append(Row(index, {str(k): _text(v).strip() for k, v in item.items()}))
+    return parse_rows(section, rows)
+
+
+def rows_from_value(section: str, value: Any) -> list[Row]:
+    """Stored entries as rows to show."""
+    entries = value if isinstance(value, list) else []
+    return [Row(i, {k: _text(v) for k, v in entry.items()}) for i, entry in enumerate(entries)
+            if isinstance(entry, Mapping)]
+
+
+def options_from_form(formdata: Any) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
+    raw = {a: str(formdata.get(f"options-{a}", "")).strip() for a in OPTION_ATTRIBUTES}
+    return parse_options(raw)
+
+
+def parse_options(raw: Mapping[str, Any]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
+    options: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for attribute in OPTION_ATTRIBUTES:
+        value = raw.get(attribute)
+        if value in (None, ""):
+            continue
+        if attribute in NUMBER_ATTRIBUTES:
+            try:
+                options[attribute] = parse_number(value, "decimal")
+            except ParseError as error:
+                errors[attribute] = [str(error.message)]
+        else:
+            options[attribute] = str(value)
+    return (options or None), errors
+
+
+# -- choices and the grid factor shown ------------------------------------------------------
+def carrier_choices(english: bool) -> list[tuple[str, str, str]]:
+    """(code, name, space-separated allowed units) of every carrier in the factor tables."""
+    return [(c.code, c.name_en if english else c.name_zh, " ".join(sorted(c.units)))
+            for c in tables().carriers.values()]
+
+
+def unit_choices(english: bool) -> list[tuple[str, str]]:
+    return [(u.code, f"{u.code} ({u.name_en if english else u.name_zh})")
+            for u in tables().units.values()]
+
+
+def gas_choices() -> list[tuple[str, str]]:
+    return [(g.code, f"{g.code} {g.name_zh}") for g in tables().gases.values()]
+
+
+def source_choices() -> list[tuple[str, str]]:
+    return [(s, str(ELECTRICITY_SOURCE_LABELS.get(s, s))) for s in ELECTRICITY_SOURCES]
+
+
+def basis_choices() -> list[tuple[str, str]]:
+    return [(b, str(label)) for b, label in ELECTRICITY_BASIS_LABELS.items()]
+
+
+@dataclass(frozen=True)
+class GridFactorShown:
+    series_name: str
+    value: str
+    unit: str
+    data_year: int
+    source: str
+    version: str
+    fallback: bool
+
+
+def grid_factor_shown(year: int, options: Mapping[str, Any] | None, english: bool
+                      ) -> GridFactorShown:
+    factor_tables = tables()
+    series = (options or {}).get("grid_series") or factor_tables.default_grid_series
+    if series not in factor_tables.grid:
+        series = factor_tables.default_grid_series
+    factor, fallback = factor_tables.grid_factor(series, year)
+    table = factor_tables.grid[series]
+    return GridFactorShown(
+        series_name=table.name_en if english else table.name_zh,
+        value=str(factor.kg_co2_per_kwh), unit=table.unit, data_year=factor.data_year,
+        source=str(factor.record.get("source", "")), version=str(factor.record.get("version", "")),
+        fallback=fallback,
+    )
+
+
+def summary(section: str, value: Any) -> str:
+    """A stored section in a line, for history and conflicts."""
+    if value is None:
+        return "—"
+    if section == "options" and isinstance(value, Mapping):
+        return "; ".join(f"{k}={v}" for k, v in value.items()) or "—"
+    if isinstance(value, list):
+        parts = []
+        for entry in value:
+            if not isinstance(entry, Mapping):
+                continue
+            if section == "energy":
+                parts.append(f"{entry.get('carrier', '?')} {_text(entry.get('quantity'))} "
+                             f"{entry.get('unit', '')}".strip())
+            else:
+                parts.append(f"{entry.get('gas', '?')} {_text(entry.get('tonnes'))} t")
+        return "; ".join(parts) or "—"
+    return str(value)

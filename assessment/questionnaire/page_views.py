@@ -1,0 +1,254 @@
+"""A questionnaire page: shown from the framework, saved as a whole (works without JS)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from assessment.assessments import queries, services
+from assessment.assessments.models import AnswerState
+from assessment.assessments.pages import (
+    ENERGY_PAGE,
+    ENERGY_PAGE_INPUTS,
+    ENERGY_SECTIONS,
+    Page,
+    pages_for,
+)
+from assessment.assessments.web import assessment_or_404, current_membership
+from assessment.questionnaire import energy, fields
+from assessment.questionnaire.blueprint import bp
+from assessment.questionnaire.common import english, page_or_404, page_title, people
+from assessment.questionnaire.presenter import (
+    FieldView,
+    bind_errors,
+    field_lookup,
+    history_by_key,
+    indicator_views,
+)
+from assessment.questionnaire.problems import energy_row, place
+from assessment.questionnaire.progress import progress
+from assessment.questionnaire.saving import (
+    AnswerChange,
+    NotApplicableChange,
+    PageSave,
+    save_page,
+)
+from indicators import Framework
+
+
+def _value_keys(page: Page) -> tuple[str, ...]:
+    """The keys with generated fields (the energy sections have their own rows)."""
+    own = tuple(k for f in page.indicators for k in f.own_inputs)
+    return own + (ENERGY_PAGE_INPUTS if page.code == ENERGY_PAGE else ())
+
+
+class EnergyState:
+    """The rows, options and their errors as the energy page shows them."""
+
+    def __init__(self, answers: dict[str, Any]) -> None:
+        self.sections = {s: energy.Section([], energy.rows_from_value(
+            s, answers[s].value if s in answers else None), []) for s in ("energy",
+                                                                          "process_emissions")}
+        stored = answers.get("options")
+        self.options: dict[str, Any] = dict(stored.value or {}) if stored else {}
+        self.option_errors: dict[str, list[str]] = {}
+        self.section_errors: dict[str, list[str]] = {}
+        self.versions = {s: (answers[s].version if s in answers else None)
+                         for s in ("energy", "process_emissions", "options")}
+
+    def rows(self, section: str) -> list[energy.Row]:
+        shown = list(self.sections[section].rows)
+        return [*shown, energy.Row(max((r.index for r in shown), default=-1) + 1)]
+
+
+def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
+             result: PageSave | None = None, energy_state: EnergyState | None = None,
+             parse_errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    assessment = assessment_or_404(assessment_id)
+    framework, page = page_or_404(assessment, code)
+    membership = current_membership()
+    answers = {a.key: a for a in queries.answers(assessment.id)}
+    states = {s.code: s for s in queries.indicator_states(assessment.id)}
+    is_english = english()
+    history = history_by_key(queries.answer_history(assessment.id), framework, people(),
+                             is_english)
+    keys = _value_keys(page)
+    form_class = fields.build_form_class(framework, keys, page.indicator_codes, is_english)
+    if form is None:
+        form = form_class(formdata=None, data=fields.form_data(
+            framework, keys, answers, states, page.indicator_codes))
+    views = indicator_views(framework, page, answers, states, history, is_english)
+    energy_fields = [FieldView(fields.input_field(framework, k), answers.get(k),
+                               history.get(k, []))
+                     for k in ENERGY_PAGE_INPUTS] if page.code == ENERGY_PAGE else []
+    if energy_state is None and page.code == ENERGY_PAGE:
+        energy_state = EnergyState(answers)
+    top_errors: list[str] = []
+    for name, messages in (parse_errors or {}).items():
+        bind_errors(form, name, messages)
+    if result is not None:
+        _show_result(framework, page, form, result, energy_state, views, energy_fields,
+                     top_errors, is_english)
+    per_page, overall = progress(pages_for(framework), list(answers.values()),
+                                 list(states.values()), queries.profile() is not None)
+    editable = services.editable_pages(assessment, membership)
+    return {
+        "assessment": assessment, "framework": framework, "page": page, "form": form,
+        "indicators": views, "english": is_english, "can_edit": page.code in editable,
+        "page_title": page_title(framework, page.code),
+        "pages": [(p, pp, page_title(framework, p.code))
+                  for p, pp in zip(pages_for(framework), per_page, strict=True)],
+        "this_progress": next(pp for pp in per_page if pp.page == page.code),
+        "overall": overall, "energy": energy_state, "energy_fields": energy_fields,
+        "energy_history": {k: history.get(k, []) for k in ENERGY_SECTIONS},
+        "answers": answers, "top_errors": top_errors, "result": result,
+        "profile": queries.profile(), "fields": fields, "energy_module": energy,
+        "grid": energy.grid_factor_shown(assessment.year, energy_state.options, is_english)
+        if energy_state else None,
+    }
+
+
+def _show_result(framework: Framework, page: Page, form: FlaskForm, result: PageSave,
+                 energy_state: EnergyState | None, views: list[Any],
+                 extra_fields: list[FieldView], top_errors: list[str], is_english: bool) -> None:
+    placed, elsewhere = place(framework, result.problems, page.keys, is_english)
+    top_errors.extend(elsewhere)
+    for target, messages in placed.items():
+        if target.key in ("energy", "process_emissions") and energy_state is not None:
+            section = energy_state.sections[target.key]
+            where = energy_row(target.rest)
+            if where is not None and where[0] < len(section.entry_rows):
+                row = section.rows[section.entry_rows[where[0]]]
+                for text in messages:
+                    row.error(where[1] or "carrier", text)
+            else:
+                energy_state.section_errors.setdefault(target.key, []).extend(messages)
+        elif target.key == "options" and energy_state is not None:
+            attribute = target.rest.lstrip(".") or "gwp_set"
+            energy_state.option_errors.setdefault(attribute, []).extend(messages)
+        elif target.rest.startswith(".") and fields.map_name(target.key, target.rest[1:]) \
+                in form:
+            bind_errors(form, fields.map_name(target.key, target.rest[1:]), messages)
+        else:
+            bind_errors(form, fields.field_name(target.key), messages)
+    lookup = field_lookup(views, extra_fields)
+    by_code = {v.code: v for v in views}
+    for stale in result.stale:
+        if stale.key.startswith("not_applicable:"):
+            code = stale.key.split(":", 1)[1]
+            if code in by_code:
+                by_code[code].stale = True
+            if stale.current is not None:
+                form[fields.na_version_name(code)].data = str(stale.current.version)
+            continue
+        if stale.key in lookup:
+            lookup[stale.key].stale = stale.current
+        name = fields.version_name(stale.key)
+        if name in form and stale.current is not None:
+            # Sending the page again now means "keep mine": it is based on their version.
+            form[name].data = str(stale.current.version)
+        elif energy_state is not None and stale.key in energy_state.versions:
+            energy_state.versions[stale.key] = stale.current.version if stale.current else None
+    for code in result.reasons_missing:
+        bind_errors(form, fields.na_reason_name(code),
+                    [_("Say why this indicator does not apply to your enterprise.")])
+
+
+@bp.route("/<uuid:assessment_id>/pages/<page>")
+def page(assessment_id: uuid.UUID, page: str) -> str:
+    return render_template("assessment/page.html", **_context(assessment_id, page))
+
+
+@bp.route("/<uuid:assessment_id>/pages/<page>", methods=["POST"])
+def save(assessment_id: uuid.UUID, page: str) -> Response | tuple[str, int]:
+    assessment = assessment_or_404(assessment_id)
+    framework, shown = page_or_404(assessment, page)
+    membership = current_membership()
+    if assessment.state not in services.EDITABLE_STATES:
+        flash(_("This assessment can no longer be edited."), "error")
+        return render_template("assessment/page.html",
+                               **_context(assessment_id, page)), 409
+    if shown.code not in services.editable_pages(assessment, membership):
+        abort(403)
+    keys = _value_keys(shown)
+    form_class = fields.build_form_class(framework, keys, shown.indicator_codes, english())
+    form = form_class()
+    if not form.validate_on_submit():
+        abort(400)
+    changes, parse_errors = _read_fields(framework, keys, form)
+    energy_state: EnergyState | None = None
+    if shown.code == ENERGY_PAGE:
+        energy_state = EnergyState({a.key: a for a in queries.answers(assessment.id)})
+        changes += _read_energy(energy_state, parse_errors)
+    na_changes = [
+        NotApplicableChange(code, bool(form[fields.na_name(code)].data),
+                            form[fields.na_reason_name(code)].data or "",
+                            fields.parse_version(form[fields.na_version_name(code)].data))
+        for code in shown.indicator_codes
+    ]
+    result = save_page(assessment, membership, current_user, changes, na_changes,
+                       dry_run=bool(parse_errors) or _row_errors(energy_state))
+    if result.ok and not parse_errors and not _row_errors(energy_state):
+        flash(_("The page is saved."), "success")
+        return redirect(url_for("questionnaire.page", assessment_id=assessment.id,
+                                page=shown.code))
+    if result.stale:
+        flash(_("Someone else changed some answers after you opened the page; nothing was "
+                "saved. Compare both values below and send the page again to keep yours."),
+              "error")
+    else:
+        flash(_("Nothing was saved: correct the answers marked below."), "error")
+    context = _context(assessment_id, page, form, result, energy_state, parse_errors)
+    return render_template("assessment/page.html", **context), 409 if result.stale else 422
+
+
+def _read_fields(framework: Framework, keys: tuple[str, ...], form: FlaskForm
+                 ) -> tuple[list[AnswerChange], dict[str, list[str]]]:
+    changes: list[AnswerChange] = []
+    errors: dict[str, list[str]] = {}
+    for key in keys:
+        field = fields.input_field(framework, key)
+        unknown = bool(form[fields.unknown_name(key)].data)
+        version = fields.parse_version(form[fields.version_name(key)].data)
+        if unknown:
+            changes.append(AnswerChange(key, None, AnswerState.unknown, version))
+            continue
+        try:
+            value = fields.parse_value(field, fields.read_form_value(field, request.form))
+        except fields.ParseError as error:
+            errors.setdefault(field.name, []).append(str(error.message))
+            continue
+        changes.append(AnswerChange(key, value, AnswerState.answered, version))
+    return changes, errors
+
+
+def _read_energy(state: EnergyState, errors: dict[str, list[str]]) -> list[AnswerChange]:
+    changes = []
+    for section in ("energy", "process_emissions"):
+        parsed = energy.section_from_form(request.form, section)
+        state.sections[section] = parsed
+        version = fields.parse_version(request.form.get(fields.version_name(section)))
+        state.versions[section] = version
+        if not parsed.parse_errors:
+            changes.append(AnswerChange(section, parsed.value or None, AnswerState.answered,
+                                        version))
+    options, option_errors = energy.options_from_form(request.form)
+    state.options = dict(options or {})
+    state.option_errors = option_errors
+    version = fields.parse_version(request.form.get(fields.version_name("options")))
+    state.versions["options"] = version
+    if not option_errors:
+        changes.append(AnswerChange("options", options, AnswerState.answered, version))
+    return changes
+
+
+def _row_errors(state: EnergyState | None) -> bool:
+    if state is None:
+        return False
+    return bool(state.option_errors) or any(s.parse_errors for s in state.sections.values())

@@ -1,0 +1,170 @@
+"""What a questionnaire page shows, assembled from the framework, the stored rows and a form.
+
+Names, explanations, level descriptors and input names come from the framework data in the
+user's language; the formula is the framework's own, with input codes replaced by names.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from assessment.assessments.models import Answer, AnswerChange, IndicatorState
+from assessment.assessments.pages import ENERGY_SECTIONS, IndicatorFields, Page
+from assessment.questionnaire import energy
+from assessment.questionnaire.fields import InputField, display_value, input_field
+from indicators import Framework, Indicator
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    who: str
+    when: datetime
+    old: str
+    new: str
+
+
+@dataclass
+class FieldView:
+    field: InputField
+    answer: Answer | None
+    history: list[HistoryEntry]
+    errors: list[str] = field(default_factory=list)
+    map_errors: dict[str, list[str]] = field(default_factory=dict)
+    stale: Any = None  # the current row when the submitted version was stale
+
+    @property
+    def current_text(self) -> str:
+        return display_value(self.field, self.answer.value if self.answer else None,
+                             self.answer.state if self.answer else None, english=False)
+
+
+@dataclass
+class SharedView:
+    field: InputField
+    page: str
+    answer: Answer | None
+
+
+@dataclass
+class IndicatorView:
+    indicator: Indicator
+    name: str
+    explanation: str
+    formula: str
+    fields: list[FieldView]
+    shared: list[SharedView]
+    state: IndicatorState | None
+    history: list[HistoryEntry]
+    na_errors: list[str] = field(default_factory=list)
+    stale: bool = False
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+
+def formula_in_words(framework: Framework, indicator: Indicator, english: bool) -> str:
+    if indicator.qualitative:
+        return _("The maturity level whose description fits best (1 to 5).")
+    allowed = 0
+    if indicator.formula.input and indicator.formula.input in framework.inputs:
+        allowed = len(framework.inputs[indicator.formula.input].allowed)
+    text = indicator.formula.describe(indicator.code, allowed)
+    if indicator.formula.kind == "mean_owned":
+        return _("Mean openness over the resource types you own (a type you do not own is "
+                 "left out; one you own but do not open counts as 0).")
+    if indicator.formula.kind == "mean_of_given":
+        names = "、".join(_name(framework, n, english) for n in indicator.formula.inputs)
+        return _("Mean of the shares given among: %(names)s", names=names)
+    if indicator.formula.kind == "count_share":
+        return _("Number of %(name)s chosen ÷ %(count)d × 100",
+                 name=_name(framework, str(indicator.formula.input), english), count=allowed)
+    for name in sorted(framework.inputs, key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(name)}\b", _name(framework, name, english), text)
+    return text.replace(" / ", " ÷ ")
+
+
+def _name(framework: Framework, key: str, english: bool) -> str:
+    spec = framework.inputs.get(key)
+    if spec is None:
+        return key
+    return spec.name_en if english else spec.name_zh
+
+
+def history_by_key(changes: Sequence[AnswerChange], framework: Framework,
+                   people: Mapping[uuid.UUID, str], english: bool
+                   ) -> dict[str, list[HistoryEntry]]:
+    """The history rows (newest first) of every key, in words."""
+    grouped: dict[str, list[HistoryEntry]] = {}
+    for change in changes:
+        who = people.get(change.changed_by_id, "—") if change.changed_by_id else "—"
+        if change.key.startswith("not_applicable:"):
+            old, new = _na_text(change.old_value), _na_text(change.new_value)
+        elif change.key in ENERGY_SECTIONS:
+            old, new = energy.summary(change.key, change.old_value), \
+                energy.summary(change.key, change.new_value)
+        else:
+            try:
+                spec = input_field(framework, change.key)
+            except KeyError:
+                continue
+            old = display_value(spec, change.old_value, change.old_state, english)
+            new = display_value(spec, change.new_value, change.new_state, english)
+        grouped.setdefault(change.key, []).append(
+            HistoryEntry(who, change.changed_at, old, new))
+    return grouped
+
+
+def _na_text(value: Any) -> str:
+    if isinstance(value, Mapping) and value.get("not_applicable"):
+        return _("Not applicable: %(reason)s", reason=value.get("reason", ""))
+    return _("Applicable")
+
+
+def indicator_views(framework: Framework, page: Page, answers: Mapping[str, Answer],
+                    states: Mapping[str, IndicatorState],
+                    history: Mapping[str, list[HistoryEntry]], english: bool
+                    ) -> list[IndicatorView]:
+    views = []
+    for fields in page.indicators:
+        views.append(_indicator_view(framework, fields, answers, states, history, english))
+    return views
+
+
+def _indicator_view(framework: Framework, fields: IndicatorFields,
+                    answers: Mapping[str, Answer], states: Mapping[str, IndicatorState],
+                    history: Mapping[str, list[HistoryEntry]], english: bool) -> IndicatorView:
+    indicator = fields.indicator
+    return IndicatorView(
+        indicator=indicator,
+        name=indicator.name_en if english else indicator.name_zh,
+        explanation=indicator.explanation_en if english else indicator.explanation_zh,
+        formula=formula_in_words(framework, indicator, english),
+        fields=[FieldView(input_field(framework, key), answers.get(key), history.get(key, []))
+                for key in fields.own_inputs],
+        shared=[SharedView(input_field(framework, key), page_code, answers.get(key))
+                for key, page_code in fields.shared_inputs],
+        state=states.get(indicator.code),
+        history=history.get(f"not_applicable:{indicator.code}", []),
+    )
+
+
+def field_lookup(views: Sequence[IndicatorView], extra: Sequence[FieldView] = ()
+                 ) -> dict[str, FieldView]:
+    found = {f.field.key: f for v in views for f in v.fields}
+    found.update({f.field.key: f for f in extra})
+    return found
+
+
+def bind_errors(form: FlaskForm, name: str, messages: Sequence[str]) -> None:
+    target = form._fields.get(name)
+    if target is not None:
+        target.errors = [*list(target.errors), *messages]
