@@ -14,6 +14,7 @@ from enum import StrEnum
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from assessment.profiles.rules import province, size_class_by_code
 from indicators.catalogue.industries import find_division
 
 # The anonymity threshold: no statistic of fewer enterprises is ever shown. It is deliberately
@@ -97,10 +98,13 @@ class Cohort:
         else:
             industry = str(_l("All manufacturing"))
         parts = [industry, str(self.filter.year)]
-        if self.filter.size_class:
-            parts.append(str(_l("size class %(size)s", size=self.filter.size_class)))
-        if self.filter.province:
-            parts.append(str(_l("province %(code)s", code=self.filter.province)))
+        size = size_class_by_code(self.filter.size_class) if self.filter.size_class else None
+        if size is not None:
+            parts.append(str(_l("size class %(size)s",
+                                size=size.name_en if english else size.name_zh)))
+        place = province(self.filter.province) if self.filter.province else None
+        if place is not None:
+            parts.append(place.name_en if english else place.name_zh)
         text = ", ".join(parts)
         if self.fell_back:
             text += " " + str(_l("(broader cohort: too few enterprises in your industry)"))
