@@ -13,6 +13,9 @@ from tenants.model_registry import import_all_models as import_platform_models
 ASSESSMENT_MODEL_MODULES = [
     "assessment.profiles.models",
     "assessment.assessments.models",
+    "assessment.reports.models",
+    "assessment.benchmarks.models",
+    "assessment.evidence.models",
 ]
 
 

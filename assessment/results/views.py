@@ -1,7 +1,53 @@
-"""Views of assessment.results (thin: forms in, services called, templates out)."""
+"""Views of assessment.results (thin: forms in, services called, templates out).
+
+An enterprise reads its results under ``/t/<slug>/assessments/<assessment_id>/results``; a
+linked reviewer (grant ``review``) under ``/t/<its-slug>/clients/<enterprise_id>/
+assessments/<assessment_id>/results``.
+"""
 
 from __future__ import annotations
 
+import uuid
+
+from flask import abort, jsonify, render_template
+from flask_babel import get_locale
+from werkzeug.wrappers import Response
+
+from assessment.evidence.services import files_by_indicator
+from assessment.results.page import dimension_rows, lang_of, overall_level_name, radar_for
+from assessment.results.services import assessment_results, results_for
+from assessment.review.access import link_args, linked_enterprise, open_assessment
+from indicators import InvalidInput
 from tenants.web import tenant_blueprint
 
-bp = tenant_blueprint("results", __name__, "/assessments")
+bp = tenant_blueprint("results", __name__)
+
+OWN = "/assessments/<uuid:assessment_id>/results"
+LINKED = "/clients/<uuid:enterprise_id>/assessments/<uuid:assessment_id>/results"
+
+
+@bp.route(OWN)
+@bp.route(LINKED)
+def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> str:
+    assessment = open_assessment(assessment_id, enterprise_id)
+    lang = lang_of(get_locale())
+    found = assessment_results(assessment)
+    counts = {code: len(files) for code, files in files_by_indicator(assessment.id).items()}
+    rows = dimension_rows(found, lang, counts)
+    return render_template(
+        "assessment/results.html", assessment=assessment, found=found, rows=rows, lang=lang,
+        radar=radar_for(found, rows) if found.evaluation or not found.provisional else "",
+        overall_level=overall_level_name(found, lang), what_if=found.what_if(),
+        link_args=link_args(), linked=linked_enterprise(),
+    )
+
+
+@bp.route(f"{OWN}.json")
+@bp.route(f"{LINKED}.json")
+def contract(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> Response:
+    """The contract's output document (snapshot when finalised, else provisional)."""
+    assessment = open_assessment(assessment_id, enterprise_id)
+    try:
+        return jsonify(results_for(assessment))
+    except InvalidInput:
+        abort(409)

@@ -1,7 +1,212 @@
-"""Views of assessment.review (thin: forms in, services called, templates out)."""
+"""Views of assessment.review (thin: forms in, services called, templates out).
+
+The blueprint has no URL prefix of its own: an enterprise reviews under
+``/t/<slug>/assessments/<assessment_id>/review``, a linked consultancy or association under
+``/t/<its-slug>/clients/<enterprise_id>/assessments/<assessment_id>/review``; both rules
+lead to the same views, and ``access.open_assessment`` tells them apart.
+"""
 
 from __future__ import annotations
 
-from tenants.web import tenant_blueprint
+import uuid
+from typing import Any
 
-bp = tenant_blueprint("review", __name__, "/assessments")
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from assessment.assessments import queries as assessment_queries
+from assessment.assessments import services as lifecycle
+from assessment.assessments.models import Assessment
+from assessment.assessments.web import current_membership
+from assessment.evidence.services import files_by_indicator
+from assessment.results.page import dimension_rows, lang_of
+from assessment.results.services import assessment_results
+from assessment.review import queries, services
+from assessment.review.access import link_args, linked_enterprise, open_assessment
+from assessment.review.forms import CommentForm, StateForm, VerifyForm
+from tenants.errors import DomainError, Forbidden, NotFound
+from tenants.models import TenantKind
+from tenants.web import current_role, current_tenant, tenant_blueprint
+
+bp = tenant_blueprint("review", __name__)
+
+OWN = "/assessments/<uuid:assessment_id>"
+LINKED = "/clients/<uuid:enterprise_id>/assessments/<uuid:assessment_id>"
+
+
+def _reviewer() -> services.Reviewer:
+    entered = linked_enterprise()
+    acting = entered.acting_tenant if entered else current_tenant()
+    return services.Reviewer(user=current_user._get_current_object(), tenant_id=acting.id,
+                             role=current_role(), linked=entered is not None)
+
+
+def _render(assessment: Assessment, status: int = 200, comment_form: CommentForm | None = None,
+            problems: list[Any] | None = None) -> tuple[str, int]:
+    lang = lang_of(get_locale())
+    evidence = files_by_indicator(assessment.id)
+    found = assessment_results(assessment, compare=False)
+    rows = dimension_rows(found, lang, {code: len(files) for code, files in evidence.items()})
+    return render_template(
+        "assessment/review.html", assessment=assessment, found=found, rows=rows, lang=lang,
+        comments=queries.comments_by_indicator(assessment.id), evidence=evidence,
+        open_comments=assessment_queries.open_comments(assessment.id, assessment.revision),
+        reviewer=_reviewer(), link_args=link_args(), linked=linked_enterprise(),
+        comment_form=comment_form or CommentForm(), state_form=StateForm(),
+        verify_form=VerifyForm(), problems=problems or [],
+    ), status
+
+
+def _refused(assessment: Assessment, error: DomainError,
+             comment_form: CommentForm | None = None) -> tuple[str, int]:
+    """Show the refusal on the page with an error status, so the request rolls back."""
+    if isinstance(error, Forbidden):
+        abort(403)
+    if isinstance(error, NotFound):
+        abort(404)
+    if comment_form is not None and error.field == "body":
+        comment_form.body.errors = [*comment_form.body.errors, str(error.message)]
+    else:
+        flash(str(error.message), "error")
+    problems = getattr(error, "problems", None)
+    return _render(assessment, error.status_code, comment_form, problems)
+
+
+def _back(assessment: Assessment) -> Response:
+    return redirect(url_for("review.page", assessment_id=assessment.id, **link_args()), 303)
+
+
+@bp.route(f"{OWN}/review")
+@bp.route(f"{LINKED}/review")
+def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> tuple[str, int]:
+    return _render(open_assessment(assessment_id, enterprise_id))
+
+
+@bp.route(f"{OWN}/review/comments", methods=["POST"])
+@bp.route(f"{LINKED}/review/comments", methods=["POST"])
+def comment(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
+            ) -> Response | tuple[str, int]:
+    assessment = open_assessment(assessment_id, enterprise_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _render(assessment, 422, form)
+    try:
+        services.comment(_reviewer(), assessment, form.body.data or "",
+                         form.indicator_code.data or None)
+    except DomainError as error:
+        return _refused(assessment, error, form)
+    flash(_("Comment added."), "success")
+    return _back(assessment)
+
+
+@bp.route(f"{OWN}/review/comments/<uuid:comment_id>/resolve", methods=["POST"])
+@bp.route(f"{LINKED}/review/comments/<uuid:comment_id>/resolve", methods=["POST"])
+def resolve(assessment_id: uuid.UUID, comment_id: uuid.UUID,
+            enterprise_id: uuid.UUID | None = None) -> Response | tuple[str, int]:
+    assessment = open_assessment(assessment_id, enterprise_id)
+    if not StateForm().validate_on_submit():
+        abort(400)
+    try:
+        services.resolve_comment(_reviewer(), assessment, comment_id)
+    except DomainError as error:
+        return _refused(assessment, error)
+    return _back(assessment)
+
+
+@bp.route(f"{OWN}/review/indicators/<code>/verify", methods=["POST"])
+@bp.route(f"{LINKED}/review/indicators/<code>/verify", methods=["POST"])
+def verify(assessment_id: uuid.UUID, code: str, enterprise_id: uuid.UUID | None = None
+           ) -> Response | tuple[str, int]:
+    assessment = open_assessment(assessment_id, enterprise_id)
+    form = VerifyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.verify(_reviewer(), assessment, code, form.verified.data != "0")
+    except DomainError as error:
+        return _refused(assessment, error)
+    return _back(assessment)
+
+
+@bp.route(f"{OWN}/review/return", methods=["POST"])
+@bp.route(f"{LINKED}/review/return", methods=["POST"])
+def return_(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
+            ) -> Response | tuple[str, int]:
+    assessment = open_assessment(assessment_id, enterprise_id)
+    form = StateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.return_for_changes(_reviewer(), assessment, form.version())
+    except DomainError as error:
+        return _refused(assessment, error)
+    flash(_("The assessment was returned with your comments."), "success")
+    return _back(assessment)
+
+
+@bp.route(f"{OWN}/review/finalise", methods=["POST"])
+@bp.route(f"{LINKED}/review/finalise", methods=["POST"])
+def finalise(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
+             ) -> Response | tuple[str, int]:
+    assessment = open_assessment(assessment_id, enterprise_id)
+    form = StateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.finalise(_reviewer(), assessment, form.version())
+    except DomainError as error:
+        return _refused(assessment, error)
+    flash(_("The assessment is finalised. Its results are now fixed."), "success")
+    return redirect(url_for("results.page", assessment_id=assessment.id, **link_args()), 303)
+
+
+# -- the enterprise's own state changes ---------------------------------------------------
+def _next_or_results(assessment: Assessment) -> Response:
+    target = request.form.get("next", "")
+    prefix = f"/t/{current_tenant().slug}/"
+    if target.startswith(prefix) and "//" not in target and "\\" not in target:
+        return redirect(target, 303)
+    return redirect(url_for("results.page", assessment_id=assessment.id), 303)
+
+
+@bp.route(f"{OWN}/submit", methods=["POST"])
+def submit(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
+    assessment = open_assessment(assessment_id)
+    form = StateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        lifecycle.submit(assessment, current_membership(), form.version())
+    except DomainError as error:
+        return _refused(assessment, error)
+    flash(_("The assessment was submitted for review."), "success")
+    return _next_or_results(assessment)
+
+
+@bp.route(f"{OWN}/reopen", methods=["POST"])
+def reopen(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
+    assessment = open_assessment(assessment_id)
+    form = StateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        lifecycle.reopen(assessment, current_membership(), form.version())
+    except DomainError as error:
+        return _refused(assessment, error)
+    flash(_("The assessment was reopened as a new revision; the finalised one is kept."),
+          "success")
+    return _next_or_results(assessment)
+
+
+# -- the linked reviewer's queue ----------------------------------------------------------
+@bp.route("/clients/reviews")
+def queue() -> str:
+    tenant = current_tenant()
+    if tenant.kind == TenantKind.enterprise:
+        abort(404)
+    return render_template("assessment/review_queue.html",
+                           waiting=queries.review_queue(tenant.id),
+                           enterprises=queries.linked_enterprises(tenant.id))

@@ -1,0 +1,106 @@
+"""Writes of the review: comments, verification, return and finalisation, by a reviewer.
+
+A reviewer is either an owner or administrator of the enterprise itself, or a member
+(owner, administrator or assessor) of a consultancy or association whose accepted link
+grants ``review``; the link itself is checked by ``access.enter_linked_enterprise`` before
+any of this runs. The lifecycle rules (states, versions, the immutable revision) live in
+``assessment.assessments.services``; this module adds who may call them and when.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from assessment.assessments import queries
+from assessment.assessments import services as lifecycle
+from assessment.assessments.documents import framework_of
+from assessment.assessments.models import (
+    Assessment,
+    AssessmentRevision,
+    Confidence,
+    IndicatorState,
+    ReviewComment,
+    State,
+)
+from tenants.db import db
+from tenants.errors import Conflict, Forbidden, NotFound
+from tenants.models import Role, User
+from tenants.services import audit
+from tenants.types import utcnow
+
+OWN_REVIEWER_ROLES = (Role.owner, Role.admin)
+LINKED_REVIEWER_ROLES = (Role.owner, Role.admin, Role.assessor)
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    user: User
+    tenant_id: uuid.UUID  # the tenant the reviewer acts for (the enterprise or the linked one)
+    role: Role
+    linked: bool
+
+    @property
+    def may_act(self) -> bool:
+        return self.role in (LINKED_REVIEWER_ROLES if self.linked else OWN_REVIEWER_ROLES)
+
+
+def _require(reviewer: Reviewer, assessment: Assessment) -> None:
+    if not reviewer.may_act:
+        raise Forbidden(_l("Your role does not allow you to review assessments."))
+    if assessment.state != State.submitted:
+        raise Conflict(_l("Only a submitted assessment can be reviewed."))
+
+
+def comment(reviewer: Reviewer, assessment: Assessment, body: str,
+            indicator_code: str | None = None) -> ReviewComment:
+    _require(reviewer, assessment)
+    return lifecycle.add_comment(assessment, reviewer.user, reviewer.tenant_id, body,
+                                 indicator_code or None)
+
+
+def resolve_comment(reviewer: Reviewer, assessment: Assessment,
+                    comment_id: uuid.UUID) -> ReviewComment:
+    _require(reviewer, assessment)
+    found = next((c for c in queries.comments(assessment.id) if c.id == comment_id), None)
+    if found is None:
+        raise NotFound(_l("Not found."))
+    if found.resolved_at is None:
+        found.resolved_at = utcnow()
+        db.session.flush()
+    return found
+
+
+def verify(reviewer: Reviewer, assessment: Assessment, code: str,
+           verified: bool = True) -> IndicatorState:
+    """Mark an indicator's answers verified (or withdraw it: back to documented when
+    evidence is attached, else self-declared)."""
+    _require(reviewer, assessment)
+    if code not in framework_of(assessment).indicators:
+        raise NotFound(_l("Not found."))
+    if verified:
+        confidence = Confidence.verified
+    else:
+        from assessment.evidence.services import files_of
+
+        confidence = Confidence.documented if files_of(assessment.id, code) \
+            else Confidence.self_declared
+    state = lifecycle.set_confidence(assessment, code, confidence, reviewer.user)
+    audit.record("assessment.verified" if verified else "assessment.unverified",
+                 tenant_id=assessment.tenant_id, subject=code,
+                 actor_user_id=reviewer.user.id, reviewer_tenant=reviewer.tenant_id)
+    return state
+
+
+def return_for_changes(reviewer: Reviewer, assessment: Assessment,
+                       expected_version: int | None) -> Assessment:
+    _require(reviewer, assessment)
+    return lifecycle.return_for_changes(assessment, reviewer.user, expected_version)
+
+
+def finalise(reviewer: Reviewer, assessment: Assessment,
+             expected_version: int | None) -> AssessmentRevision:
+    _require(reviewer, assessment)
+    return lifecycle.finalise(assessment, reviewer.user, expected_version)
