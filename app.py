@@ -22,6 +22,7 @@ from assessment.evidence import views as evidence_views
 from assessment.io import views as io_views
 from assessment.profiles import views as profile_views
 from assessment.questionnaire import views as questionnaire_views
+from assessment.reports import views as branding_views
 from assessment.results import views as results_views
 from assessment.review import views as review_views
 from tenants import billing, jobs, mail
@@ -150,7 +151,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(tenant.bp)
     for assessment_blueprint in (profile_views.bp, questionnaire_views.bp, evidence_views.bp,
-                                 review_views.bp, results_views.bp, io_views.bp):
+                                 review_views.bp, results_views.bp, io_views.bp,
+                                 branding_views.bp):
         app.register_blueprint(assessment_blueprint)
     app.register_blueprint(billing_views.bp)
     app.register_blueprint(billing_views.webhook_bp)

@@ -28,3 +28,14 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     status_code = 409
+
+
+class FieldErrors(DomainError):
+    """Several fields refused at once: ``errors`` maps each field to its message."""
+
+    status_code = 422
+
+    def __init__(self, errors: dict[str, Any]):
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field)
+        self.errors = errors

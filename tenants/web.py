@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from tenants import queries
 from tenants.context import set_tenant
 from tenants.db import db
-from tenants.errors import DomainError
+from tenants.errors import DomainError, FieldErrors
 from tenants.extensions import login_manager
 from tenants.models import Role, Tenant
 
@@ -101,12 +101,14 @@ def flash_error(error: DomainError) -> None:
 
 
 def form_error(form: Any, error: DomainError) -> None:
-    """Show a service's refusal next to the field it names, or at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*list(field.errors), str(error.message)]
-    else:
-        flash(str(error.message), "error")
+    """Show a service's refusal next to the field(s) it names, or at the top of the form."""
+    messages = error.errors if isinstance(error, FieldErrors) else {error.field: error.message}
+    for name, message in messages.items():
+        field = getattr(form, name, None) if name else None
+        if field is not None:
+            field.errors = [*list(field.errors), str(message)]
+        else:
+            flash(str(message), "error")
 
 
 def redirect_back(default_endpoint: str, **values: Any) -> Response:

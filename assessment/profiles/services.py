@@ -12,7 +12,7 @@ from assessment.profiles.models import EnterpriseProfile
 from assessment.profiles.rules import province, size_class, uscc_problem
 from indicators.catalogue.industries import find_division
 from tenants.db import db
-from tenants.errors import Conflict, DomainError, Forbidden
+from tenants.errors import Conflict, FieldErrors, Forbidden
 from tenants.models import Membership, Role, User
 from tenants.types import utcnow
 
@@ -24,15 +24,8 @@ USCC_MESSAGES = {
 }
 
 
-class ProfileInvalid(DomainError):
-    """Every field error at once: {field: message}."""
-
-    status_code = 422
-
-    def __init__(self, errors: dict[str, Any]):
-        first = next(iter(errors))
-        super().__init__(errors[first], first)
-        self.errors = errors
+class ProfileInvalid(FieldErrors):
+    """Every field error of the profile at once: {field: message}."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,117 @@
+"""Branding: a logo, a brand colour and a footer text on every report a tenant issues.
+
+Consultancies brand the reports they issue for their clients; associations their cohort
+reports. An enterprise's own report carries ChainGauge's default look.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import select
+
+from assessment.reports.logos import LogoRejected, clean_logo
+from assessment.reports.models import DEFAULT_BRAND_COLOUR, TenantBranding
+from tenants.billing import entitlements
+from tenants.context import system_scope
+from tenants.db import db
+from tenants.errors import Conflict, FieldErrors, Forbidden
+from tenants.models import Membership, Role, Tenant, TenantKind, User
+from tenants.types import utcnow
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+FOOTER_MAX = 200
+
+LOGO_MESSAGES = {
+    "empty": _l("The logo file is empty."),
+    "too_large": _l("The logo is too large: at most 512 KB and 2000 × 2000 pixels."),
+    "type": _l("The logo must be a PNG, JPEG or SVG image."),
+    "svg": _l("This SVG file cannot be read safely. Export it again as plain SVG or PNG."),
+}
+
+
+@dataclass(frozen=True)
+class ReportBranding:
+    """What a report template needs; never carries raw user markup."""
+
+    issuer_name: str
+    logo_data_url: str | None
+    brand_colour: str
+    footer_text: str
+
+
+def branding_row() -> TenantBranding | None:
+    """The current tenant's branding (tenant-scoped query)."""
+    return db.session.exec(select(TenantBranding)).first()
+
+
+def save_branding(tenant: Tenant, membership: Membership, user: User, *,
+                  logo: bytes | None = None, remove_logo: bool = False,
+                  brand_colour: str = DEFAULT_BRAND_COLOUR, footer_text: str = "",
+                  expected_version: int | None = None) -> TenantBranding:
+    if Role(membership.role) not in (Role.owner, Role.admin):
+        raise Forbidden(_l("Only owners and administrators change the branding."))
+    if tenant.kind == TenantKind.enterprise:
+        raise Forbidden(_l("Branding is for consultancies and associations."))
+    entitlements.require(tenant, "branding")
+    errors: dict[str, object] = {}
+    if not _COLOUR.match(brand_colour or ""):
+        errors["brand_colour"] = _l("Enter a colour as #RRGGBB, for example #0F5C8C.")
+    footer = " ".join(footer_text.split())
+    if len(footer) > FOOTER_MAX or any(unicodedata.category(c) == "Cc" for c in footer):
+        errors["footer_text"] = _l("The footer is one line of at most 200 characters.")
+    cleaned = None
+    if logo:
+        try:
+            cleaned = clean_logo(logo)
+        except LogoRejected as rejected:
+            errors["logo"] = LOGO_MESSAGES[rejected.reason]
+    if errors:
+        raise FieldErrors(errors)
+    row = branding_row()
+    if row is not None and expected_version is not None and row.version != expected_version:
+        raise Conflict(_l("Someone else changed the branding after you opened it. Reload the "
+                          "page to see their changes."))
+    if row is None:
+        row = TenantBranding()
+        db.session.add(row)
+    else:
+        row.version += 1
+    if cleaned is not None:
+        row.logo, row.logo_media_type = cleaned.content, cleaned.media_type
+    elif remove_logo:
+        row.logo, row.logo_media_type = None, None
+    row.brand_colour = brand_colour.lower()
+    row.footer_text = footer
+    row.updated_by_id = user.id
+    row.updated_at = utcnow()
+    db.session.flush()
+    return row
+
+
+def report_branding(issuer: Tenant) -> ReportBranding:
+    """The branding of the tenant issuing a report (read across tenants: system scope)."""
+    with system_scope(db.session, "report branding of the issuing tenant"):
+        row = db.session.exec(
+            select(TenantBranding).where(TenantBranding.tenant_id == issuer.id)
+        ).first()
+    if row is None or not entitlements.may(issuer, "branding"):
+        return ReportBranding(issuer.name, None, DEFAULT_BRAND_COLOUR, "")
+    logo = None
+    if row.logo and row.logo_media_type:
+        logo = f"data:{row.logo_media_type};base64,{base64.b64encode(row.logo).decode()}"
+    return ReportBranding(issuer.name, logo, row.brand_colour, row.footer_text)
+
+
+def logo_of(tenant_id: uuid.UUID) -> tuple[bytes, str] | None:
+    row = db.session.exec(
+        select(TenantBranding).where(TenantBranding.tenant_id == tenant_id)
+    ).first()
+    if row is None or not row.logo or not row.logo_media_type:
+        return None
+    return row.logo, row.logo_media_type
