@@ -1,9 +1,9 @@
 """Benchmark snapshots: precomputed anonymous aggregates of the platform pool.
 
 A platform table, not tenant-scoped: a row holds only a cohort's aggregate figures (never a
-tenant id, never a minimum or maximum). Rows exist only for statistics that pass the
-anonymity rule; the row with code ``*`` records how many enterprises the cohort holds, which
-the fallback chain needs.
+tenant id, never a minimum or maximum). Figures are stored only for statistics that pass the
+anonymity rule: a suppressed code has a row with ``n = 0`` and no figures. The row with code
+``*`` records how many enterprises the cohort holds, which the fallback chain needs.
 """
 
 from __future__ import annotations

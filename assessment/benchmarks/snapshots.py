@@ -58,11 +58,14 @@ def refresh(year: int, division: str | None) -> int:
                                       code=ENTERPRISES, n=counts[cohort.scope], computed_at=now)]
             for code, (score, value) in queries.distributions(pool, cohort).items():
                 score, value = shown(score), shown(value)
-                if score is None:
-                    continue  # the anonymity rule: nothing is stored that may not be shown
                 row = BenchmarkSnapshot(pool_key=pool.key, year=year, cohort_key=cohort.key,
-                                        code=code, n=score.n, computed_at=now,
-                                        **{k: getattr(score, k) for k in _STATS})
+                                        code=code, n=0, computed_at=now)
+                if score is None:
+                    rows.append(row)  # suppressed: the code is known, no figure is stored
+                    continue
+                row.n = score.n
+                for k in _STATS:
+                    setattr(row, k, getattr(score, k))
                 if value is not None:
                     row.value_n = value.n
                     for k in _STATS:
@@ -114,6 +117,9 @@ def read(pool: Pool, wanted: CohortFilter, codes: Iterable[str] | None) -> Cohor
             computed_at = row.computed_at
             continue
         if wanted_codes is not None and row.code not in wanted_codes:
+            continue
+        if row.mean is None:
+            statistics[row.code] = CodeStatistics(row.code, kind_of(row.code), None)
             continue
         score = Distribution(row.n, *(float(getattr(row, k)) for k in _STATS))
         value = None
