@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from assessment.assessments.models import (
@@ -127,3 +129,14 @@ def current_figures(assessment_id: uuid.UUID) -> Sequence[ResultFigure]:
 
 def finalised_assessments() -> Sequence[Assessment]:
     return db.session.exec(select(Assessment).where(Assessment.state == State.finalised)).all()
+
+
+def assessments_started_in(calendar_year: int, tenant_id: uuid.UUID | None = None) -> int:
+    """Assessments created in a calendar year (of ``tenant_id`` when in a system scope)."""
+    start = datetime(calendar_year, 1, 1, tzinfo=UTC)
+    end = datetime(calendar_year + 1, 1, 1, tzinfo=UTC)
+    statement = select(func.count()).select_from(Assessment).where(
+        col(Assessment.created_at) >= start, col(Assessment.created_at) < end)
+    if tenant_id is not None:
+        statement = statement.where(Assessment.tenant_id == tenant_id)
+    return db.session.exec(statement).one()

@@ -38,9 +38,12 @@ from assessment.benchmarks.tasks import refresh_after_commit as refresh_benchmar
 from assessment.profiles.models import EnterpriseProfile
 from indicators import InvalidInput, Problem
 from indicators.catalogue.industries import group_of
+from tenants import queries as platform_queries
+from tenants.billing import entitlements
+from tenants.context import current_tenant_id, system_scope
 from tenants.db import db
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
-from tenants.models import Membership, Role, User
+from tenants.models import Membership, Role, Tenant, User
 from tenants.services import audit
 from tenants.types import utcnow
 
@@ -99,6 +102,9 @@ def create_assessment(membership: Membership, year: int, user: User,
         raise DomainError(_l("Complete the enterprise profile first."), "profile")
     if queries.assessment_for_year(year) is not None:
         raise Conflict(_l("There is already an assessment for %(year)d.", year=year), "year")
+    tenant = platform_queries.tenant_by_id(membership.tenant_id)
+    assert tenant is not None
+    entitlements.require_capacity(tenant, "assessments_per_year", field="year")
     framework = load_framework(framework_id)
     assessment = Assessment(year=year, framework_id=framework.id,
                             framework_version=framework.version, created_by_id=user.id)
@@ -426,3 +432,15 @@ def reopen(assessment: Assessment, membership: Membership,
                  subject=str(assessment.year), revision=assessment.revision)
     db.session.flush()
     return assessment
+
+
+def _assessments_started_this_year(tenant: Tenant) -> int:
+    """What the plan's ``assessments_per_year`` counts: assessments started this calendar
+    year (reporting years are unique anyway; a reopened one is a revision, not a new one)."""
+    if current_tenant_id(db.session) == tenant.id:
+        return queries.assessments_started_in(utcnow().year)
+    with system_scope(db.session, "entitlement usage count"):
+        return queries.assessments_started_in(utcnow().year, tenant.id)
+
+
+entitlements.register_counter("assessments_per_year", _assessments_started_this_year)
