@@ -83,4 +83,4 @@ _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
 def slugify(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = _SLUG_UNSAFE.sub("-", ascii_name.lower()).strip("-")
-    return slug[:40]
+    return slug[:40].rstrip("-")  # cutting may leave a hyphen at the end
