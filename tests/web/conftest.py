@@ -11,13 +11,16 @@ from collections.abc import Iterator
 import pytest
 from argon2 import PasswordHasher
 
+_CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_CHEAP_DUMMY = _CHEAP.hash("not-a-real-password")
 
-@pytest.fixture(autouse=True, scope="session")
-def _cheap_password_hashing() -> Iterator[None]:
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Function-scoped on purpose: a session-scoped patch would outlive tests/web and leak
+    # into the unit tests that check the product's real parameters.
     from tenants import security
 
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(security, "_hasher", cheap)
-        patch.setattr(security, "_DUMMY_HASH", cheap.hash("not-a-real-password"))
-        yield
+    monkeypatch.setattr(security, "_hasher", _CHEAP)
+    monkeypatch.setattr(security, "_DUMMY_HASH", _CHEAP_DUMMY)
+    yield
