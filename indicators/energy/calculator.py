@@ -12,9 +12,11 @@ Arithmetic is exact Decimal; every factor applied is listed in ``factors_used``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
+from types import MappingProxyType
 from typing import Any
 
 from indicators.energy.loader import load_factor_tables
@@ -33,6 +35,33 @@ def contract_float(value: Decimal) -> float:
     return float(value.quantize(CONTRACT_QUANTUM))
 
 
+class _FactorLog:
+    """Collects each factor once, with the entries it was applied to.
+
+    Records are kept as given (shared, precomputed at table load, or a builder for those
+    that depend on the input) and turned into ``factors_used`` dicts only when asked for:
+    most evaluations never read them.
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self) -> None:
+        self._entries: dict[Any, tuple[Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+                                       list[str]]] = {}
+
+    def use(self, key: Any, record: Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+            where: str) -> None:
+        entry = self._entries.get(key)
+        if entry is None:
+            self._entries[key] = (record, [where])
+        else:
+            entry[1].append(where)
+
+    def records(self) -> list[dict[str, Any]]:
+        return [{**(record() if callable(record) else record), "applies_to": list(where)}
+                for record, where in self._entries.values()]
+
+
 @dataclass
 class EnergyResult:
     """Energy and emissions of one reporting year, with the factors they used."""
@@ -46,7 +75,19 @@ class EnergyResult:
     process: Decimal = ZERO
     total_tco2e: Decimal = ZERO
     non_fossil_share: Decimal | None = None
-    factors_used: list[dict[str, Any]] = field(default_factory=list)
+    _log: _FactorLog | None = field(default=None, repr=False, compare=False)
+    _factors: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def factors_used(self) -> list[dict[str, Any]]:
+        """Every factor applied, once, with source, version, confirmed and ``applies_to``."""
+        if self._factors is None:
+            self._factors = [] if self._log is None else self._log.records()
+        return self._factors
+
+    @factors_used.setter
+    def factors_used(self, records: list[dict[str, Any]]) -> None:
+        self._factors = records
 
     def energy_contract(self) -> dict[str, Any]:
         return {"total_tce": contract_float(self.total_tce),
@@ -68,20 +109,28 @@ class EnergyResult:
         }
 
 
-class _FactorLog:
-    """Collects each factor once, with the entries it was applied to."""
+# Records that depend on the input, built only when factors_used is read.
+def _override_record(carrier: str, kgce_per_unit: Decimal, unit_code: str, where: str
+                     ) -> dict[str, Any]:
+    return {"what": "standard_coal_coefficient", "carrier": carrier,
+            "value": float(kgce_per_unit), "unit": f"kgce/{unit_code}",
+            "source": f"input: {where}.kgce_per_unit", "version": None,
+            "confirmed": False, "note": "stated by the enterprise"}
 
-    def __init__(self) -> None:
-        self._records: dict[Any, dict[str, Any]] = {}
 
-    def use(self, key: Any, record: Mapping[str, Any], where: str) -> None:
-        entry = self._records.get(key)
-        if entry is None:
-            entry = self._records[key] = {**record, "applies_to": []}
-        entry["applies_to"].append(where)
+def _equivalent_record(carrier: str, kgce_per_kwh: Decimal) -> dict[str, Any]:
+    return {"what": "electricity_equivalent_coefficient", "carrier": carrier,
+            "value": float(kgce_per_kwh), "unit": "kgce/kWh",
+            "source": "input: options.electricity_equivalent_kgce_per_kwh",
+            "version": None, "confirmed": False,
+            "note": "equivalent value (等价值) stated by the enterprise"}
 
-    def records(self) -> list[dict[str, Any]]:
-        return list(self._records.values())
+
+RENEWABLE_RECORD: Mapping[str, Any] = MappingProxyType({
+    "what": "grid_emission_factor", "value": 0.0, "unit": "kgCO2/kWh",
+    "source": "market-based method: certified (绿证/绿电) or on-site renewable "
+              "electricity carries no scope-2 emissions",
+    "version": None, "confirmed": True})
 
 
 @dataclass(frozen=True)
@@ -119,18 +168,23 @@ def _grid_record(tables: FactorTables, options: _Options, year: int | None
 def calculate_energy(energy: Sequence[Mapping[str, Any]] | None,
                      process_emissions: Sequence[Mapping[str, Any]] | None,
                      year: int | None, options: Mapping[str, Any] | None = None,
-                     tables: FactorTables | None = None) -> EnergyResult:
+                     tables: FactorTables | None = None, *, validated: bool = False
+                     ) -> EnergyResult:
     """Energy and emissions of ``energy`` and ``process_emissions`` in reporting ``year``.
 
     Raises InvalidInput with every problem when the input does not validate.
+    ``validated=True`` skips that check: for callers that have just run ``validate_energy``
+    on the same arguments and got no problem (the evaluation does).
     """
     tables = tables or load_factor_tables()
-    problems = validate_energy(energy, process_emissions, options, tables=tables)
-    if problems:
-        raise InvalidInput(problems)
+    if not validated:
+        problems = validate_energy(energy, process_emissions, options, tables=tables)
+        if problems:
+            raise InvalidInput(problems)
     opts = _Options.read(options, tables)
     result = EnergyResult()
     log = _FactorLog()
+    result._log = log
     non_fossil_tce: Decimal | None = None
     grid: tuple[Decimal, Mapping[str, Any]] | None = None
 
@@ -146,21 +200,16 @@ def calculate_energy(energy: Sequence[Mapping[str, Any]] | None,
         if override is not None:
             kgce_per_unit = to_decimal(override)
             tce = quantity * kgce_per_unit / KG_PER_TONNE
-            log.use(("override", where), {
-                "what": "standard_coal_coefficient", "carrier": carrier.code,
-                "value": float(kgce_per_unit), "unit": f"kgce/{unit_code}",
-                "source": f"input: {where}.kgce_per_unit", "version": None,
-                "confirmed": False, "note": "stated by the enterprise"}, where)
+            log.use(("override", where),
+                    partial(_override_record, carrier.code, kgce_per_unit, unit_code, where),
+                    where)
         elif carrier.is_grid_electricity and opts.equivalent_electricity:
             assert opts.equivalent_kgce_per_kwh is not None  # validated above
             kgce_per_unit = opts.equivalent_kgce_per_kwh * tables.units[unit_code].to_base
             tce = quantity * kgce_per_unit / KG_PER_TONNE
-            log.use("equivalent", {
-                "what": "electricity_equivalent_coefficient", "carrier": carrier.code,
-                "value": float(opts.equivalent_kgce_per_kwh), "unit": "kgce/kWh",
-                "source": "input: options.electricity_equivalent_kgce_per_kwh",
-                "version": None, "confirmed": False,
-                "note": "equivalent value (等价值) stated by the enterprise"}, where)
+            log.use("equivalent",
+                    partial(_equivalent_record, carrier.code, opts.equivalent_kgce_per_kwh),
+                    where)
         else:
             kgce_per_unit = None
             tce = quantity * carrier.tce_per_unit[unit_code]
@@ -176,11 +225,7 @@ def calculate_energy(energy: Sequence[Mapping[str, Any]] | None,
         elif carrier.is_grid_electricity:
             if entry.get("source", "grid") in RENEWABLE_SOURCES:
                 non_fossil_tce = (non_fossil_tce or ZERO) + tce
-                log.use("renewable", {
-                    "what": "grid_emission_factor", "value": 0.0, "unit": "kgCO2/kWh",
-                    "source": "market-based method: certified (绿证/绿电) or on-site renewable "
-                              "electricity carries no scope-2 emissions",
-                    "version": None, "confirmed": True}, where)
+                log.use("renewable", RENEWABLE_RECORD, where)
             else:
                 grid = grid or _grid_record(tables, opts, year)
                 kwh = quantity * tables.units[unit_code].to_base
@@ -207,5 +252,4 @@ def calculate_energy(energy: Sequence[Mapping[str, Any]] | None,
     result.total_tco2e = result.scope1 + result.scope2
     if non_fossil_tce is not None and result.total_tce:
         result.non_fossil_share = non_fossil_tce / result.total_tce * HUNDRED
-    result.factors_used = log.records()
     return result

@@ -42,7 +42,11 @@ def validate_energy_part(document: dict[str, Any]) -> list[Problem]:
 
 
 def calculate(document: dict[str, Any]) -> Any:
-    """The calculator's result for the document's energy list and process emissions."""
+    """The calculator's result for the document's energy list and process emissions.
+
+    Only called after ``validate_energy_part`` found no problem in the same document, so the
+    calculator does not validate the same lists a second time.
+    """
     from indicators.energy import calculate_energy
 
     return calculate_energy(
@@ -50,6 +54,7 @@ def calculate(document: dict[str, Any]) -> Any:
         document.get("process_emissions") or [],
         document.get("year"),
         document.get("options") or {},
+        validated=True,
     )
 
 

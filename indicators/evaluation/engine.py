@@ -7,6 +7,7 @@ straight through it without copying the framework.
 from __future__ import annotations
 
 import functools
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -42,6 +43,8 @@ class CompiledIndicator:
     qualitative: bool
     weight: float
     overall_weight: float
+    # The input whose value may come from the energy list (first numerator), else None.
+    derivable: str | None
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class Plan:
     # the dimension), used for overall coverage.
     overall_weights: tuple[float, ...]
     units: dict[str, str]
+    # framework.level_for, unrolled for the per-indicator loop: bounds and their levels.
+    level_bounds: tuple[float, ...]
+    level_of_bound: tuple[int, ...]
 
 
 @functools.lru_cache(maxsize=32)
@@ -77,6 +83,7 @@ def plan_for(framework: Framework) -> Plan:
                 CompiledIndicator(
                     ind, compile_indicator(framework, ind), tuple(b[0] for b in ind.bands), na,
                     ind.code, ind.qualitative, ind.weight, overall_weight,
+                    ind.formula.numerator[0] if ind.formula.numerator else None,
                 )
             )
             overall_weights.append(overall_weight)
@@ -88,6 +95,8 @@ def plan_for(framework: Framework) -> Plan:
         tuple(dims),
         tuple(overall_weights),
         {c.ind.code: c.ind.unit for c in compiled},
+        tuple(lowest for lowest, _ in framework.level_from_score),
+        tuple(level for _, level in framework.level_from_score),
     )
 
 
@@ -156,8 +165,8 @@ def evaluate(
     declared = frozenset(document.get("not_applicable") or ())
     results = {}
     for item in plan.indicators:
-        results[item.ind.code] = _score_indicator(
-            fw, item, values, declared, clean_cohorts, derived_from_energy
+        results[item.code] = _score_indicator(
+            fw, plan, item, values, declared, clean_cohorts, derived_from_energy
         )
     dimensions, overall = aggregate(plan, results)
     return Evaluation(
@@ -191,6 +200,7 @@ def _details(ind: Indicator, values: dict[str, Any]) -> dict[str, Any]:
 
 def _score_indicator(
     fw: Framework,
+    plan: Plan,
     item: CompiledIndicator,
     values: dict[str, Any],
     declared: frozenset[str],
@@ -208,7 +218,7 @@ def _score_indicator(
         return IndicatorResult(item.code, status, details=details, reason=reason)
     assert value is not None  # an ok outcome always has a value
     result = IndicatorResult(item.code, "ok", value, details=details)
-    if derived and ind.formula.numerator and ind.formula.numerator[0] in derived:
+    if derived and item.derivable in derived:
         result.source = "energy"
     if item.qualitative:
         raw = fw.level_scores[int(value)]
@@ -236,7 +246,8 @@ def _score_indicator(
             raw = max(0.0, raw - result.penalty_points)
     score = round(raw, SCORE_DECIMALS)
     result.score = score
-    result.level = fw.level_for(score)
+    # = fw.level_for(score), without the method call and property look-up.
+    result.level = plan.level_of_bound[max(bisect_right(plan.level_bounds, score) - 1, 0)]
     return result
 
 

@@ -16,6 +16,7 @@ Kinds:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
@@ -32,7 +33,13 @@ class Outcome(NamedTuple):
 Compute = Callable[[dict[str, Any]], Outcome]
 
 
-def _missing(names: list[str]) -> Outcome:
+def _missing(names: list[str] | tuple[str, ...]) -> Outcome:
+    return _missing_outcome(tuple(names))
+
+
+@functools.lru_cache(maxsize=1024)
+def _missing_outcome(names: tuple[str, ...]) -> Outcome:
+    # Outcomes are immutable: the same few combinations recur, so each is built once.
     joined = ", ".join(names)
     return Outcome("missing", None, (f"缺少输入：{joined}", f"inputs missing: {joined}"))
 
@@ -82,6 +89,47 @@ def compile_indicator(framework: Framework, ind: Indicator) -> Compute:
         # Decided once from the input types: amounts (decimal) need exact arithmetic.
         exact = any(framework.inputs[n].type == "decimal" for n in needed)
         split = len(numerator)
+        float_scale = f.scale
+
+        if len(numerator) == 1 and len(denominator) == 1 and not exact:
+            # The common shape (a whole-number count over its total): no lists, no sums.
+            top_name, bottom_name = numerator[0], denominator[0]
+            missing_top = _missing_outcome((top_name,))
+            missing_bottom = _missing_outcome((bottom_name,))
+            missing_both = _missing_outcome((top_name, bottom_name))
+
+            def simple_ratio(values: dict[str, Any]) -> Outcome:
+                top = values.get(top_name)
+                bottom = values.get(bottom_name)
+                if top is None:
+                    return missing_both if bottom is None else missing_top
+                if bottom is None:
+                    return missing_bottom
+                if bottom == 0:
+                    return zero_denominator
+                return Outcome("ok", round_value(top / bottom * float_scale), None)
+
+            return simple_ratio
+
+        if len(numerator) == 1 and len(denominator) == 1:
+            top_name, bottom_name = numerator[0], denominator[0]
+            missing_top = _missing_outcome((top_name,))
+            missing_bottom = _missing_outcome((bottom_name,))
+            missing_both = _missing_outcome((top_name, bottom_name))
+
+            def simple_exact_ratio(values: dict[str, Any]) -> Outcome:
+                top = values.get(top_name)
+                bottom = values.get(bottom_name)
+                if top is None:
+                    return missing_both if bottom is None else missing_top
+                if bottom is None:
+                    return missing_bottom
+                if bottom == 0:
+                    return zero_denominator
+                return Outcome("ok", round_value(_as_decimal(top) / _as_decimal(bottom) * scale),
+                               None)
+
+            return simple_exact_ratio
 
         def ratio(values: dict[str, Any]) -> Outcome:
             got = [values.get(n) for n in needed]
@@ -99,7 +147,7 @@ def compile_indicator(framework: Framework, ind: Indicator) -> Compute:
             int_bottom: int = sum(v for v in den if v is not None)
             if int_bottom == 0:
                 return zero_denominator
-            return Outcome("ok", round_value(int_top / int_bottom * f.scale), None)
+            return Outcome("ok", round_value(int_top / int_bottom * float_scale), None)
 
         return ratio
 

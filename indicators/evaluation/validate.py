@@ -89,13 +89,24 @@ class DocumentChecker:
         types = self.types
         for name, value in inputs.items():
             kind = types.get(name)
-            key = f"inputs.{name}"
             if kind is None:
-                problems.append(problem(key, "unknown_input", "未知的输入项", "unknown input"))
+                problems.append(
+                    problem(f"inputs.{name}", "unknown_input", "未知的输入项", "unknown input")
+                )
                 continue
             if value is None:
                 continue
-            converted = self._convert(key, kind, name, value, problems)
+            # Fast paths for the common well-formed cases; everything else (and every
+            # problem) goes through _convert.
+            value_type = type(value)
+            if value_type is int and value >= 0 and kind == "int":
+                clean[name] = value
+                continue
+            if kind == "decimal" and (value_type is int or value_type is float) and value >= 0 \
+                    and math.isfinite(value):
+                clean[name] = Decimal(value) if value_type is int else Decimal(repr(value))
+                continue
+            converted = self._convert(f"inputs.{name}", kind, name, value, problems)
             if converted is not None:
                 clean[name] = converted
         for sub, total in self.limits:
