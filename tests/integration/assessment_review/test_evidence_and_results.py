@@ -153,13 +153,12 @@ def test_the_previous_year_is_rescored_under_this_assessments_version(
     enterprise = make_enterprise()
     make_assessment(enterprise, 2023, factories.PREVIOUS_ANSWERS, finalise=True)
     current = make_assessment(enterprise, 2024)
-    with acting_in(enterprise):
-        with system_scope(db.session, "test: pretend 2023 was finalised under 0.9"):
-            revision = db.session.exec(select(AssessmentRevision)).one()
-            revision.framework_version = "0.9"
-            revision.results = {"overall": {"score": 1.0}, "dimensions": {},
-                                "indicators": {}}
-            document = dict(revision.document)
+    with acting_in(enterprise), \
+            system_scope(db.session, "test: pretend 2023 was finalised under 0.9"):
+        revision = db.session.exec(select(AssessmentRevision)).one()
+        revision.framework_version = "0.9"
+        revision.results = {"overall": {"score": 1.0}, "dimensions": {}, "indicators": {}}
+        document = dict(revision.document)
     with acting_in(enterprise):
         loaded = queries.assessment(current.id)
         found = assessment_results(loaded)

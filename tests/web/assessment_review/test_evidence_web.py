@@ -136,8 +136,8 @@ def test_an_association_with_only_scores_never_sees_evidence(
 def test_a_consultant_with_review_downloads_until_the_link_is_revoked(
         app, enterprise_with_file, make_tenant, make_user, make_link, sign_in, client,
         audit_actions):
-    from tenants.services import links
     from tenants.extensions import db
+    from tenants.services import links
     from tests.factories import owner_of
 
     enterprise, assessment, stored = enterprise_with_file
