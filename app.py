@@ -17,6 +17,8 @@ from typing import Any
 from flask import Flask, g, request, session
 from flask_login import current_user
 
+from assessment import cli as assessment_cli
+from assessment import demo as assessment_demo
 from assessment.benchmarks import cli as benchmark_cli
 from assessment.evidence import views as evidence_views
 from assessment.io import views as io_views
@@ -50,6 +52,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     _install_request_hooks(app)
     tenants_cli.register(app)
+    assessment_cli.register(app)
+    assessment_demo.register(app)
     benchmark_cli.register(app)
     return app
 

@@ -178,7 +178,7 @@ def save_answer(assessment: Assessment, membership: Membership, user: User, key:
 
 
 def _write_answer(assessment: Assessment, user: User, key: str, current: Answer | None,
-                  value: Any, state: str) -> Answer:
+                  value: Any, state: str, flush: bool = True) -> Answer:
     if current is not None and current.value == value and current.state == state:
         return current  # nothing changed: no new version, no history row
     db.session.add(AnswerChange(
@@ -198,7 +198,8 @@ def _write_answer(assessment: Assessment, user: User, key: str, current: Answer 
         current.updated_by_id = user.id
         current.updated_at = utcnow()
     assessment.updated_at = utcnow()
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return current
 
 
@@ -222,8 +223,10 @@ def save_answers(assessment: Assessment, membership: Membership, user: User,
     if problems:
         raise AnswerRejected(problems, problems[0].key)
     current = {a.key: a for a in queries.answers(assessment.id)}
-    return [_write_answer(assessment, user, key, current.get(key), value, state)
-            for key, (value, state) in clean.items()]
+    saved = [_write_answer(assessment, user, key, current.get(key), value, state, flush=False)
+             for key, (value, state) in clean.items()]
+    db.session.flush()  # once for the lot: an import or the demo writes hundreds of rows
+    return saved
 
 
 def set_not_applicable(assessment: Assessment, membership: Membership, user: User, code: str,

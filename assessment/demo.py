@@ -1,0 +1,265 @@
+"""``flask demo load``: a synthetic industry association, a consultancy and their enterprises.
+
+Everything is built through the services (profiles, answers, submit, return, finalise: the
+last writes the revisions and result figures that benchmarks read), in one unit of work, and
+everything is get-or-create, so that loading twice changes nothing and prints the same
+logins. All organisations are marked （示例）; every figure is invented (``demo_figures``).
+Data years: 2024 and 2025 are finalised (the demo's "today" is November 2026, so those are
+the last two complete years); 2026 holds drafts, and one assessment returned for changes.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlmodel import select
+
+from assessment.assessments import queries, services
+from assessment.assessments.models import AnswerState, Assessment
+from assessment.demo_figures import demo_answers
+from assessment.profiles.rules import uscc_check_character
+from assessment.profiles.services import ProfileData, save_profile
+from tenants import demo as platform_demo
+from tenants import queries as platform_queries
+from tenants.context import set_tenant, system_scope
+from tenants.db import db
+from tenants.models import LinkGrant, Membership, Role, Tenant, TenantKind, User
+from tenants.security import hash_password
+
+FINALISED_YEARS = (2024, 2025)
+DRAFT_YEAR = 2026
+DEFAULT_MEMBERS = 32
+DIVISIONS = ("C34", "C36", "C39", "C31", "C26", "C38", "C13", "C17", "C30", "C33", "C35")
+INDUSTRY_WORD = {"C13": "食品", "C17": "纺织", "C26": "化工", "C30": "建材", "C31": "钢铁",
+                 "C33": "金属制品", "C34": "通用机械", "C35": "专用设备", "C36": "汽车零部件",
+                 "C38": "电气", "C39": "电子"}
+CITIES = (("32", "苏州"), ("33", "宁波"), ("44", "东莞"), ("37", "青岛"), ("31", "上海"),
+          ("42", "武汉"), ("51", "成都"), ("34", "合肥"), ("41", "郑州"), ("21", "沈阳"),
+          ("50", "重庆"), ("35", "厦门"), ("13", "唐山"))
+FIRST, SECOND = "恒华瑞鑫宏中新永金东盛天", "达信泰通源丰力成"
+SIZES = ("large", "medium", "medium", "small", "small", "small", "micro", "medium")
+SIZE_RANGES = {"large": ((1000, 6000), (40000, 400000)), "medium": ((300, 999), (2000, 39000)),
+               "small": ((20, 299), (300, 1990)), "micro": ((5, 19), (60, 290))}
+CONSULTANCY_CLIENTS = (1, 4, 6)  # member indexes; the first gets the returned assessment
+DRAFTS = 24  # members with a 2026 draft (the web bench edits 20 of them)
+
+
+@dataclass(frozen=True)
+class Login:
+    organisation: str
+    role: str
+    email: str
+
+
+@dataclass(frozen=True)
+class DemoEnterprise:
+    index: int
+    slug: str
+    name: str
+    division: str
+    size: str
+    province: str
+
+
+def roster(members: int) -> list[DemoEnterprise]:
+    found = []
+    for i in range(members):
+        division = DIVISIONS[i % len(DIVISIONS)]
+        province, city = CITIES[i % len(CITIES)]
+        word = FIRST[i % len(FIRST)] + SECOND[(i // len(FIRST) + i) % len(SECOND)]
+        found.append(DemoEnterprise(i, f"demo-m{i + 1:02d}",
+                                    f"{city}{word}{INDUSTRY_WORD[division]}有限公司"
+                                    f"{platform_demo.DEMO_MARK}",
+                                    division, SIZES[i % len(SIZES)], province))
+    return found
+
+
+def credit_code(province: str, serial: int) -> str:
+    first17 = f"91{province}0100{serial:09d}"
+    return first17 + uscc_check_character(first17)
+
+
+class _Loader:
+    def __init__(self, password_hash: str) -> None:
+        self.password_hash = password_hash
+        self.logins: list[Login] = []
+
+    def user(self, local: str, name: str, organisation: str, role: str) -> User:
+        email = platform_demo.demo_email(local)
+        self.logins.append(Login(organisation, role, email))
+        return platform_demo.demo_user(email, name, self.password_hash)
+
+    def enterprise(self, company: DemoEnterprise, owner: User) -> Tenant:
+        tenant, _new = platform_demo.demo_tenant(owner, company.name, TenantKind.enterprise,
+                                                 company.slug)
+        set_tenant(db.session, tenant.id)
+        if queries.profile() is None:
+            rng = random.Random(company.slug)  # noqa: S311 - invented figures, not secrets
+            employees = rng.randint(*SIZE_RANGES[company.size][0])
+            revenue = rng.randint(*SIZE_RANGES[company.size][1])
+            save_profile(self.membership(tenant, owner), owner, ProfileData(
+                legal_name=company.name, credit_code=credit_code(company.province,
+                                                                 700000 + company.index),
+                industry_division=company.division, employees=employees,
+                revenue_wan=Decimal(revenue), province=company.province,
+                export_oriented=rng.random() < (0.7 if company.size == "large" else 0.35),
+                chain_leader=company.size == "large" and rng.random() < 0.5,
+                benchmark_opt_in=company.index % 7 != 3))
+        return tenant
+
+    @staticmethod
+    def membership(tenant: Tenant, user: User) -> Membership:
+        found = platform_queries.membership(tenant.id, user.id)
+        assert found is not None
+        return found
+
+    def assessment(self, tenant: Tenant, owner: User, year: int, *, finalise_by: User | None,
+                   partial: bool = False) -> Assessment | None:
+        set_tenant(db.session, tenant.id)
+        if queries.assessment_for_year(year) is not None:
+            return None
+        profile = queries.profile()
+        assert profile is not None
+        membership = platform_queries.membership(tenant.id, owner.id)
+        assert membership is not None
+        answers = demo_answers(tenant.slug, profile.industry_division, profile.size_class,
+                               profile.employees, float(profile.revenue_wan),
+                               profile.export_oriented, year - FINALISED_YEARS[0])
+        assessment = services.create_assessment(membership, year, owner)
+        values = {k: (v, str(AnswerState.answered)) for k, v in answers.values.items()}
+        if partial:  # a draft in progress: about two thirds answered
+            values = {k: v for n, (k, v) in enumerate(values.items()) if n % 3 != 2}
+        values.update({k: (None, str(AnswerState.unknown)) for k in answers.unknown})
+        services.save_answers(assessment, membership, owner, values)
+        for code, reason in answers.not_applicable.items():
+            services.set_not_applicable(assessment, membership, owner, code, True, reason)
+        if finalise_by is not None:
+            services.submit(assessment, membership)
+            services.finalise(assessment, finalise_by)
+        return assessment
+
+
+def load(members: int = DEFAULT_MEMBERS) -> list[Login]:
+    """Create the demo (flushes; the caller commits). Returns the logins, same every time."""
+    loader = _Loader(hash_password(current_app.config["DEMO_PASSWORD"]))
+    assoc_name = f"中国机械制造供应链协会{platform_demo.DEMO_MARK}"
+    assoc_owner = loader.user("association.owner", "协会秘书处", assoc_name, "owner")
+    association, _new = platform_demo.demo_tenant(assoc_owner, assoc_name,
+                                                  TenantKind.association, "demo-association")
+    platform_demo.demo_seats(association, "association", members + 10)
+    consult_name = f"华策供应链咨询有限公司{platform_demo.DEMO_MARK}"
+    consult_owner = loader.user("consultancy.owner", "顾问负责人", consult_name, "owner")
+    consultancy, _new = platform_demo.demo_tenant(consult_owner, consult_name,
+                                                  TenantKind.consultancy, "demo-consultancy")
+    platform_demo.demo_seats(consultancy, "consultancy", 10)
+    reviewer = loader.user("consultancy.reviewer", "审核顾问", consult_name, "assessor")
+    platform_demo.demo_member(consultancy, reviewer, Role.assessor)
+    clients = {i for i in CONSULTANCY_CLIENTS if i < members}
+    for company in roster(members):
+        owner = loader.user(f"{company.slug}.owner", f"{company.name}负责人", company.name,
+                            "owner")
+        tenant = loader.enterprise(company, owner)
+        grants = [LinkGrant.scores]
+        grants += [LinkGrant.answers] if company.index % 3 == 0 else []
+        grants += [LinkGrant.reports] if company.index % 4 == 0 else []
+        grants += [LinkGrant.review] if company.index % 5 == 0 else []
+        platform_demo.demo_link(association, assoc_owner, tenant, owner, grants,
+                                may_be_named=company.index % 2 == 0)
+        if company.index in clients:
+            platform_demo.demo_link(consultancy, consult_owner, tenant, owner,
+                                    [LinkGrant.review, LinkGrant.reports, LinkGrant.answers],
+                                    may_be_named=True)
+        finaliser = reviewer if company.index in clients else owner
+        for year in FINALISED_YEARS:
+            if year == FINALISED_YEARS[0] and company.index % 8 == 7:
+                continue  # joined the platform a year later
+            loader.assessment(tenant, owner, year, finalise_by=finaliser)
+        if company.index < DRAFTS:
+            draft = loader.assessment(tenant, owner, DRAFT_YEAR, finalise_by=None, partial=True)
+            if draft is not None and company.index == min(clients, default=-1):
+                _return_with_comments(draft, tenant, owner, reviewer, consultancy)
+    own_name = f"链衡示范制造有限公司{platform_demo.DEMO_MARK}"
+    own_owner = loader.user("enterprise.owner", "示范企业负责人", own_name, "owner")
+    own = loader.enterprise(DemoEnterprise(99, "demo-enterprise", own_name, "C38", "medium",
+                                           "32"), own_owner)
+    for year in FINALISED_YEARS:
+        loader.assessment(own, own_owner, year, finalise_by=own_owner)
+    loader.assessment(own, own_owner, DRAFT_YEAR, finalise_by=None, partial=True)
+    set_tenant(db.session, None)
+    platform_demo.discard_queued_mail()
+    return loader.logins
+
+
+def _return_with_comments(assessment: Assessment, tenant: Tenant, owner: User, reviewer: User,
+                          consultancy: Tenant) -> None:
+    membership = platform_queries.membership(tenant.id, owner.id)
+    assert membership is not None
+    services.submit(assessment, membership)
+    services.add_comment(assessment, reviewer, consultancy.id,
+                         "库存平均金额与出库总金额的口径不一致，请按月末余额平均重新计算。"
+                         "(Average inventory and outbound amount use different bases: "
+                         "recompute the average from month-end balances.)",
+                         "lean.inventory_turnover")
+    services.add_comment(assessment, reviewer, consultancy.id,
+                         "请补充电力消耗的抄表记录作为证据。(Attach the meter readings for the "
+                         "electricity consumption as evidence.)", "green.energy_intensity")
+    services.return_for_changes(assessment, reviewer)
+
+
+def demo_counts() -> dict[str, int]:
+    """Assessments by state across every tenant (a logged system scope)."""
+    with system_scope(db.session, "demo: count assessments"):
+        counts: dict[str, int] = {}
+        for assessment in db.session.exec(select(Assessment)).all():
+            counts[assessment.state] = counts.get(assessment.state, 0) + 1
+    return counts
+
+
+ROLE_WORDS = {"owner": "所有者 owner", "assessor": "评估员 assessor"}
+
+
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - _width(text), 0)
+
+
+def print_logins(logins: list[Login], password: str) -> None:
+    click.echo("演示数据均为虚构 / The demo data is synthetic.")
+    click.echo(f"密码 Password（所有账号 every account）: {password}\n")
+    rows = [("组织 Organisation", "角色 Role", "邮箱 E-mail")]
+    rows += [(x.organisation, ROLE_WORDS.get(x.role, x.role), x.email) for x in logins]
+    first = max(_width(r[0]) for r in rows) + 2
+    second = max(_width(r[1]) for r in rows) + 2
+    for organisation, role, email in rows:
+        click.echo(f"{_pad(organisation, first)}{_pad(role, second)}{email}")
+
+
+demo_cli = AppGroup("demo", help="Demo data (synthetic).")
+
+
+@demo_cli.command("load")
+@click.option("--members", default=DEFAULT_MEMBERS, show_default=True,
+              help="Member enterprises of the demo association.")
+def load_command(members: int) -> None:
+    """Create the demo organisations, users and assessments (idempotent)."""
+    # The services translate messages (e.g. link e-mails), which needs a request's locale.
+    with current_app.test_request_context(), db.commit_scope():
+        logins = load(members)
+        counts = demo_counts()
+    print_logins(logins, current_app.config["DEMO_PASSWORD"])
+    click.echo("\n" + ", ".join(f"{state}: {n}" for state, n in sorted(counts.items())))
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo_cli)
+
