@@ -83,7 +83,7 @@ def load_catalogue(locale: str) -> Catalog:
 
 def strings_of(message: Message) -> list[str]:
     value = message.string
-    return list(value) if isinstance(value, (tuple, list)) else [value]
+    return list(value) if isinstance(value, (tuple, list)) else [value or ""]
 
 
 def ids_of(message: Message) -> list[str]:
@@ -201,8 +201,15 @@ def test_catalogues_compile(locale: str, catalogue: Catalog, tmp_path: Path) -> 
         write_mo(mo, catalogue, use_fuzzy=False)
     with mo_path.open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
-    singular = [m for m in translated_messages(catalogue)
-                if isinstance(m.id, str) and not m.context]
-    assert singular
-    wrong = [m.id for m in singular if compiled.gettext(m.id) != m.string]
+    messages = [m for m in translated_messages(catalogue) if not m.context]
+    assert messages
+    wrong = []
+    for m in messages:
+        if isinstance(m.id, str):
+            ok = compiled.gettext(m.id) == m.string
+        else:
+            singular, plural = ids_of(m)[:2]
+            ok = all(compiled.ngettext(singular, plural, n) in strings_of(m) for n in (1, 2, 5))
+        if not ok:
+            wrong.append(m.id)
     assert not wrong, f"compiled {locale} catalogue does not return these translations: {wrong}"
