@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any
 
@@ -36,8 +37,8 @@ class FieldView:
     field: InputField
     answer: Answer | None
     history: list[HistoryEntry]
-    errors: list[str] = field(default_factory=list)
-    map_errors: dict[str, list[str]] = field(default_factory=dict)
+    errors: list[str] = dataclass_field(default_factory=list)
+    map_errors: dict[str, list[str]] = dataclass_field(default_factory=dict)
     stale: Any = None  # the current row when the submitted version was stale
 
     @property
@@ -63,7 +64,7 @@ class IndicatorView:
     shared: list[SharedView]
     state: IndicatorState | None
     history: list[HistoryEntry]
-    na_errors: list[str] = field(default_factory=list)
+    na_errors: list[str] = dataclass_field(default_factory=list)
     stale: bool = False
 
     @property

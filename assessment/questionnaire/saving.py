@@ -3,7 +3,7 @@
 Every changed field is checked first: its version against the stored one (a stale field is a
 conflict, listed with both values) and the document the answers would make, through the
 engine, as one. Only when nothing is wrong is anything written, through the assessment
-services (``set_not_applicable``, ``save_answer``) so that the rules, versions and history
+services (``set_not_applicable``, ``save_answers``) so that the rules, versions and history
 are theirs. A refusal raised half-way still leaves nothing behind: the request answers with
 an error status and rolls back.
 """
@@ -121,8 +121,9 @@ def save_page(assessment: Assessment, membership: Membership, user: User,
         if na_change.not_applicable and not na_change.reason.strip():
             result.reasons_missing.append(na_change.code)
     if changed:
-        overrides = {c.key: (None if c.state == AnswerState.unknown else c.value, c.state)
-                     for c in changed}
+        overrides: dict[str, tuple[Any, str]] = {
+            c.key: (None if c.state == AnswerState.unknown else c.value, str(c.state))
+            for c in changed}
         wanted = related_keys(framework, list(overrides))
         for problem in services.validate_answers(assessment, overrides):
             target = target_of(framework, problem.key)
@@ -136,31 +137,10 @@ def save_page(assessment: Assessment, membership: Membership, user: User,
         services.set_not_applicable(assessment, membership, user, na_change.code,
                                     na_change.not_applicable, na_change.reason,
                                     state.version if state else None)
-    _save_answers(assessment, membership, user, changed)
+    if changed:
+        # One write for the page: the document is valid as a whole even where a single step
+        # would not be (a total lowered together with its sub-count).
+        services.save_answers(assessment, membership, user,
+                              {c.key: (c.value, c.state) for c in changed})
     result.saved_keys = [c.key for c in changed]
     return result
-
-
-def _save_answers(assessment: Assessment, membership: Membership, user: User,
-                  changed: Sequence[AnswerChange]) -> None:
-    """Save one by one in an order each step accepts.
-
-    The page as a whole is valid, but a single step may not be (lowering a total below the
-    stored sub-count before the sub-count is lowered too): refused steps wait for the next
-    round until every change is in.
-    """
-    waiting = list(changed)
-    while waiting:
-        refused: list[AnswerChange] = []
-        last_refusal: services.AnswerRejected | None = None
-        for change in waiting:
-            current = queries.answer(assessment.id, change.key)
-            try:
-                services.save_answer(assessment, membership, user, change.key, change.value,
-                                     change.state, current.version if current else None)
-            except services.AnswerRejected as refusal:
-                refused.append(change)
-                last_refusal = refusal
-        if len(refused) == len(waiting) and last_refusal is not None:
-            raise last_refusal
-        waiting = refused

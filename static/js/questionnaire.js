@@ -1,0 +1,334 @@
+/* Questionnaire autosave. Saves a field shortly after the user changes it (and at once when
+   the page is left), shows the field's errors next to it, and on a conflict shows both values
+   so that the user keeps theirs or takes the other. Without this script every page is still
+   a plain form that saves all its fields at once. */
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form.questionnaire");
+  if (!form || form.dataset.editable !== "true") { return; }
+  var csrf = (form.querySelector('input[name="csrf_token"]') || {}).value || "";
+  var msg = form.dataset;
+  var pending = {};
+  var shownErrors = {};
+  var DELAY = 700;
+
+  Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) {
+    el.hidden = false;
+  });
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", keepalive: true,
+      headers: {"Content-Type": "application/json", "Accept": "application/json",
+                "X-CSRFToken": csrf},
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return {status: response.status, data: data};
+      });
+    });
+  }
+
+  function schedule(id, run) {
+    if (pending[id]) { clearTimeout(pending[id].timer); }
+    pending[id] = {run: run, timer: setTimeout(function () { delete pending[id]; run(); }, DELAY)};
+  }
+
+  function flushAll() {
+    Object.keys(pending).forEach(function (id) {
+      clearTimeout(pending[id].timer);
+      var run = pending[id].run;
+      delete pending[id];
+      run();
+    });
+  }
+  window.addEventListener("pagehide", flushAll);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { flushAll(); }
+  });
+
+  function named(root, name) { return root.querySelector('[name="' + name + '"]'); }
+  function versionOf(input) {
+    return !input || input.value === "" ? null : parseInt(input.value, 10);
+  }
+
+  function status(box, text, cls) {
+    var el = box.querySelector(".q-status");
+    if (el) { el.textContent = text || ""; el.className = "q-status hint " + (cls || ""); }
+  }
+
+  function clearErrors(id) {
+    (shownErrors[id] || []).forEach(function (el) { el.textContent = ""; el.hidden = true; });
+    shownErrors[id] = [];
+  }
+
+  function setError(id, name, messages, fallbackParent) {
+    var el = document.getElementById(name + "-err");
+    if (!el) {
+      var anchor = document.getElementById(name);
+      el = document.createElement("p");
+      el.className = "error";
+      el.id = name + "-err";
+      if (anchor && anchor.parentNode) { anchor.parentNode.appendChild(el); }
+      else if (fallbackParent) { fallbackParent.appendChild(el); }
+      else { return; }
+    }
+    el.textContent = messages.join(" ");
+    el.hidden = false;
+    shownErrors[id] = (shownErrors[id] || []).concat([el]);
+  }
+
+  function showProgress(progress) {
+    if (!progress) { return; }
+    ["page", "overall"].forEach(function (scope) {
+      var bar = document.querySelector('.q-progress[data-scope="' + scope + '"] progress');
+      if (bar && progress[scope]) {
+        bar.value = progress[scope].percent;
+        bar.title = progress[scope].done + " / " + progress[scope].total;
+      }
+    });
+  }
+
+  function conflict(box, current, mineText, keep, take) {
+    var el = box.querySelector(".js-conflict");
+    if (!el) { return; }
+    el.textContent = "";
+    var theirs = document.createElement("p");
+    theirs.textContent = msg.msgTheirs + " " + (current && current.text !== undefined ? current.text : "—") +
+      (current && current.by ? " (" + current.by + (current.at ? ", " + current.at.slice(0, 16).replace("T", " ") : "") + ")" : "");
+    var yours = document.createElement("p");
+    yours.textContent = msg.msgYours + " " + mineText;
+    var keepButton = document.createElement("button");
+    keepButton.type = "button"; keepButton.className = "button small primary";
+    keepButton.textContent = msg.msgKeep;
+    keepButton.addEventListener("click", function () { el.hidden = true; keep(); });
+    var takeButton = document.createElement("button");
+    takeButton.type = "button"; takeButton.className = "button small";
+    takeButton.textContent = msg.msgTake;
+    takeButton.addEventListener("click", function () { el.hidden = true; take(); });
+    el.appendChild(theirs); el.appendChild(yours); el.appendChild(keepButton);
+    el.appendChild(document.createTextNode(" ")); el.appendChild(takeButton);
+    el.hidden = false;
+  }
+
+  function handle(id, box, result, versionInput, retry, take, mineText) {
+    clearErrors(id);
+    var data = result.data || {};
+    if (result.status === 200) {
+      if (versionInput) { versionInput.value = data.version; }
+      status(box, msg.msgSaved, "saved");
+      showProgress(data.progress);
+    } else if (result.status === 409 && data.current !== undefined && data.current !== null) {
+      status(box, data.message || msg.msgFailed);
+      conflict(box, data.current, mineText, function () {
+        if (versionInput) { versionInput.value = data.current.version === null ? "" : data.current.version; }
+        retry();
+      }, function () {
+        if (versionInput) { versionInput.value = data.current.version === null ? "" : data.current.version; }
+        take(data.current);
+      });
+    } else if (result.status === 422) {
+      status(box, msg.msgFailed);
+      Object.keys(data.errors || {}).forEach(function (name) {
+        setError(id, name, data.errors[name], box);
+      });
+      Object.keys(data.options || {}).forEach(function (attribute) {
+        setError(id, "options-" + attribute, data.options[attribute], box);
+      });
+      (data.other || []).forEach(function (text) { status(box, text); });
+    } else {
+      status(box, data.message || msg.msgFailed);
+    }
+    return data;
+  }
+
+  /* -- single fields ------------------------------------------------------------------ */
+  function fieldValue(box) {
+    var kind = box.dataset.kind, name = box.dataset.name;
+    if (kind === "list") {
+      return Array.prototype.map.call(
+        box.querySelectorAll('input[name="' + name + '"]:checked'), function (i) { return i.value; });
+    }
+    if (kind === "level") {
+      var checked = box.querySelector('input[name="' + name + '"]:checked');
+      return checked ? checked.value : "";
+    }
+    if (kind === "map") {
+      var shares = {};
+      box.dataset.subs.split(" ").forEach(function (sub) {
+        var none = named(box, name + "__" + sub + "__none");
+        var share = named(box, name + "__" + sub);
+        if (none && none.checked) { shares[sub] = null; }
+        else if (share && share.value.trim() !== "") { shares[sub] = share.value.trim(); }
+      });
+      return shares;
+    }
+    var input = named(box, name);
+    return input ? input.value : "";
+  }
+
+  function applyValue(box, current) {
+    var kind = box.dataset.kind, name = box.dataset.name, value = current.value;
+    var unknown = named(box, name + "__unknown");
+    if (unknown) { unknown.checked = current.state === "unknown"; }
+    if (kind === "list") {
+      Array.prototype.forEach.call(box.querySelectorAll('input[name="' + name + '"]'), function (i) {
+        i.checked = Array.isArray(value) && value.indexOf(i.value) >= 0;
+      });
+    } else if (kind === "level") {
+      Array.prototype.forEach.call(box.querySelectorAll('input[name="' + name + '"]'), function (i) {
+        i.checked = value !== null && String(value) === i.value;
+      });
+    } else if (kind === "map") {
+      box.dataset.subs.split(" ").forEach(function (sub) {
+        var none = named(box, name + "__" + sub + "__none");
+        var share = named(box, name + "__" + sub);
+        var has = value && Object.prototype.hasOwnProperty.call(value, sub);
+        if (none) { none.checked = has && value[sub] === null; }
+        if (share) { share.value = has && value[sub] !== null ? value[sub] : ""; }
+      });
+    } else {
+      var input = named(box, name);
+      if (input) { input.value = value === null || value === undefined ? "" : value; }
+    }
+  }
+
+  function saveField(box) {
+    var key = box.dataset.key, name = box.dataset.name;
+    var unknown = named(box, name + "__unknown");
+    var versionInput = named(box, name + "__version");
+    var value = fieldValue(box);
+    var state = unknown && unknown.checked ? "unknown" : "answered";
+    status(box, msg.msgSaving);
+    post(form.dataset.autosaveUrl, {key: key, value: value, state: state,
+                                    version: versionOf(versionInput)})
+      .then(function (result) {
+        handle(key, box, result, versionInput, function () { saveField(box); },
+               function (current) { applyValue(box, current); status(box, ""); },
+               state === "unknown" ? "?" : JSON.stringify(value));
+      }, function () { status(box, msg.msgOffline); });
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll(".q-field[data-key]"), function (box) {
+    var later = function () { schedule("f:" + box.dataset.key, function () { saveField(box); }); };
+    box.addEventListener("input", later);
+    box.addEventListener("change", later);
+  });
+
+  /* -- not applicable ----------------------------------------------------------------- */
+  function saveNotApplicable(box) {
+    var code = box.dataset.code;
+    var name = "na__" + code.replace(/\./g, "__");
+    var flag = named(box, name), reason = named(box, name + "__reason");
+    var versionInput = named(box, name + "__version");
+    post(form.dataset.naUrl, {code: code, not_applicable: !!(flag && flag.checked),
+                              reason: reason ? reason.value : "", version: versionOf(versionInput)})
+      .then(function (result) {
+        handle("na:" + code, box, result, versionInput, function () { saveNotApplicable(box); },
+               function () { window.location.reload(); },
+               flag && flag.checked ? (reason ? reason.value : "") : "—");
+      }, function () { status(box, msg.msgOffline); });
+  }
+  Array.prototype.forEach.call(form.querySelectorAll(".q-na[data-code]"), function (box) {
+    var later = function () { schedule("na:" + box.dataset.code, function () { saveNotApplicable(box); }); };
+    box.addEventListener("input", later);
+    box.addEventListener("change", later);
+  });
+
+  /* -- energy rows and options ---------------------------------------------------------- */
+  var ATTRIBUTES = {energy: ["carrier", "quantity", "unit", "kgce_per_unit", "source"],
+                    process_emissions: ["gas", "tonnes"]};
+
+  function rowsOf(table) {
+    var key = table.dataset.key, prefix = table.dataset.prefix, sent = [], shown = [];
+    Array.prototype.forEach.call(table.querySelectorAll("tr.q-row"), function (tr) {
+      var i = tr.dataset.index, remove = named(tr, prefix + "-" + i + "-remove");
+      if (remove && remove.checked) { return; }
+      var entry = {}, any = false;
+      ATTRIBUTES[key].forEach(function (attribute) {
+        var input = named(tr, prefix + "-" + i + "-" + attribute);
+        if (input && input.value.trim() !== "") { entry[attribute] = input.value.trim(); any = true; }
+      });
+      if (any) { sent.push(entry); shown.push(tr); }
+    });
+    return {value: sent, rows: shown};
+  }
+
+  function saveRows(table) {
+    var key = table.dataset.key, prefix = table.dataset.prefix;
+    var box = table.closest(".q-energy");
+    var versionInput = form.querySelector('input[data-version-for="' + key + '"]');
+    var collected = rowsOf(table);
+    status(box, msg.msgSaving);
+    post(form.dataset.autosaveUrl, {key: key, value: collected.value, version: versionOf(versionInput)})
+      .then(function (result) {
+        var data = handle(key, box, result, versionInput, function () { saveRows(table); },
+                          function () { window.location.reload(); },
+                          JSON.stringify(collected.value));
+        var rows = (data.rows || {})[key] || {};
+        Object.keys(rows).forEach(function (index) {
+          var tr = collected.rows[parseInt(index, 10)];
+          if (!tr) { return; }
+          Object.keys(rows[index]).forEach(function (attribute) {
+            setError(key, prefix + "-" + tr.dataset.index + "-" + attribute, rows[index][attribute], tr);
+          });
+        });
+      }, function () { status(box, msg.msgOffline); });
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll("table.q-rows"), function (table) {
+    var later = function (event) {
+      var target = event.target;
+      if (target && /-remove$/.test(target.name || "") && target.checked) {
+        target.closest("tr").classList.add("removed");
+      }
+      schedule("rows:" + table.dataset.key, function () { saveRows(table); });
+    };
+    table.addEventListener("input", later);
+    table.addEventListener("change", later);
+  });
+
+  Array.prototype.forEach.call(form.querySelectorAll(".js-add-row"), function (button) {
+    button.addEventListener("click", function () {
+      var table = form.querySelector('table.q-rows[data-key="' + button.dataset.for + '"]');
+      var rows = table.querySelectorAll("tr.q-row");
+      var last = rows[rows.length - 1];
+      var next = 0;
+      Array.prototype.forEach.call(rows, function (tr) {
+        next = Math.max(next, parseInt(tr.dataset.index, 10) + 1);
+      });
+      var copy = last.cloneNode(true);
+      var old = last.dataset.index, prefix = table.dataset.prefix;
+      copy.dataset.index = String(next);
+      copy.classList.remove("removed", "has-error");
+      Array.prototype.forEach.call(copy.querySelectorAll("p.error"), function (p) { p.remove(); });
+      Array.prototype.forEach.call(copy.querySelectorAll("input, select"), function (input) {
+        input.name = input.name.replace(prefix + "-" + old + "-", prefix + "-" + next + "-");
+        if (input.id) { input.id = input.id.replace(prefix + "-" + old + "-", prefix + "-" + next + "-"); }
+        if (input.type === "checkbox") { input.checked = false; } else { input.value = ""; }
+      });
+      last.parentNode.appendChild(copy);
+    });
+  });
+
+  var options = form.querySelector(".q-options[data-key]");
+  if (options) {
+    var saveOptions = function () {
+      var value = {};
+      Array.prototype.forEach.call(options.querySelectorAll('[name^="options-"]'), function (input) {
+        if (input.value.trim() !== "") { value[input.name.slice("options-".length)] = input.value.trim(); }
+      });
+      var versionInput = form.querySelector('input[data-version-for="options"]');
+      status(options, msg.msgSaving);
+      post(form.dataset.autosaveUrl, {key: "options", value: value, version: versionOf(versionInput)})
+        .then(function (result) {
+          handle("options", options, result, versionInput, saveOptions,
+                 function () { window.location.reload(); }, JSON.stringify(value));
+        }, function () { status(options, msg.msgOffline); });
+    };
+    var laterOptions = function () { schedule("options", saveOptions); };
+    options.addEventListener("input", laterOptions);
+    options.addEventListener("change", laterOptions);
+  }
+}());
