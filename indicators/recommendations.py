@@ -4,7 +4,8 @@ Ranking, in order:
 1. Indicators with a numeric score below ``threshold`` (default 80, the floor of level 5
    引领级: a leading indicator needs no advice) are taken weakest first; ties go to the
    heavier dimension (a point lost there costs more overall), then to the contract's order.
-2. For each such indicator, the measures that improve it (measures.yaml): those addressed to
+2. For each such indicator, the measures that improve it (the `measures` of the indicator in
+   the evaluation's framework; texts from measures.yaml): those addressed to
    the enterprise before those addressed to its ecosystem; measures addressed only to the
    authorities are never recommended to an enterprise.
 3. When the indicator is green.energy_intensity or green.carbon_intensity, catalogue
@@ -23,17 +24,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any, Protocol
-
-import yaml
 
 from indicators.catalogue.contract import CARBON_INDICATOR, ENERGY_INDICATOR, INDICATORS
 from indicators.catalogue.industries import division as find_division_or_fail
 from indicators.catalogue.industries import sectors_for
 from indicators.catalogue.loader import load_catalogue
 from indicators.catalogue.model import SEED, Division, EquipmentCategory, Measure, Technology
-from indicators.problems import InvalidInput, Problem
+from indicators.framework.loader import DEFAULT_FRAMEWORK, load_framework
+from indicators.framework.model import Framework
+from indicators.problems import InvalidFramework, InvalidInput, Problem
 
 DEFAULT_THRESHOLD = 80.0
 # Per weak energy/carbon indicator: enough to show the best-matching options without letting
@@ -46,7 +46,6 @@ _AUDIENCE_ORDER = {"enterprise": 0, "ecosystem": 1}
 _FUELS = frozenset(
     {"raw_coal", "coke", "crude_oil", "fuel_oil", "gasoline", "diesel", "lpg", "natural_gas"}
 )
-_FRAMEWORKS = Path(__file__).resolve().parent / "data" / "frameworks"
 _FRAMEWORK_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -109,9 +108,12 @@ def recommend(
     """Up to ``limit`` recommendations for an evaluated enterprise of division ``industry``.
 
     ``evaluation`` is the contract's evaluate output, or any object with ``to_contract()``
-    returning it. ``dimension_weights`` breaks score ties; when omitted, the weights of the
-    framework named in the evaluation are used if its data file can be read.
-    Raises InvalidInput (keys ``industry``, ``limit``, ``evaluation``) on bad arguments.
+    returning it. The measures that improve each indicator, and the dimension weights that
+    break score ties unless ``dimension_weights`` is given, come from the evaluation's
+    framework: an ``Evaluation``'s own, else the one the contract names (``framework.id`` and
+    ``version``; the default framework when it names none).
+    Raises InvalidInput (keys ``industry``, ``limit``, ``evaluation``,
+    ``evaluation.framework``) on bad arguments.
     """
     contract = evaluation.to_contract() if hasattr(evaluation, "to_contract") else evaluation
     problems: list[Problem] = []
@@ -138,19 +140,22 @@ def recommend(
         div = find_division_or_fail(industry)
     except InvalidInput as exc:
         problems.extend(exc.problems)
+    framework = _framework_of(evaluation, contract, problems)
     if problems:
         raise InvalidInput(problems)
     assert isinstance(contract, Mapping) and isinstance(indicators, Mapping)
+    assert framework is not None
 
     weights = (
         dict(dimension_weights)
         if dimension_weights is not None
-        else _framework_weights(contract.get("framework"))
+        else {d.code: d.weight for d in framework.dimensions}
     )
     weak = _weak_indicators(indicators, threshold, weights)
+    measures_of = {i.code: i.measures for d in framework.dimensions for i in d.indicators}
     plan = _Plan()
     for motive in weak:
-        for measure in _measures_for(motive.indicator):
+        for measure in _measures_for(measures_of.get(motive.indicator, ())):
             plan.add(motive, _measure_item(measure))
         if motive.indicator in (ENERGY_INDICATOR, CARBON_INDICATOR):
             for tech in _technologies_for(motive.indicator, div):
@@ -193,10 +198,11 @@ def _weak_indicators(
     return sorted(weak, key=key)
 
 
-def _measures_for(indicator: str) -> list[Measure]:
+def _measures_for(numbers: tuple[int, ...]) -> list[Measure]:
+    catalogue = load_catalogue()
     found = [
         m
-        for m in load_catalogue().measures_for(indicator)
+        for m in (catalogue.measure(n) for n in numbers)
         if m.audience in _AUDIENCE_ORDER  # authorities' measures are not the enterprise's to act on
     ]
     return sorted(found, key=lambda m: (_AUDIENCE_ORDER[m.audience], m.number))
@@ -240,27 +246,41 @@ def _fuel_share(energy: Any) -> float:
     return sum(v for k, v in values.items() if k in _FUELS) / total if total else 0.0
 
 
+def _framework_of(
+    evaluation: Any, contract: Any, problems: list[Problem]
+) -> Framework | None:
+    """The evaluation's framework: its own object, else the one its contract names."""
+    own = getattr(evaluation, "framework", None)
+    if isinstance(own, Framework):
+        return own
+    ref = contract.get("framework") if isinstance(contract, Mapping) else None
+    fid, version = (ref.get("id"), ref.get("version")) if isinstance(ref, Mapping) else (ref, None)
+    if fid is None:
+        return _shipped_framework(DEFAULT_FRAMEWORK, None)
+    # Only ids of shipped frameworks: a contract is data and must not name a file to read.
+    if (
+        isinstance(fid, str)
+        and _FRAMEWORK_ID.match(fid)
+        and (version is None or isinstance(version, str))
+    ):
+        try:
+            return _shipped_framework(fid, version)
+        except InvalidFramework:
+            pass
+    problems.append(
+        Problem(
+            "evaluation.framework",
+            "unknown_framework",
+            f"未知的框架：{fid!r} {version or ''}".rstrip(),
+            f"unknown framework: {fid!r} {version or ''}".rstrip(),
+        )
+    )
+    return None
+
+
 @cache
-def _weights_of(framework_id: str) -> dict[str, float]:
-    # Read-only peek at the framework data file for its dimension weights; anything
-    # unexpected means "no weights", which only changes how score ties are broken.
-    try:
-        data = yaml.safe_load((_FRAMEWORKS / f"{framework_id}.yaml").read_text(encoding="utf-8"))
-        dims = data["dimensions"]
-        return {
-            str(d["code"]): float(d["weight"])
-            for d in dims
-            if isinstance(d, Mapping) and "code" in d and "weight" in d
-        }
-    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError):
-        return {}
-
-
-def _framework_weights(framework: Any) -> dict[str, float]:
-    fid = framework.get("id") if isinstance(framework, Mapping) else framework
-    if not isinstance(fid, str) or not _FRAMEWORK_ID.match(fid):
-        return {}
-    return _weights_of(fid)
+def _shipped_framework(framework_id: str, version: str | None) -> Framework:
+    return load_framework(framework_id, version)
 
 
 # --- items -----------------------------------------------------------------------------

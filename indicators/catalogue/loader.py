@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from indicators.catalogue.contract import DIMENSIONS, INDICATORS
+from indicators.catalogue.contract import DIMENSIONS
 from indicators.catalogue.model import (
     Catalogue,
     Division,
@@ -226,22 +226,16 @@ def _build_measures(
         lines = c.lines(node, where, GUIDE_LINES)
         if section is not None and not _inside(lines, section.lines):
             c.fail(f"{where}.lines", f"{list(lines)} is outside its section {list(section.lines)}")
-        indicators = c.codes(node, "indicators", where)
-        for k, code in enumerate(indicators):
-            if code not in INDICATORS:
-                c.fail(f"{where}.indicators[{k}]", f"unknown indicator code {code!r}")
+        if "indicators" in node:
+            c.fail(
+                f"{where}.indicators",
+                "not read here: the framework lists the measures of each indicator "
+                "(indicators/data/frameworks/*.yaml, `measures`)",
+            )
         dimensions = c.codes(node, "dimensions", where)
         for k, code in enumerate(dimensions):
             if code not in DIMENSIONS:
                 c.fail(f"{where}.dimensions[{k}]", f"unknown dimension code {code!r}")
-        # dimensions are a summary of indicators; keeping both in the file is for readers,
-        # so they must not drift apart.
-        implied = {code.split(".", 1)[0] for code in indicators}
-        if set(dimensions) != implied:
-            c.fail(
-                f"{where}.dimensions",
-                f"{sorted(dimensions)} differs from the indicators' dimensions {sorted(implied)}",
-            )
         measures.append(
             Measure(
                 number=number,
@@ -254,7 +248,6 @@ def _build_measures(
                 summary_en=c.text(node, "summary_en", where),
                 lines=lines,
                 dimensions=dimensions,
-                indicators=indicators,
             )
         )
     return tuple(sections.values()), tuple(measures)

@@ -24,7 +24,10 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Measure:
-    """One of the guide's 27 measures （一）…（二十七） and the indicators it improves."""
+    """One of the guide's 27 measures （一）…（二十七）.
+
+    Which indicators it improves is the framework's to say (``Indicator.measures``).
+    """
 
     number: int
     numeral: str
@@ -36,7 +39,6 @@ class Measure:
     summary_en: str
     lines: Lines
     dimensions: tuple[str, ...]
-    indicators: tuple[str, ...]
 
     @property
     def id(self) -> str:
@@ -107,9 +109,6 @@ class Catalogue:
 
     def measure(self, number: int) -> Measure:
         return self.measures[number - 1]
-
-    def measures_for(self, indicator: str) -> tuple[Measure, ...]:
-        return tuple(m for m in self.measures if indicator in m.indicators)
 
     def technologies_in(self, sector: str) -> tuple[Technology, ...]:
         return tuple(t for t in self.technologies if t.sector.code == sector)

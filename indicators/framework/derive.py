@@ -28,7 +28,7 @@ from typing import Any
 OVERRIDABLE = frozenset(
     {
         "weight", "bands", "rationale", "applicable", "level_descriptors", "target",
-        "relative", "penalty", "decimals", "direction",
+        "relative", "penalty", "decimals", "direction", "measures",
     }
 )
 DERIVED_KEYS = frozenset(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from indicators import load_framework
 from indicators.catalogue import (
     division,
     find_division,
@@ -55,24 +56,55 @@ def test_six_directions_one_per_dimension_except_talent() -> None:
     assert directions == ["collaboration", "lean", "digital", "green", "global", "resilience"]
 
 
+# Which measures improve which indicator is the framework's (scm-2024.yaml `measures`).
+
+
+def _measures_by_indicator() -> dict[str, tuple[int, ...]]:
+    framework = load_framework("scm-2024")
+    return {code: ind.measures for code, ind in framework.indicators.items()}
+
+
 def test_every_indicator_is_improved_by_at_least_one_measure() -> None:
-    catalogue = load_catalogue()
-    uncovered = [code for code in INDICATORS if not catalogue.measures_for(code)]
-    assert uncovered == []
+    mapping = _measures_by_indicator()
+    assert sorted(mapping) == sorted(INDICATORS)
+    assert [code for code, numbers in mapping.items() if not numbers] == []
     assert len(INDICATORS) == 30 and len(DIMENSIONS) == 7
+
+
+def test_every_measure_of_the_framework_exists_in_the_catalogue() -> None:
+    catalogue = load_catalogue()
+    known = {m.number for m in catalogue.measures}
+    for code, numbers in _measures_by_indicator().items():
+        assert set(numbers) <= known, code
+        assert len(set(numbers)) == len(numbers), code
+        for n in numbers:
+            assert catalogue.measure(n).number == n
 
 
 def test_every_indicator_has_a_measure_an_enterprise_can_act_on() -> None:
     catalogue = load_catalogue()
-    for code in INDICATORS:
-        audiences = {m.audience for m in catalogue.measures_for(code)}
+    for code, numbers in _measures_by_indicator().items():
+        audiences = {catalogue.measure(n).audience for n in numbers}
         assert audiences & {"enterprise", "ecosystem"}, code
 
 
-def test_measure_dimensions_match_its_indicators() -> None:
+def test_measure_dimensions_match_the_indicators_the_framework_maps_to_it() -> None:
+    improves: dict[int, set[str]] = {}
+    for code, numbers in _measures_by_indicator().items():
+        for n in numbers:
+            improves.setdefault(n, set()).add(code.split(".")[0])
     _, measures = load_measures()
     for m in measures:
-        assert set(m.dimensions) == {code.split(".")[0] for code in m.indicators}, m.number
+        assert set(m.dimensions) == improves.get(m.number, set()), m.number
+
+
+def test_reconciled_mapping_decisions() -> None:
+    mapping = _measures_by_indicator()
+    # 11's energy wording is about the products' life-cycle use, not the plant's own energy.
+    assert 11 not in mapping["green.energy_intensity"]
+    assert 11 in mapping["green.carbon_intensity"]
+    used = {n for numbers in mapping.values() for n in numbers}
+    assert used == set(range(1, 28)) - {22, 25}
 
 
 @needs_seed
@@ -243,7 +275,8 @@ def _broken_copy(tmp_path: Path, source: Path, edit: object) -> Path:
 
 def test_broken_measures_file_names_path_and_every_fault(tmp_path: Path) -> None:
     def edit(data: dict) -> None:
-        data["measures"][4]["indicators"].append("lean.nonsense")
+        data["measures"][4]["indicators"] = ["lean.on_time_delivery_rate"]
+        data["measures"][5]["dimensions"].append("nonsense")
         data["measures"][6]["lines"] = [100, 200]
         del data["measures"][20]["title_zh"]
 
@@ -252,8 +285,10 @@ def test_broken_measures_file_names_path_and_every_fault(tmp_path: Path) -> None
         load_measures(path)
     assert caught.value.path == str(path)
     text = "\n".join(caught.value.problems)
-    assert "measures[4].indicators[4]: unknown indicator code 'lean.nonsense'" in text
-    assert "measures[4].dimensions" not in text  # the code is unknown, not a new dimension
+    # The mapping lives in the framework: a list here would drift from it unseen.
+    assert "measures[4].indicators: not read here" in text
+    assert any(p.startswith("measures[5].dimensions[") and "nonsense" in p
+               for p in caught.value.problems)
     assert "measures[6].lines" in text
     assert "measures[20].title_zh" in text
 

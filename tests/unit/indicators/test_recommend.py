@@ -252,3 +252,31 @@ def test_every_division_gets_sensible_recommendations(number: int) -> None:
 
 
 ENERGY, CARBON = "green.energy_intensity", "green.carbon_intensity"
+
+
+# --- the mapping comes from the evaluation's framework ------------------------------------
+
+
+def test_measures_come_from_the_evaluations_framework(tmp_path: Any) -> None:
+    from indicators import evaluate
+
+    derived = tmp_path / "scm-2024-test.yaml"
+    derived.write_text(
+        'id: scm-2024-test\nversion: "1.0.0"\nname_zh: 测试\nname_en: Test\n'
+        'base: {id: scm-2024, version: "1.0.0"}\n'
+        "indicators:\n  lean.on_time_delivery_rate: {measures: [14]}\n",
+        encoding="utf-8",
+    )
+    document = {"inputs": {"deliveries_on_time": 500, "deliveries_total": 1000}}
+    base = recommend(evaluate(document), "C36")
+    assert measures_of(base) == [2, 6]  # scm-2024's measures of on-time delivery
+    recs = recommend(evaluate(document, framework=str(derived)), "C36")
+    assert measures_of(recs) == [14]
+
+
+def test_a_contract_naming_an_unknown_framework_is_invalid_input() -> None:
+    for ref in ({"id": "no-such-framework", "version": "1.0.0"}, {"id": "../../etc/passwd"},
+                {"id": "scm-2024", "version": "9.9.9"}):
+        with pytest.raises(InvalidInput) as caught:
+            recommend(contract({"lean.quality_pass_rate": 30.0}) | {"framework": ref}, "C36")
+        assert [p.key for p in caught.value.problems] == ["evaluation.framework"]
