@@ -130,12 +130,16 @@ def attach(assessment: Assessment, membership: Membership, user: User, code: str
         sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=user.id,
     )
     db.session.add(evidence)
-    state = assessment_queries.indicator_state(assessment.id, code)
-    if state is None or state.confidence == Confidence.self_declared:
-        assessment_services.set_confidence(assessment, code, Confidence.documented, user)
-    audit.record("evidence.attached", tenant_id=assessment.tenant_id, subject=code,
-                 file=evidence.original_name, type=file_type.label, size=len(data))
-    db.session.flush()
+    try:
+        state = assessment_queries.indicator_state(assessment.id, code)
+        if state is None or state.confidence == Confidence.self_declared:
+            assessment_services.set_confidence(assessment, code, Confidence.documented, user)
+        audit.record("evidence.attached", tenant_id=assessment.tenant_id, subject=code,
+                     file=evidence.original_name, type=file_type.label, size=len(data))
+        db.session.flush()
+    except Exception:
+        store.delete(assessment.tenant_id, stored_name)  # no row, no file
+        raise
     return evidence
 
 
