@@ -67,7 +67,11 @@ def _back(assessment: Assessment, target: str | None) -> Response:
 
 @bp.route(OWN)
 def index(assessment_id: uuid.UUID) -> tuple[str, int]:
-    return _render(open_assessment(assessment_id))
+    assessment = open_assessment(assessment_id)
+    # ?code= preselects an indicator, ?next= returns to the questionnaire page afterwards.
+    form = UploadForm(indicator_code=request.args.get("code", ""),
+                      next=request.args.get("next", ""))
+    return _render(assessment, form)
 
 
 @bp.route(OWN, methods=["POST"])

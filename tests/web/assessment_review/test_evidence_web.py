@@ -4,6 +4,7 @@ entitled (members; a linked reviewer whose link grants review; never scores alon
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -187,3 +188,39 @@ def test_the_owner_removes_a_file(app, enterprise_with_file, post, client, fetch
     assert response.status_code == 303
     assert fetch(EvidenceFile, EvidenceFile.tenant_id == enterprise.id) == []
     assert client.get(_url(enterprise, assessment, stored)).status_code == 404
+
+
+def test_the_evidence_page_preselects_the_indicator_and_returns_to_the_questionnaire(
+        app, make_enterprise, make_assessment, sign_in, client, post):
+    enterprise = make_enterprise()
+    assessment = make_assessment(enterprise)
+    sign_in(factories_owner(app, enterprise))
+    back = f"/t/{enterprise.slug}/assessments/{assessment.id}/pages/lean#{CODE}"
+    page = client.get(f"/t/{enterprise.slug}/assessments/{assessment.id}/evidence",
+                      query_string={"code": CODE, "next": back})
+    html = page.get_data(as_text=True)
+    assert re.search(rf'<option selected value="{re.escape(CODE)}">', html)
+    response = post(f"/t/{enterprise.slug}/assessments/{assessment.id}/evidence",
+                    {"indicator_code": CODE, "next": back,
+                     "file": (io.BytesIO(factories.PDF), "a.pdf")},
+                    content_type="multipart/form-data")
+    assert response.status_code == 303 and response.headers["Location"].endswith(back)
+    elsewhere = post(f"/t/{enterprise.slug}/assessments/{assessment.id}/evidence",
+                     {"indicator_code": CODE, "next": "https://evil.example/",
+                      "file": (io.BytesIO(factories.PDF), "b.pdf")},
+                     content_type="multipart/form-data")
+    assert elsewhere.headers["Location"].endswith(
+        f"/t/{enterprise.slug}/assessments/{assessment.id}/evidence")
+
+
+def test_the_evidence_include_lists_files_without_a_nested_form(
+        app, enterprise_with_file):
+    from flask import g, render_template
+
+    enterprise, assessment, stored = enterprise_with_file
+    with app.test_request_context(f"/t/{enterprise.slug}/"):
+        g.tenant = enterprise  # as the tenant blueprint sets it: url_for adds the slug
+        html = render_template("assessment/_evidence.html", assessment=assessment, code=CODE,
+                               evidence_files=[stored], can_edit=True)
+    assert "delivery log.pdf" in html and "<form" not in html
+    assert f"/assessments/{assessment.id}/evidence/{stored.id}" in html
