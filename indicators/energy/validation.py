@@ -120,7 +120,7 @@ def _validate_entries(energy: Any, prefix: str, options: Mapping[str, Any], tabl
             problems.append(_problem(
                 f"{where}.unit", "unit_not_allowed",
                 f"{carrier.name_zh}不能使用单位 {unit}（可用：{allowed}）",
-                f"unit {unit} is not allowed for {carrier.code} (allowed: {allowed})",
+                f"unit {unit} is not allowed for {carrier.name_en.lower()} (allowed: {allowed})",
                 value=unit))
         if "quantity" not in entry:
             problems.append(_required(f"{where}.quantity"))
@@ -132,13 +132,17 @@ def _validate_entries(energy: Any, prefix: str, options: Mapping[str, Any], tabl
         elif carrier is not None and unit_code in carrier.units_requiring_kgce_per_unit:
             problems.append(_problem(
                 f"{where}.kgce_per_unit", "kgce_per_unit_required",
-                f"以 {unit} 计量的{carrier.name_zh}没有固定折标系数，请填写 kgce_per_unit",
-                f"{carrier.code} in {unit} has no fixed coefficient: give kgce_per_unit"))
+                f"以 {unit} 计量的{carrier.name_zh}没有固定折标系数，请填写该条记录的折标系数"
+                f"（kgce/{unit}）",
+                f"{carrier.name_en} in {unit} has no fixed coefficient: give this entry's own "
+                f"standard-coal coefficient (kgce per {unit})"))
         is_electricity = carrier is not None and carrier.is_grid_electricity
         if "source" in entry:
             if carrier is not None and not is_electricity:
                 problems.append(_problem(f"{where}.source", "not_allowed",
-                                         "只有电力可以填写来源", "only electricity takes a source"))
+                                         "只有电力可以填写来源（电网、自发可再生、绿证）",
+                                         "only electricity takes a source "
+                                         "(grid, on-site renewable, green certificate)"))
             elif entry["source"] not in ELECTRICITY_SOURCES:
                 listed = ", ".join(ELECTRICITY_SOURCES)
                 problems.append(_problem(f"{where}.source", "bad_value",
@@ -149,10 +153,11 @@ def _validate_entries(energy: Any, prefix: str, options: Mapping[str, Any], tabl
     if needs_equivalent_value and "electricity_equivalent_kgce_per_kwh" not in options:
         problems.append(_problem(
             "options.electricity_equivalent_kgce_per_kwh", "required",
-            "电力按等价值折算时须填写当年的等价值系数（kgce/kWh），"
-            "或在每条电力记录中填写 kgce_per_unit",
-            "the equivalent value of electricity has no fixed number: give it (kgce/kWh) here "
-            "or as kgce_per_unit on each electricity entry"))
+            "电力按等价值折算时须填写当年的电力等价值系数（kgce/kWh），"
+            "或在每条电力记录中填写其折标系数",
+            "the equivalent value of electricity has no fixed number: give this year's "
+            "equivalent value (kgce/kWh), or a standard-coal coefficient on each electricity "
+            "entry"))
 
 
 def _validate_process(process_emissions: Any, prefix: str, tables: FactorTables,
@@ -204,21 +209,23 @@ def _validate_previous_year(previous: Any, options: Mapping[str, Any], tables: F
     has_list = "energy" in previous
     if has_list == ("energy_tce" in previous):
         problems.append(_problem(f"{prefix}.energy_tce", "one_of",
-                                 "须填写 energy_tce 或 energy 列表之一",
-                                 "give exactly one of energy_tce and an energy list"))
+                                 "上一年度须填写综合能耗（tce）或能源消费清单，二者只填其一",
+                                 "for the previous year give either the energy consumption "
+                                 "(tce) or the list of energy used, not both"))
     if "energy_tce" in previous:
         _check_number(problems, f"{prefix}.energy_tce", previous["energy_tce"])
     if "emissions_tco2e" in previous:
         if has_list:
             problems.append(_problem(f"{prefix}.emissions_tco2e", "one_of",
-                                     "已由 energy 列表计算排放量，不能同时填写 emissions_tco2e",
-                                     "emissions are computed from the energy list; "
-                                     "do not also give emissions_tco2e"))
+                                     "排放量已由上一年度的能源消费清单计算，不能再填写排放量",
+                                     "the previous year's emissions are computed from its list "
+                                     "of energy used: do not also give them (tCO2e)"))
         _check_number(problems, f"{prefix}.emissions_tco2e", previous["emissions_tco2e"])
     if "process_emissions" in previous and not has_list:
         problems.append(_problem(f"{prefix}.process_emissions", "not_allowed",
-                                 "只有填写 energy 列表时才能填写 process_emissions",
-                                 "process_emissions is only read together with an energy list"))
+                                 "只有填写能源消费清单时才能填写工艺过程排放",
+                                 "process emissions are only read together with a list of "
+                                 "energy used"))
     _validate_entries(previous.get("energy"), f"{prefix}.energy", options, tables, problems)
     _validate_process(previous.get("process_emissions"), f"{prefix}.process_emissions", tables,
                       problems)

@@ -29,6 +29,13 @@ def problem(key: str, code: str, zh: str, en: str, **params: Any) -> Problem:
     return Problem(key=key, code=code, message_zh=zh, message_en=en, params=params)
 
 
+def _lower_first(name: str) -> str:
+    """'Deliveries in total' -> 'deliveries in total' inside a sentence; 'IT investment' stays."""
+    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
+        return name[0].lower() + name[1:]
+    return name
+
+
 def _number_problem(key: str, value: Any) -> Problem | None:
     """None when value is a finite JSON number (never a boolean)."""
     if type(value) is int:
@@ -56,6 +63,14 @@ class DocumentChecker:
         self.limits: tuple[tuple[str, str], ...] = tuple(
             (name, spec.max_input) for name, spec in framework.inputs.items() if spec.max_input
         )
+        # Users read the inputs' names, not their keys: (zh, en) message stems per rule.
+        self.limit_texts: dict[str, tuple[str, str]] = {}
+        for sub, total in self.limits:
+            sub_spec, total_spec = framework.inputs[sub], framework.inputs[total]
+            self.limit_texts[sub] = (
+                f"{sub_spec.name_zh}不能大于{total_spec.name_zh}",
+                f"{sub_spec.name_en} may not exceed {_lower_first(total_spec.name_en)}",
+            )
         self.codes = frozenset(framework.indicators)
         for code, ind in framework.indicators.items():
             if ind.qualitative:
@@ -111,11 +126,12 @@ class DocumentChecker:
                 clean[name] = converted
         for sub, total in self.limits:
             if sub in clean and total in clean and clean[sub] > clean[total]:
+                zh, en = self.limit_texts[sub]
                 problems.append(
                     problem(
                         f"inputs.{sub}", "exceeds_total",
-                        f"不能大于 {total}（{clean[sub]} > {clean[total]}）",
-                        f"may not exceed {total} ({clean[sub]} > {clean[total]})",
+                        f"{zh}（{clean[sub]} > {clean[total]}）",
+                        f"{en} ({clean[sub]} > {clean[total]})",
                         total=total,
                     )
                 )

@@ -176,3 +176,26 @@ def test_messages_are_bilingual_and_name_the_carrier():
     [problem] = validate_energy([{"carrier": "diesel", "quantity": 1, "unit": "MWh"}], [], {})
     assert "柴油" in problem.message_zh
     assert "diesel" in problem.message_en and "MWh" in problem.message_en
+
+
+def test_messages_name_things_in_words_not_keys():
+    energy = [{"carrier": "steam", "quantity": 1, "unit": "t"},
+              {"carrier": "natural_gas", "quantity": 1, "unit": "kWh"}]
+    previous = {"year": 2023, "output_value": 1, "energy": [], "energy_tce": 1,
+                "emissions_tco2e": 1}
+    problems = validate_energy(energy, None, {"electricity_basis": "equivalent"}, previous)
+    problems += validate_energy([{"carrier": "electricity", "quantity": 1, "unit": "kWh"}],
+                                None, {"electricity_basis": "equivalent"},
+                                {"year": 2023, "output_value": 1, "energy_tce": 1,
+                                 "process_emissions": []})
+    keys = {"kgce_per_unit", "energy_tce", "emissions_tco2e", "process_emissions",
+            "natural_gas"}
+    assert {p.code for p in problems} >= {"kgce_per_unit_required", "unit_not_allowed",
+                                          "one_of", "not_allowed", "required"}
+    for p in problems:
+        assert not any(k in p.message_zh or k in p.message_en for k in keys), p
+    by_key = {p.key: p for p in problems}
+    assert by_key["energy[0].kgce_per_unit"].message_zh.startswith(
+        "以 t 计量的蒸汽没有固定折标系数")
+    assert by_key["energy[1].unit"].message_en.startswith(
+        "unit kWh is not allowed for natural gas")

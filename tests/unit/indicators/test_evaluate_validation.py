@@ -132,3 +132,26 @@ def test_integral_float_counts_are_accepted(indicator):
 def test_nan_is_not_a_number():
     found = problems_of({"inputs": {"operating_revenue": float("nan")}})
     assert found["inputs.operating_revenue"].code == "not_finite"
+
+
+def test_sub_count_message_names_both_inputs_by_their_framework_names():
+    found = problems_of({"inputs": {"deliveries_on_time": 1200, "deliveries_total": 1000}})
+    problem = found["inputs.deliveries_on_time"]
+    assert problem.message_zh == "准时交货次数不能大于总交货次数（1200 > 1000）"
+    assert problem.message_en == (
+        "Deliveries on time may not exceed deliveries in total (1200 > 1000)")
+    assert problem.params == {"total": "deliveries_total"}
+    # An acronym keeps its capitals inside the sentence.
+    found = problems_of({"inputs": {"security_investment": 11, "it_investment": 10}})
+    assert found["inputs.security_investment"].message_en == (
+        "Network and data security investment may not exceed IT investment (11 > 10)")
+
+
+@pytest.mark.parametrize(("sub", "total"), [
+    ("deliveries_on_time", "deliveries_total"), ("units_qualified", "units_output"),
+    ("overseas_revenue", "operating_revenue"), ("scm_staff", "total_staff"),
+])
+def test_rule_messages_carry_names_not_keys(sub, total):
+    problem = problems_of({"inputs": {sub: 11, total: 10}})[f"inputs.{sub}"]
+    for text in (problem.message_zh, problem.message_en):
+        assert sub not in text and total not in text
