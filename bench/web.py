@@ -32,10 +32,10 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 import requests
@@ -180,7 +180,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds an editor pauses between requests (0: flat out)")
     args = parser.parse_args()
-    databases = postgres_database()
+    databases = cast(Generator[Any, None, None], postgres_database())
     database = next(databases)
     server: subprocess.Popen[bytes] | None = None
     try:
