@@ -2,12 +2,15 @@
 
 For each URL rule that carries a tenant slug or an object id, a signed-in owner of tenant A
 asks (1) for tenant B's URL and (2) for its own tenant's URL naming B's objects. Both must
-be 404: B's existence is never revealed. A new route is covered as soon as it is registered;
-if it takes an id this test does not know, the test fails and asks for a factory below.
+be 404: B's existence is never revealed. The walk is done twice, as the owner of an
+enterprise and as the owner of a consultancy, since each kind has routes of its own.
+A new route is covered as soon as it is registered; if it takes an argument this test does
+not know, the test fails and asks for an entry in ID_FACTORIES below.
 """
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -17,43 +20,65 @@ from werkzeug.routing import Rule
 
 from tests.conftest import csrf_token
 from tests.factories import make_link, owner_of
+from tests.integration.assessment_review import factories as review_factories
 
-# Capability URLs (e-mailed tokens) are not tenant objects; they have their own tests.
+# Capability URLs (e-mailed tokens) and static files are not tenant objects.
 NOT_TENANT_ARGUMENTS = {"token", "filename"}
 
 
 @pytest.fixture
-def world(app, make_tenant, make_user):
-    """Tenant A (signed in as its owner) and tenant B with one object of every kind."""
+def world(app, make_tenant, make_user, tmp_path):
+    """Tenant B (an enterprise) with one object of every kind, and two tenants A."""
+    from assessment.assessments import queries as assessment_queries
+    from assessment.assessments import services as lifecycle
+    from assessment.evidence import services as evidence
     from tenants.extensions import db
-    from tenants.models import Role
+    from tenants.models import LinkGrant, Membership, Role
     from tenants.services import memberships
 
-    tenant_a = make_tenant("association")
-    tenant_b = make_tenant("association")
+    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
     enterprise_b = make_tenant("enterprise")
+    consultancy_b = make_tenant("consultancy")
     b_member = make_user()
-    with app.test_request_context():
-        from tenants.context import set_tenant
-
-        b_owner = db.session.merge(owner_of(app, tenant_b))
-        set_tenant(db.session, tenant_b.id)
-        invitation, _token = memberships.invite(db.session.merge(tenant_b), b_owner,
+    assessment = review_factories.make_assessment(app, enterprise_b)
+    with review_factories.acting_in(app, enterprise_b):
+        b_owner = db.session.merge(owner_of(app, enterprise_b))
+        member = review_factories.membership_of(enterprise_b, b_owner)
+        stored = assessment_queries.assessment(assessment.id)
+        evidence_file = evidence.attach(stored, member, b_owner, "lean.on_time_delivery_rate",
+                                        "x.pdf", io.BytesIO(review_factories.PDF))
+        lifecycle.submit(stored, member)  # submitted: every review action has a target
+        comment = lifecycle.add_comment(stored, b_owner, enterprise_b.id, "please check")
+        invitation, _token = memberships.invite(db.session.merge(enterprise_b), b_owner,
                                                 "someone@example.com", Role.viewer)
-        from tenants.models import Membership
-
-        db.session.add(Membership(tenant_id=tenant_b.id, user_id=b_member.id, role=Role.viewer))
-        db.commit()
-    link = make_link(app, tenant_b, enterprise_b)
-    return {"a": tenant_a, "b": tenant_b, "b_invitation": invitation, "b_link": link,
-            "b_member": b_member}
+        db.session.add(Membership(tenant_id=enterprise_b.id, user_id=b_member.id,
+                                  role=Role.viewer))
+    link = make_link(app, consultancy_b, enterprise_b,
+                     grants=(LinkGrant.scores, LinkGrant.review, LinkGrant.reports))
+    return {
+        "enterprise_a": make_tenant("enterprise"),
+        "consultancy_a": make_tenant("consultancy"),
+        "b": enterprise_b,
+        "assessment": assessment,
+        "evidence": evidence_file,
+        "comment": comment,
+        "invitation": invitation,
+        "link": link,
+        "member": b_member,
+    }
 
 
 # How to name tenant B's object for each URL argument. Extend this when adding routes.
 ID_FACTORIES: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "user_id": lambda w: w["b_member"].id,
-    "invitation_id": lambda w: w["b_invitation"].id,
-    "link_id": lambda w: w["b_link"].id,
+    "user_id": lambda w: w["member"].id,
+    "invitation_id": lambda w: w["invitation"].id,
+    "link_id": lambda w: w["link"].id,
+    "assessment_id": lambda w: w["assessment"].id,
+    "evidence_id": lambda w: w["evidence"].id,
+    "comment_id": lambda w: w["comment"].id,
+    "enterprise_id": lambda w: w["b"].id,
+    "page": lambda w: "lean",
+    "code": lambda w: "lean.on_time_delivery_rate",
 }
 
 
@@ -81,27 +106,32 @@ def _url(app, rule: Rule, slug: str, world: dict[str, Any]) -> str:
         return url_for(rule.endpoint, **values)
 
 
-def test_the_walk_covers_the_platform_routes(app):
+def test_the_walk_covers_the_platform_and_assessment_routes(app):
     endpoints = {rule.endpoint for rule in tenant_rules(app)}
-    assert {"tenant.members", "tenant.change_role", "tenant.revoke_link"} <= endpoints
+    assert {"tenant.members", "tenant.change_role", "tenant.revoke_link",
+            "questionnaire.page", "evidence.download", "review.finalise",
+            "results.page"} <= endpoints
 
 
-def test_every_tenant_route_is_404_for_another_tenants_objects(app, client, world, sign_in):
-    a_owner = owner_of(app, world["a"])
-    assert sign_in(a_owner).status_code == 302
-    token = csrf_token(client, f"/t/{world['a'].slug}/")
+@pytest.mark.parametrize("signed_in_as", ["enterprise_a", "consultancy_a"])
+def test_every_tenant_route_is_404_for_another_tenants_objects(app, client, world, sign_in,
+                                                               signed_in_as):
+    tenant_a = world[signed_in_as]
+    assert sign_in(owner_of(app, tenant_a)).status_code == 302
+    token = csrf_token(client, f"/t/{tenant_a.slug}/")
     failures = []
     for rule in tenant_rules(app):
         slugs = [world["b"].slug]
         if set(rule.arguments) - {"slug"}:
-            slugs.append(world["a"].slug)  # A's own space, naming B's objects
+            slugs.append(tenant_a.slug)  # A's own space, naming B's objects
         for slug in slugs:
             url = _url(app, rule, slug, world)
             for method in sorted((rule.methods or set()) & {"GET", "POST"}):
                 if method == "GET":
                     response = client.get(url)
                 else:
-                    response = client.post(url, data={"csrf_token": token})
+                    response = client.post(url, data={"csrf_token": token},
+                                           headers={"X-CSRFToken": token})
                 if response.status_code != 404:
                     failures.append(f"{method} {url} ({rule.endpoint}) -> {response.status_code}")
     assert failures == []
