@@ -14,6 +14,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from assessment.assessments.models import ResultFigure
+from assessment.profiles.models import EnterpriseProfile
 from tenants.types import timestamp_field
 
 ENTERPRISES = "*"
@@ -46,3 +48,24 @@ class BenchmarkSnapshot(SQLModel, table=True):
     value_p10: float | None = None
     value_p90: float | None = None
     computed_at: datetime = timestamp_field()
+
+
+# Indexes for cohort queries on result figures. They serve only the benchmarks, so they are
+# declared here (on the assessment package's table) rather than in its models. On PostgreSQL
+# they are partial (current figures) and covering, so that a cohort's statistics are an
+# index-only scan of its own rows; SQLite gets the plain column lists.
+_COVERED = ["tenant_id", "score", "value", "size_class", "province"]
+_figure = ResultFigure.__table__  # type: ignore[attr-defined]
+sa.Index("ix_result_figure_division_cohort", _figure.c.year, _figure.c.industry_division,
+         _figure.c.code, postgresql_include=_COVERED, postgresql_where=_figure.c.current)
+sa.Index("ix_result_figure_group_cohort", _figure.c.year, _figure.c.industry_group,
+         _figure.c.code, postgresql_include=_COVERED, postgresql_where=_figure.c.current)
+# One row per enterprise: the fallback chain's counts read only these.
+sa.Index("ix_result_figure_enterprises", _figure.c.year, _figure.c.code,
+         _figure.c.industry_group, _figure.c.industry_division,
+         postgresql_include=["tenant_id", "size_class", "province"],
+         postgresql_where=_figure.c.current)
+# The platform pool's membership test: the opted-in enterprises, without reading profiles.
+_profile = EnterpriseProfile.__table__  # type: ignore[attr-defined]
+sa.Index("ix_enterprise_profile_opted_in", _profile.c.tenant_id,
+         postgresql_where=_profile.c.benchmark_opt_in)

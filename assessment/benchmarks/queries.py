@@ -82,7 +82,8 @@ def enterprise_counts(pool: Pool, wanted: CohortFilter,
     """How many enterprises of the pool each scope of the fallback chain holds (plain SQL on
     both backends: every finalised assessment has exactly one current ``overall`` figure)."""
     _require_system_scope()
-    conditions = [*_common(pool, wanted), FIGURE.c.code == OVERALL]
+    # a literal, not a parameter, so that a prepared plan still matches the covering index
+    conditions = [*_common(pool, wanted), FIGURE.c.code == sa.literal_column(f"'{OVERALL}'")]
     if exclude_tenant is not None:
         conditions.append(FIGURE.c.tenant_id != exclude_tenant)
     in_division = sa.case((FIGURE.c.industry_division == (wanted.division or ""), 1), else_=0)

@@ -40,7 +40,32 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('pool_key', 'year', 'cohort_key', 'code', name='uq_benchmark_snapshot')
     )
+    # Cohort queries: partial (current figures) and covering on PostgreSQL, so that one
+    # cohort's statistics are an index-only scan of its own rows.
+    covered = ['tenant_id', 'score', 'value', 'size_class', 'province']
+    current = sa.text('current')
+    with op.batch_alter_table('result_figure', schema=None) as batch_op:
+        batch_op.create_index('ix_result_figure_division_cohort',
+                              ['year', 'industry_division', 'code'], unique=False,
+                              postgresql_include=covered, postgresql_where=current)
+        batch_op.create_index('ix_result_figure_group_cohort',
+                              ['year', 'industry_group', 'code'], unique=False,
+                              postgresql_include=covered, postgresql_where=current)
+        batch_op.create_index('ix_result_figure_enterprises',
+                              ['year', 'code', 'industry_group', 'industry_division'],
+                              unique=False,
+                              postgresql_include=['tenant_id', 'size_class', 'province'],
+                              postgresql_where=current)
+    with op.batch_alter_table('enterprise_profile', schema=None) as batch_op:
+        batch_op.create_index('ix_enterprise_profile_opted_in', ['tenant_id'], unique=False,
+                              postgresql_where=sa.text('benchmark_opt_in'))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('enterprise_profile', schema=None) as batch_op:
+        batch_op.drop_index('ix_enterprise_profile_opted_in')
+    with op.batch_alter_table('result_figure', schema=None) as batch_op:
+        batch_op.drop_index('ix_result_figure_enterprises')
+        batch_op.drop_index('ix_result_figure_group_cohort')
+        batch_op.drop_index('ix_result_figure_division_cohort')
     op.drop_table('benchmark_snapshot')
