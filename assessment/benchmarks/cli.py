@@ -11,6 +11,8 @@ from assessment.benchmarks import snapshots
 from assessment.benchmarks.anonymity import ANONYMITY_RULE, SUPPRESSED
 from assessment.benchmarks.pools import AssociationPool, PlatformPool, Pool
 from assessment.benchmarks.services import CohortStatistics, cohort_statistics
+from assessment.profiles.rules import province as find_province
+from assessment.profiles.rules import size_class_by_code
 from indicators import InvalidInput, load_framework
 from indicators.catalogue.industries import division as find_industry
 from tenants import queries as platform_queries
@@ -84,6 +86,12 @@ def show(industry: str | None, year: int, pool_spec: str, size_class: str | None
          province: str | None, lang: str, snapshot: bool) -> None:
     """Print a cohort's statistics (never minimum or maximum; suppressed below 5)."""
     locale = "en" if lang == "en" else "zh_CN"
+    if size_class and size_class_by_code(size_class) is None:
+        raise click.BadParameter(f"unknown size class {size_class!r}: use large, medium, "
+                                 "small or micro", param_hint="--size")
+    if province and find_province(province) is None:
+        raise click.BadParameter(f"unknown province code {province!r} (GB/T 2260, e.g. 32)",
+                                 param_hint="--province")
     with current_app.test_request_context(), force_locale(locale):
         pool = _pool(pool_spec)
         try:

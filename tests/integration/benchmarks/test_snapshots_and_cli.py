@@ -111,6 +111,10 @@ def test_benchmark_show_with_too_few_and_with_bad_input(peer: Any, app: Any) -> 
     assert bad.exit_code == 2 and "--industry" in bad.output
     pool = runner.invoke(args=["benchmark", "show", "--year", "2025", "--pool", "association:x"])
     assert pool.exit_code == 2 and "--pool" in pool.output
+    size = runner.invoke(args=["benchmark", "show", "--year", "2025", "--size", "huge"])
+    assert size.exit_code == 2 and "--size" in size.output
+    place = runner.invoke(args=["benchmark", "show", "--year", "2025", "--province", "99"])
+    assert place.exit_code == 2 and "--province" in place.output
 
 
 def test_benchmark_refresh_writes_snapshots(peer: Any, app: Any, fetch: Any) -> None:
