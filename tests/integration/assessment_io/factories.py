@@ -58,7 +58,8 @@ def make_assessment(app: Flask, tenant: Tenant, owner: User, *, year: int = 2025
         membership = platform_queries.membership(tenant.id, user.id)
         assert membership is not None
         save_profile(membership, user, ProfileData(
-            legal_name=f"{tenant.name} Ltd", credit_code=credit_code(abs(hash(tenant.slug)) % 10**9),
+            legal_name=f"{tenant.name} Ltd",
+            credit_code=credit_code(abs(hash(tenant.slug)) % 10**9),
             industry_division="C34", employees=600, revenue_wan="50000", province="32"))
         assessment = services.create_assessment(membership, year, user)
         for key, value in (ANSWERS if answers is None else answers).items():

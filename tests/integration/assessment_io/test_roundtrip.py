@@ -135,7 +135,7 @@ def test_one_bad_cell_is_listed_and_nothing_changes(app: Flask, made: Made) -> N
         assert len(problems) == 1
         cell = problems[0].cell
         assert cell is not None and (cell.sheet, cell.row, cell.column) == (sheet.title, row, "F")
-        assert "deliveries_total" in problems[0].message
+        assert "1500 > 1000" in problems[0].message
         db.session.rollback()
         set_tenant(db.session, made.tenant_id)
         assert _snapshot(made) == before

@@ -1,0 +1,109 @@
+"""The command line (score, export) and the demo loader."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from openpyxl import load_workbook
+from sqlmodel import func, select
+
+from assessment.assessments.models import (
+    Answer,
+    AnswerChange,
+    Assessment,
+    AssessmentRevision,
+    ResultFigure,
+    ReviewComment,
+)
+from assessment.demo import load
+from assessment.profiles.models import EnterpriseProfile
+from assessment.profiles.rules import uscc_problem
+from tenants.context import system_scope
+from tenants.extensions import db
+from tenants.models import Tenant, TenantLink, User
+from tests.integration.assessment_io.factories import Made, make_assessment
+
+
+def test_score_prints_the_stored_results_of_a_finalised_assessment(
+        app: Flask, make_user: Any, make_tenant: Any, fetch: Any) -> None:
+    owner = make_user()
+    made = make_assessment(app, make_tenant(owner=owner), owner, finalise=True)
+    result = app.test_cli_runner().invoke(args=["assessment", "score",
+                                                str(made.assessment_id)])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    stored = fetch(AssessmentRevision, AssessmentRevision.assessment_id == made.assessment_id)
+    assert printed == stored[0].results
+    assert printed["overall"]["score"] is not None
+
+
+def test_score_evaluates_a_draft_and_refuses_unknown_ids(app: Flask, made: Made) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["assessment", "score", str(made.assessment_id)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["indicators"]["lean.on_time_delivery_rate"]["value"] == 96.5
+    missing = runner.invoke(args=["assessment", "score", "00000000-0000-0000-0000-000000000000"])
+    assert missing.exit_code != 0 and "no assessment" in missing.output
+
+
+def test_export_writes_json_and_xlsx(app: Flask, made: Made, tmp_path: Path) -> None:
+    runner = app.test_cli_runner()
+    out = tmp_path / "a.json"
+    result = runner.invoke(args=["assessment", "export", str(made.assessment_id),
+                                 "--format", "json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["inputs"]["units_sold"] == 9800
+    book = tmp_path / "a.xlsx"
+    result = runner.invoke(args=["assessment", "export", str(made.assessment_id),
+                                 "--format", "xlsx", "-o", str(book), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    sheets = load_workbook(io.BytesIO(book.read_bytes())).sheetnames
+    assert len(sheets) == 9 and sheets[-1].endswith("Energy and carbon")
+
+
+def _counts() -> dict[str, int]:
+    with system_scope(db.session, "test: demo counts"):
+        return {model.__name__: db.session.exec(select(func.count()).select_from(model)).one()
+                for model in (Tenant, User, TenantLink, EnterpriseProfile, Assessment, Answer,
+                              AnswerChange, AssessmentRevision, ResultFigure, ReviewComment)}
+
+
+def test_demo_load_is_idempotent(app: Flask) -> None:
+    with app.test_request_context():
+        first = load(members=6)
+        db.commit()
+        after_first = _counts()
+        second = load(members=6)
+        db.commit()
+        assert second == first
+        assert _counts() == after_first
+        assert after_first["Tenant"] == 6 + 3 and after_first["ReviewComment"] == 2
+        with system_scope(db.session, "test: demo profiles"):
+            profiles = db.session.exec(select(EnterpriseProfile)).all()
+            states = {a.state for a in db.session.exec(select(Assessment)).all()}
+            names = [t.name for t in db.session.exec(select(Tenant)).all()]
+        assert all(uscc_problem(p.credit_code) is None for p in profiles)
+        assert {"finalised", "draft", "returned"} <= states
+        assert all("示例" in name for name in names)
+        db.rollback()
+
+
+def test_the_full_demo_has_thirty_members_across_divisions(app: Flask) -> None:
+    with app.test_request_context():
+        logins = load()
+        db.commit()
+        with system_scope(db.session, "test: full demo"):
+            links = db.session.exec(select(TenantLink)).all()
+            divisions = {p.industry_division for p in
+                         db.session.exec(select(EnterpriseProfile)).all()}
+            finalised = db.session.exec(select(func.count()).select_from(Assessment).where(
+                Assessment.state == "finalised")).one()
+        members = [link for link in links if link.kind == "association_member"]
+        assert len(members) >= 30 and all(link.status == "accepted" for link in links)
+        assert len(divisions) >= 10 and finalised >= 50
+        assert len({login.email for login in logins}) == len(logins) >= 35
+        db.rollback()

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.integration.assessment_io import factories
+
+
+@pytest.fixture
+def made(app: Flask, make_user: Any, make_tenant: Any) -> factories.Made:
+    owner = make_user()
+    return factories.make_assessment(app, make_tenant(owner=owner, name="Web Works"), owner)
