@@ -271,8 +271,8 @@ def set_confidence(assessment: Assessment, code: str, confidence: Confidence,
     if indicator_state is None:
         indicator_state = IndicatorState(assessment_id=assessment.id, code=code)
         db.session.add(indicator_state)
-    else:
-        indicator_state.version += 1
+    # No version bump: the version guards the editor's "not applicable" choice, which an
+    # upload or a reviewer's verification does not change.
     indicator_state.confidence = confidence
     indicator_state.verified_by_id = user.id if confidence == Confidence.verified and user \
         else None

@@ -28,6 +28,8 @@ from assessment.assessments.pages import page_of_indicator
 from assessment.evidence import sniff
 from assessment.evidence.models import EvidenceFile
 from assessment.evidence.storage import max_bytes, storage
+from tenants import queries as platform_queries
+from tenants.billing import entitlements
 from tenants.db import after_commit, db
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.models import Membership, User
@@ -115,6 +117,9 @@ def clean_original_name(name: str) -> str:
 def attach(assessment: Assessment, membership: Membership, user: User, code: str,
            original_name: str, stream: IO[bytes]) -> EvidenceFile:
     _require_editor(assessment, membership, code)
+    tenant = platform_queries.tenant_by_id(assessment.tenant_id)
+    assert tenant is not None
+    entitlements.require(tenant, "evidence_storage")
     limit = max_bytes()
     data = read_limited(stream, limit)
     try:
