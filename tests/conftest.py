@@ -231,13 +231,15 @@ def other_client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def fresh_app(database: TestDatabase, tmp_path: Path) -> Iterator[Any]:
+def fresh_app(database: TestDatabase, tmp_path: Path, request: pytest.FixtureRequest
+              ) -> Iterator[Any]:
     """Build extra app instances (production config, a broken database, a test-only route).
 
     Each app has its own engine (``tenants.db`` keeps state per app); ``create_app`` still
     re-binds the limiter's storage and the jobs' app, which are put back afterwards so that
-    the shared ``app`` keeps working. The extra apps do not join the test's rolled-back
-    transaction: use them only for requests that write nothing.
+    the shared ``app`` keeps working. ``build(join=True)`` makes the extra app join the
+    test's rolled-back transaction (the test must use the ``app`` fixture); otherwise use
+    it only for requests that write nothing.
     """
     from app import create_app
     from tenants import jobs
@@ -246,9 +248,12 @@ def fresh_app(database: TestDatabase, tmp_path: Path) -> Iterator[Any]:
     saved_jobs = dict(jobs._flask_app)
     engines: list[Any] = []
 
-    def build(**overrides: Any) -> Flask:
+    def build(join: bool = False, **overrides: Any) -> Flask:
         application = create_app(app_config(database, tmp_path / "mail", **overrides))
         engines.append(db.engine_for(application))
+        if join:
+            shared = request.getfixturevalue("app")
+            db.bind_to_connection(application, db._state(shared).test_connection)
         return application
 
     try:

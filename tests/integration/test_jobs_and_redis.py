@@ -1,0 +1,78 @@
+"""Jobs and rate limits on a real Redis (127.0.0.1:6379, as CI provides it).
+
+Without Redis, jobs run in-process at once (every other test relies on that); with
+``REDIS_URL`` they are queued in Redis and run by the worker, and sign-in limits are counted
+in Redis so that every gunicorn worker sees the same count.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from tenants import jobs
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_db() -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(REDIS_URL)
+    client.ping()  # CI provides Redis; a missing server fails loudly, never skips
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture
+def restore_jobs() -> Iterator[None]:
+    """The Huey instance is module-level: put the in-process mode back for the other tests."""
+    saved = (jobs.huey.storage_class, dict(jobs.huey.storage_kwargs))
+    try:
+        yield
+    finally:
+        jobs.huey.storage_class, jobs.huey.storage_kwargs = saved
+        jobs.huey.immediate = True
+
+
+def test_without_redis_jobs_run_at_once(app):
+    assert jobs.huey.immediate is True
+
+
+def test_with_redis_a_job_is_queued_then_run_by_the_worker(fresh_app, redis_db, restore_jobs,
+                                                          tmp_path: Path):
+    from tenants.mail import deliver
+
+    application = fresh_app(REDIS_URL=REDIS_URL, MAIL_FILE_DIR=str(tmp_path / "mail"))
+    assert jobs.huey.immediate is False
+    with application.app_context():
+        deliver("someone@example.com", "queued", "body")
+    assert jobs.huey.pending_count() == 1
+    assert not list((tmp_path / "mail").glob("*.eml")), "must not run before the worker"
+    assert any(b"huey" in key for key in redis_db.keys("*"))
+
+    task = jobs.huey.dequeue()  # what the consumer does for each message
+    assert task is not None
+    with application.app_context():
+        jobs.huey.execute(task)
+    [message] = list((tmp_path / "mail").glob("*.eml"))
+    assert b"queued" in message.read_bytes()
+
+
+def test_sign_in_limits_are_counted_in_redis(app, fresh_app, redis_db, restore_jobs):
+    application = fresh_app(join=True, REDIS_URL=REDIS_URL, LOGIN_LIMIT_PER_ACCOUNT="3 per minute",
+                            LOGIN_LIMIT_PER_IP="100 per minute")
+    email = f"nobody-{uuid.uuid4().hex[:6]}@example.com"
+    statuses = []
+    for _ in range(4):
+        client = application.test_client()  # a fresh client each time: no shared cookies
+        page = client.get("/login").get_data(as_text=True)
+        token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        statuses.append(client.post("/login", data={"email": email, "password": "wrong-pass",
+                                                    "csrf_token": token}).status_code)
+    assert statuses == [401, 401, 401, 429]
+    assert any(b"login-account" in key for key in redis_db.keys("*"))
