@@ -1,0 +1,1 @@
+"""The association dashboard, and the enterprise's "you vs. peers" comparison."""

@@ -1,0 +1,211 @@
+"""The association dashboard's statistics over its scores-sharing members, anonymity applied.
+
+The association may see each member's own finalised scores (that is what the ``scores``
+grant gives it), but every statistic follows the published anonymity rule of the
+benchmarks: it is computed only over at least
+:data:`~assessment.benchmarks.cohorts.ANONYMITY_MIN_COHORT` enterprises and never shows
+the lowest or highest figure (box plots reach from the 10th to the 90th percentile). All
+percentiles come from :mod:`assessment.benchmarks.stats`, the benchmarks' own definitions.
+
+Entry points check the ``dashboards`` entitlement first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from assessment.benchmarks.cohorts import ANONYMITY_MIN_COHORT
+from assessment.benchmarks.stats import Distribution, distribution
+from assessment.dashboard import queries
+from assessment.dashboard.filters import Filters
+from assessment.dashboard.members import MemberList, member_list
+from assessment.profiles.rules import province as find_province
+from assessment.profiles.rules import size_class_by_code
+from indicators import Framework, load_framework
+from indicators.catalogue.industries import list_groups
+from tenants.billing import entitlements
+from tenants.models import Tenant
+
+LEVELS = (1, 2, 3, 4, 5)
+BINS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 100))  # score histogram, 0-100
+FRAMEWORK_ID = "scm-2024"
+
+
+def require_dashboards(tenant: Tenant) -> None:
+    """Raise ``EntitlementRequired`` (with the upgrade link) unless the plan has dashboards."""
+    entitlements.require(tenant, "dashboards")
+
+
+def default_year(association_id: uuid.UUID) -> int:
+    """The newest year any member has an assessment of, else last calendar year."""
+    years = queries.member_years(association_id)
+    return years[0] if years else date.today().year - 1
+
+
+def year_choices(association_id: uuid.UUID, chosen: int) -> list[int]:
+    return sorted({*queries.member_years(association_id), chosen}, reverse=True)
+
+
+@dataclass(frozen=True)
+class LevelDistribution:
+    n: int
+    counts: dict[int, int]  # empty when suppressed
+
+    @property
+    def shown(self) -> bool:
+        return self.n >= ANONYMITY_MIN_COHORT
+
+    def share(self, level: int) -> float:
+        return 100.0 * self.counts.get(level, 0) / self.n if self.n else 0.0
+
+
+@dataclass(frozen=True)
+class CodeDistribution:
+    code: str
+    kind: str
+    name: str
+    summary: Distribution | None  # None: suppressed
+    histogram: tuple[int, ...] = ()  # counts per BINS; empty when suppressed
+
+    @property
+    def shown(self) -> bool:
+        return self.summary is not None
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    key: str  # the group's code; "" for the combined small groups
+    label: str
+    summary: Distribution | None  # of the overall score; None: fewer than the minimum
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    by: str  # industry / size / province
+    title: str
+    rows: list[BreakdownRow]
+
+
+@dataclass
+class Dashboard:
+    filters: Filters
+    members: MemberList
+    finalised: int  # members with current figures in the filtered cohort
+    levels: LevelDistribution
+    breakdowns: list[Breakdown] = field(default_factory=list)
+
+
+def _anonymous(scores: list[float]) -> Distribution | None:
+    return distribution(scores) if len(scores) >= ANONYMITY_MIN_COHORT else None
+
+
+def _histogram(scores: list[float]) -> tuple[int, ...]:
+    counts = [0] * len(BINS)
+    for score in scores:
+        index = min(int(max(score, 0.0) // 20), len(BINS) - 1)
+        counts[index] += 1
+    return tuple(counts)
+
+
+def _cohort_figures(tenant: Tenant, filters: Filters,
+                    codes: list[str] | None = None) -> list[queries.Figure]:
+    return [f for f in queries.member_figures(tenant.id, filters.year, codes)
+            if filters.admits_cohort(f.industry_division, f.size_class, f.province)]
+
+
+def level_distribution(overall: list[queries.Figure]) -> LevelDistribution:
+    levelled = [f.level for f in overall if f.level is not None]
+    if len(levelled) < ANONYMITY_MIN_COHORT:
+        return LevelDistribution(len(levelled), {})
+    counts = {level: sum(1 for found in levelled if found == level) for level in LEVELS}
+    return LevelDistribution(len(levelled), counts)
+
+
+def _lang_name(zh: str, en: str, lang: str) -> str:
+    return en if lang == "en" else zh
+
+
+def _labeller(by: str, lang: str) -> Callable[[str], str]:
+    if by == "industry":
+        groups = {g.code: _lang_name(g.name_zh, g.name_en, lang) for g in list_groups()}
+        return lambda key: groups.get(key, key)
+    if by == "size":
+        def size(key: str) -> str:
+            found = size_class_by_code(key)
+            return _lang_name(found.name_zh, found.name_en, lang) if found else key
+        return size
+
+    def place(key: str) -> str:
+        found = find_province(key)
+        return found.name(lang) if found else key
+    return place
+
+
+BREAKDOWN_TITLES = {"industry": _l("By industry group"), "size": _l("By size class"),
+                    "province": _l("By province")}
+
+
+def breakdown(by: str, overall: list[queries.Figure], lang: str) -> Breakdown:
+    """The overall score per industry group, size class or province. A group of fewer
+    than the minimum shows nothing; such groups are pooled into one "other" row, shown when
+    the pool reaches the minimum."""
+    key_of: Callable[[queries.Figure], str] = {
+        "industry": lambda f: f.industry_group, "size": lambda f: f.size_class,
+        "province": lambda f: f.province}[by]
+    grouped: dict[str, list[float]] = defaultdict(list)
+    for figure in overall:
+        if figure.score is not None:
+            grouped[key_of(figure)].append(figure.score)
+    label = _labeller(by, lang)
+    rows, small = [], []
+    for key in sorted(grouped, key=lambda k: label(k)):
+        summary = _anonymous(grouped[key])
+        if summary is None:
+            small.extend(grouped[key])
+        rows.append(BreakdownRow(key, label(key), summary))
+    if small and len(rows) > 1:
+        rows.append(BreakdownRow("", str(_l("The smaller groups combined")), _anonymous(small)))
+    return Breakdown(by, str(BREAKDOWN_TITLES[by]), rows)
+
+
+def dashboard(tenant: Tenant, filters: Filters, lang: str) -> Dashboard:
+    """The dashboard's front page: member list, level distribution, breakdowns."""
+    require_dashboards(tenant)
+    members = member_list(tenant.id, filters.year, filters)
+    overall = _cohort_figures(tenant, filters, ["overall"])
+    return Dashboard(
+        filters=filters, members=members, finalised=len(overall),
+        levels=level_distribution(overall),
+        breakdowns=[breakdown(by, overall, lang) for by in ("industry", "size", "province")],
+    )
+
+
+def framework() -> Framework:
+    return load_framework(FRAMEWORK_ID)
+
+
+def code_distributions(tenant: Tenant, filters: Filters, lang: str) -> list[CodeDistribution]:
+    """Per dimension and per indicator (framework order), the distribution of the members'
+    scores: a box-plot summary and a histogram, or nothing below the minimum."""
+    require_dashboards(tenant)
+    scores: dict[str, list[float]] = defaultdict(list)
+    for figure in _cohort_figures(tenant, filters):
+        if figure.score is not None:
+            scores[figure.code].append(figure.score)
+    found = []
+    for dimension in framework().dimensions:
+        codes = [(dimension.code, "dimension", _lang_name(dimension.name_zh,
+                                                          dimension.name_en, lang))]
+        codes += [(i.code, "indicator", _lang_name(i.name_zh, i.name_en, lang))
+                  for i in dimension.indicators]
+        for code, kind, name in codes:
+            summary = _anonymous(scores[code])
+            found.append(CodeDistribution(code, kind, name, summary,
+                                          _histogram(scores[code]) if summary else ()))
+    return found

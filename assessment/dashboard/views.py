@@ -1,0 +1,160 @@
+"""The association dashboard (thin: filters in, services called, templates and files out).
+
+Only an association has a dashboard: any other kind of tenant gets a 404, like a page that
+does not exist. The ``dashboards`` entitlement is checked by the services (a refusal is the
+billing page's "not in your plan" answer, with the upgrade link).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from assessment.benchmarks.anonymity import ANONYMITY_RULE
+from assessment.benchmarks.cohorts import ANONYMITY_MIN_COHORT
+from assessment.dashboard import export, services
+from assessment.dashboard.charts import box_plot_svg, histogram_svg
+from assessment.dashboard.filters import FilterForm, Filters
+from assessment.dashboard.members import STATUS_LABELS, MemberStatus
+from assessment.profiles.rules import province as find_province
+from assessment.profiles.rules import size_class_by_code
+from tenants.models import Tenant, TenantKind
+from tenants.web import current_tenant, tenant_blueprint
+
+bp = tenant_blueprint("dashboard", __name__, "/dashboard")
+
+TABLES = ("members", "levels", "distributions", "breakdowns")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.context_processor
+def _names() -> dict[str, Any]:
+    lang = _lang()
+
+    def size_name(code: str | None) -> str:
+        found = size_class_by_code(code) if code else None
+        return (found.name_en if lang == "en" else found.name_zh) if found else "—"
+
+    def province_name(code: str | None) -> str:
+        found = find_province(code) if code else None
+        return found.name(lang) if found else "—"
+
+    return {"size_name": size_name, "province_name": province_name,
+            "status_label": lambda status: str(STATUS_LABELS[MemberStatus(status)])}
+
+
+def _association() -> Tenant:
+    tenant = current_tenant()
+    if tenant.kind != TenantKind.association:
+        abort(404)
+    services.require_dashboards(tenant)
+    return tenant
+
+
+def _lang() -> str:
+    return "en" if str(get_locale()).startswith("en") else "zh"
+
+
+def _filters(tenant: Tenant) -> tuple[FilterForm, Filters | None]:
+    form = FilterForm(formdata=request.args)
+    if not form.validate():
+        return form, None
+    return form, form.filters(services.default_year(tenant.id))
+
+
+def _refused(tenant: Tenant, form: FilterForm) -> tuple[str, int]:
+    """Bad filters: the page with each bad field's error, and no figures."""
+    return render_template("dashboard/index.html", form=form, found=None, years=[],
+                           rule=ANONYMITY_RULE, minimum=ANONYMITY_MIN_COHORT,
+                           page="index"), 400
+
+
+def _level_chart(found: services.Dashboard) -> str:
+    if not found.levels.shown:
+        return ""
+    return histogram_svg([found.levels.counts[level] for level in services.LEVELS],
+                         [f"L{level}" for level in services.LEVELS], width=320, height=120,
+                         label=_("Members per level"))
+
+
+@bp.route("/")
+def index() -> str | tuple[str, int]:
+    tenant = _association()
+    form, filters = _filters(tenant)
+    if filters is None:
+        return _refused(tenant, form)
+    lang = _lang()
+    found = services.dashboard(tenant, filters, lang)
+    form.year.data = filters.year
+    return render_template(
+        "dashboard/index.html", form=form, found=found, page="index",
+        years=services.year_choices(tenant.id, filters.year), rule=ANONYMITY_RULE,
+        minimum=ANONYMITY_MIN_COHORT, level_chart=_level_chart(found),
+        framework=services.framework(), lang=lang, box_plot=box_plot_svg,
+    )
+
+
+@bp.route("/distributions")
+def distributions() -> str | tuple[str, int]:
+    tenant = _association()
+    form, filters = _filters(tenant)
+    if filters is None:
+        return _refused(tenant, form)
+    lang = _lang()
+    found = services.code_distributions(tenant, filters, lang)
+    form.year.data = filters.year
+    bins = [f"{low}–{high}" for low, high in services.BINS]
+    return render_template(
+        "dashboard/distributions.html", form=form, filters=filters, distributions=found,
+        page="distributions", years=services.year_choices(tenant.id, filters.year),
+        rule=ANONYMITY_RULE, minimum=ANONYMITY_MIN_COHORT, box_plot=box_plot_svg,
+        histogram=lambda counts, name: histogram_svg(counts, bins, label=name),
+    )
+
+
+def _file(data: bytes, mimetype: str, name: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route("/export.csv")
+def export_csv() -> Response | tuple[str, int]:
+    tenant = _association()
+    form, filters = _filters(tenant)
+    table = request.args.get("table", "members")
+    if table not in TABLES:
+        form.form_errors.append(_("Unknown table %(table)s: choose one of %(tables)s.",
+                                  table=table[:40], tables=", ".join(TABLES)))
+        filters = None
+    if filters is None:
+        return _refused(tenant, form)
+    lang = _lang()
+    found = services.dashboard(tenant, filters, lang)
+    if table == "members":
+        header, rows = export.member_table(found, lang)
+    elif table == "levels":
+        header, rows = export.level_table(found)
+    elif table == "distributions":
+        header, rows = export.distribution_table(
+            services.code_distributions(tenant, filters, lang))
+    else:
+        header, rows = export.breakdown_table(found)
+    return _file(export.to_csv(header, rows), "text/csv; charset=utf-8",
+                 f"{tenant.slug}-{table}-{filters.year}.csv")
+
+
+@bp.route("/export.xlsx")
+def export_xlsx() -> Response | tuple[str, int]:
+    tenant = _association()
+    form, filters = _filters(tenant)
+    if filters is None:
+        return _refused(tenant, form)
+    lang = _lang()
+    found = services.dashboard(tenant, filters, lang)
+    data = export.workbook(found, services.code_distributions(tenant, filters, lang), lang)
+    return _file(data, XLSX, f"{tenant.slug}-dashboard-{filters.year}.xlsx")
