@@ -41,7 +41,7 @@ $(VENV)/.installed: pyproject.toml
 
 # Compiled catalogues are build products; the .po files are the source.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -d translations --statistics 2>&1 | tail -n 2
+	$(BIN)/pybabel compile -d translations
 
 lint:
 	$(BIN)/ruff check .
