@@ -1,0 +1,110 @@
+"""Distribution charts for reports, drawn with matplotlib as SVG (pure functions).
+
+Text stays text (``svg.fonttype = "none"``), set in Noto Sans CJK SC, so Chinese labels
+are searchable and the PDF embeds one subset font. Output is deterministic (a fixed hash
+salt and no date), so an unchanged report hashes the same and is served from the cache.
+Charts go into the page as ``data:`` URLs in ``<img>``: matplotlib's SVG carries a style
+element, which the page's Content-Security-Policy would refuse inline.
+
+Figures are built with ``matplotlib.figure.Figure`` (no pyplot global state, nothing to
+close or leak) and results are memoised by their inputs.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+FONT = "Noto Sans CJK SC"
+BRAND = "#0f5c8c"
+LEVEL_COLOURS = ("#dfe7ee", "#c8d6e2", "#a9c1d5", "#86a8c4", "#5f8db2")
+
+
+@dataclass(frozen=True)
+class Box:
+    """One box: the cohort's p10, quartiles, median and p90 (never its minimum or maximum)."""
+
+    label: str
+    p10: float
+    q1: float
+    median: float
+    q3: float
+    p90: float
+
+
+@cache
+def _matplotlib() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update({
+        "svg.fonttype": "none",
+        "svg.hashsalt": "chaingauge-report",
+        "font.family": [FONT, "DejaVu Sans"],
+        "font.size": 9,
+        "axes.edgecolor": "#5b6b7a",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    })
+
+
+def _svg(figure: object) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},  # type: ignore[attr-defined]
+                   bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def data_url(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode()
+
+
+@lru_cache(maxsize=256)
+def box_plot(boxes: tuple[Box, ...], xlabel: str = "", width_in: float = 6.5) -> str:
+    """Horizontal box plots (whiskers at p10 and p90, no outliers), first box on top."""
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    height = 0.6 + 0.32 * len(boxes)
+    figure = Figure(figsize=(width_in, height))
+    axes = figure.add_subplot()
+    stats = [{"label": b.label, "whislo": b.p10, "q1": b.q1, "med": b.median, "q3": b.q3,
+              "whishi": b.p90, "fliers": []} for b in reversed(boxes)]
+    axes.bxp(stats, orientation="horizontal", showfliers=False, widths=0.55,
+             patch_artist=True, boxprops={"facecolor": "#d5e3ee", "edgecolor": BRAND},
+             medianprops={"color": "#b42318", "linewidth": 1.6},
+             whiskerprops={"color": BRAND}, capprops={"color": BRAND})
+    axes.set_xlim(0, 100)
+    axes.set_xlabel(xlabel)
+    axes.grid(axis="x", color="#eef2f5")
+    return data_url(_svg(figure))
+
+
+@lru_cache(maxsize=64)
+def level_distribution(labels: tuple[str, ...], counts: tuple[int, ...], ylabel: str = "") -> str:
+    """Enterprises per level, as bars."""
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.0, 2.6))
+    axes = figure.add_subplot()
+    bars = axes.bar(range(len(labels)), counts, color=LEVEL_COLOURS[:len(labels)],
+                    edgecolor=BRAND)
+    axes.bar_label(bars, labels=[str(c) for c in counts], padding=2)
+    axes.set_xticks(range(len(labels)), labels)
+    axes.set_ylabel(ylabel)
+    axes.set_ylim(0, max([*counts, 1]) * 1.2)
+    return data_url(_svg(figure))
+
+
+def boxes_from(rows: Sequence[tuple[str, object]]) -> tuple[Box, ...]:
+    """Boxes from (label, Distribution) pairs, leaving out suppressed ones (None)."""
+    found = []
+    for label, dist in rows:
+        if dist is None:
+            continue
+        found.append(Box(label, dist.p10, dist.q1, dist.median, dist.q3, dist.p90))  # type: ignore[attr-defined]
+    return tuple(found)

@@ -1,0 +1,85 @@
+"""``flask --app app report ...``: render reports from the command line.
+
+``report pdf ASSESSMENT_ID -o FILE [--lang zh|en]`` renders an enterprise's report (issued by
+the enterprise itself); ``report cohort ASSOCIATION_SLUG --year YYYY -o FILE [--lang]`` an
+association's cohort report. The command line acts for no user, so it reads in an explicit,
+logged system scope to find the assessment, then works in its tenant's context like a
+request would. Entitlements are not checked: the operator runs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlmodel import select
+
+from assessment.assessments.models import Assessment
+from assessment.reports import services
+from tenants import queries as platform_queries
+from tenants.context import set_tenant, system_scope
+from tenants.db import db
+from tenants.errors import DomainError
+from tenants.models import TenantKind
+
+log = logging.getLogger(__name__)
+report_cli = AppGroup("report", help="Benchmark reports (PDF).")
+LANG = click.Choice(services.LANGUAGES)
+
+
+def _write(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    click.echo(f"{path} ({len(content) // 1024} KB)")
+
+
+@report_cli.command("pdf")
+@click.argument("assessment_id", type=click.UUID)
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path))
+@click.option("--lang", type=LANG, default="zh", show_default=True)
+def pdf_command(assessment_id: uuid.UUID, output: Path, lang: str) -> None:
+    """Render the report of a finalised assessment to OUTPUT."""
+    with current_app.test_request_context(), db.commit_scope():
+        with system_scope(db.session, f"report pdf {assessment_id} (command line)"):
+            assessment = db.session.exec(
+                select(Assessment).where(Assessment.id == assessment_id)).first()
+        if assessment is None:
+            raise click.BadParameter(f"no assessment {assessment_id}",
+                                     param_hint="ASSESSMENT_ID")
+        enterprise = platform_queries.tenant_by_id(assessment.tenant_id)
+        assert enterprise is not None
+        set_tenant(db.session, enterprise.id)
+        log.info("report rendered from the command line", extra={"reason": str(assessment_id)})
+        try:
+            found = services.enterprise_report_pdf(assessment, lang, enterprise,
+                                                   check_entitlement=False)
+        except DomainError as error:
+            raise click.ClickException(str(error.message)) from error
+    _write(output, found.content)
+
+
+@report_cli.command("cohort")
+@click.argument("association_slug")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path))
+@click.option("--lang", type=LANG, default="zh", show_default=True)
+def cohort_command(association_slug: str, year: int, output: Path, lang: str) -> None:
+    """Render an association's cohort report of YEAR to OUTPUT."""
+    with current_app.test_request_context(), db.commit_scope():
+        association = platform_queries.tenant_by_slug(association_slug)
+        if association is None or association.kind != TenantKind.association:
+            raise click.BadParameter(f"no association with the slug {association_slug!r}",
+                                     param_hint="ASSOCIATION_SLUG")
+        set_tenant(db.session, association.id)
+        log.info("cohort report rendered from the command line",
+                 extra={"reason": f"{association_slug} {year}"})
+        found = services.cohort_report_pdf(association, year, lang, check_entitlement=False)
+    _write(output, found.content)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(report_cli)

@@ -1,0 +1,338 @@
+"""The enterprise report's content: everything its template prints, already in the reader's
+language and already formatted.
+
+Pure assembly (no Flask request, no database): :class:`ReportSources` carries what was read
+(the finalised revision's results, the cohort statistics and position, the recommendations,
+the energy comparison, the issuer's branding) and :func:`build_enterprise_report` turns it
+into an :class:`EnterpriseReport`. No figure is computed here: scores come from the engine,
+cohort figures from the benchmark services; this module picks, orders and formats them.
+The template stays dumb.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from assessment.benchmarks.services import CohortStatistics, Position
+from assessment.reports import formatting as fmt
+from assessment.reports.branding import ReportBranding
+from assessment.reports.report_parts import (
+    EnergySection,
+    FactorSource,
+    Methodology,
+    RoadmapItem,
+    WhatIfLine,
+    energy_section,
+    methodology,
+    roadmap,
+    what_if_lines,
+)
+from assessment.results.charts import Series, radar_svg
+from indicators import Framework
+from indicators.energy import YearOnYear
+from indicators.recommendations import Recommendation
+
+CONFIDENCE_LABELS = {
+    "self_declared": _l("Self-declared"),
+    "documented": _l("Documented"),
+    "verified": _l("Verified"),
+}
+STATUS_LABELS = {
+    "missing": _l("No answer"),
+    "not_computable": _l("Not computable"),
+    "not_applicable": _l("Not applicable"),
+}
+HIGHLIGHTS = 3
+
+
+@dataclass(frozen=True)
+class ReportComment:
+    indicator_code: str | None
+    body: str
+
+
+@dataclass(frozen=True)
+class ReportSources:
+    """What a report is built from (read by :mod:`assessment.reports.gather`)."""
+
+    lang: str
+    enterprise_name: str
+    industry_label: str
+    size_label: str
+    province_label: str
+    industry_division: str
+    year: int
+    revision: int
+    finalised_on: date
+    framework: Framework
+    results: dict[str, Any]
+    confidence: dict[str, str]
+    branding: ReportBranding
+    statistics: CohortStatistics | None = None
+    position: Position | None = None
+    previous_year: int | None = None
+    previous_results: dict[str, Any] | None = None
+    recommendations: list[Recommendation] = field(default_factory=list)
+    what_if: list[dict[str, Any]] = field(default_factory=list)
+    energy_yoy: YearOnYear | None = None
+    factor_sources: list[FactorSource] = field(default_factory=list)
+    not_applicable_reasons: dict[str, str] = field(default_factory=dict)
+    comments: list[ReportComment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    code: str
+    name: str
+    value: str
+    score: str
+    score_number: float | None
+    level_name: str
+    status: str  # empty when scored, else why there is no score
+    cohort_median: str
+    cohort_quartiles: str
+    percentile: float | None  # 0-100, None when not shown
+    percentile_text: str
+    confidence: str
+    note: str
+
+
+@dataclass(frozen=True)
+class DimensionSection:
+    code: str
+    anchor: str
+    name: str
+    score: str
+    score_number: float | None
+    level_name: str
+    coverage: str
+    weight: str
+    cohort_median: str
+    percentile: float | None
+    percentile_text: str
+    previous_score: str
+    delta: str
+    indicators: list[IndicatorLine]
+    comments: list[str]
+
+
+@dataclass(frozen=True)
+class Highlight:
+    name: str
+    dimension: str
+    score: str
+    level_name: str
+
+
+@dataclass(frozen=True)
+class EnterpriseReport:
+    lang: str
+    title: str
+    enterprise_name: str
+    industry_label: str
+    size_label: str
+    province_label: str
+    year: int
+    revision: int
+    framework_label: str
+    issued_on: str
+    branding: ReportBranding
+    overall_score: str
+    overall_score_number: float | None
+    overall_level_name: str
+    coverage: str
+    percentile: float | None
+    percentile_text: str
+    cohort_shown: bool
+    cohort_label: str
+    cohort_size: str
+    previous_year: int | None
+    previous_overall: str
+    overall_delta: str
+    strongest: list[Highlight]
+    weakest: list[Highlight]
+    radar_svg: str
+    dimensions: list[DimensionSection]
+    energy: EnergySection
+    roadmap: list[RoadmapItem]
+    what_if: list[WhatIfLine]
+    methodology: Methodology
+    general_comments: list[str]
+
+
+def _name(obj: Any, lang: str) -> str:
+    return str(fmt.pick(lang, obj.name_zh, obj.name_en))
+
+
+def _percentile(position: Position | None, code: str) -> float | None:
+    if position is None or not position.shown:
+        return None
+    found = position.positions.get(code)
+    return None if found is None else found.percentile_rank
+
+
+def _percentile_text(rank: float | None) -> str:
+    return fmt.DASH if rank is None else f"P{round(rank):d}"
+
+
+def _indicator_line(sources: ReportSources, code: str) -> IndicatorLine:
+    lang, framework = sources.lang, sources.framework
+    indicator = framework.indicator(code)
+    entry = sources.results["indicators"].get(code, {})
+    status = entry.get("status", "missing")
+    level = entry.get("level")
+    statistics = sources.statistics.statistics.get(code) if sources.statistics else None
+    values = statistics.value if statistics is not None else None
+    unit = entry.get("unit", indicator.unit)
+    note = sources.not_applicable_reasons.get(code, "") if status == "not_applicable" else ""
+    reason = entry.get("reason")
+    if not note and isinstance(reason, dict):
+        note = str(reason.get(lang) or reason.get("zh") or "")
+    rank = _percentile(sources.position, code)
+    return IndicatorLine(
+        code=code,
+        name=_name(indicator, lang),
+        value=fmt.value_with_unit(entry.get("value"), unit, indicator.decimals),
+        score=fmt.score(entry.get("score")),
+        score_number=entry.get("score"),
+        level_name=framework.level_name(level, lang) if level else "",
+        status="" if status == "ok" else str(STATUS_LABELS.get(status, status)),
+        cohort_median=(fmt.value_with_unit(values.median, unit, indicator.decimals)
+                       if values else fmt.DASH),
+        cohort_quartiles=(f"{fmt.number(values.q1, indicator.decimals)} – "
+                          f"{fmt.number(values.q3, indicator.decimals)}" if values else fmt.DASH),
+        percentile=fmt.clamp_percent(rank),
+        percentile_text=_percentile_text(rank),
+        confidence=str(CONFIDENCE_LABELS.get(sources.confidence.get(code, "self_declared"),
+                                             CONFIDENCE_LABELS["self_declared"])),
+        note=note,
+    )
+
+
+def _cohort_median(sources: ReportSources, code: str) -> float | None:
+    if sources.statistics is None:
+        return None
+    found = sources.statistics.statistics.get(code)
+    return found.score.median if found is not None and found.score is not None else None
+
+
+def _dimension_sections(sources: ReportSources) -> list[DimensionSection]:
+    lang = sources.lang
+    previous = sources.previous_results or {}
+    total_weight = sum(d.weight for d in sources.framework.dimensions) or 1.0
+    sections = []
+    for dimension in sources.framework.dimensions:
+        figure = sources.results["dimensions"].get(dimension.code, {})
+        before = previous.get("dimensions", {}).get(dimension.code, {})
+        level = figure.get("level")
+        rank = _percentile(sources.position, dimension.code)
+        codes = {i.code for i in dimension.indicators}
+        delta = None
+        if figure.get("score") is not None and before.get("score") is not None:
+            delta = round(float(figure["score"]) - float(before["score"]), 1)
+        sections.append(DimensionSection(
+            code=dimension.code,
+            anchor=f"dimension-{dimension.code}",
+            name=_name(dimension, lang),
+            score=fmt.score(figure.get("score")),
+            score_number=figure.get("score"),
+            level_name=sources.framework.level_name(level, lang) if level else "",
+            coverage=fmt.percent((figure.get("coverage") or 0) * 100, 0)
+            if figure.get("coverage") is not None else fmt.DASH,
+            weight=fmt.percent(dimension.weight / total_weight * 100, 0),
+            cohort_median=fmt.score(_cohort_median(sources, dimension.code)),
+            percentile=fmt.clamp_percent(rank),
+            percentile_text=_percentile_text(rank),
+            previous_score=fmt.score(before.get("score")),
+            delta=fmt.signed(delta),
+            indicators=[_indicator_line(sources, i.code) for i in dimension.indicators],
+            comments=[c.body for c in sources.comments if c.indicator_code in codes],
+        ))
+    return sections
+
+
+def _highlights(sources: ReportSources) -> tuple[list[Highlight], list[Highlight]]:
+    lang, framework = sources.lang, sources.framework
+    order = list(framework.indicators)
+    scored = [(float(entry["score"]), order.index(code), code)
+              for code, entry in sources.results["indicators"].items()
+              if entry.get("status") == "ok" and entry.get("score") is not None
+              and code in framework.indicators]
+
+    def highlight(code: str) -> Highlight:
+        indicator = framework.indicator(code)
+        entry = sources.results["indicators"][code]
+        dimension = next(d for d in framework.dimensions if d.code == indicator.dimension)
+        return Highlight(_name(indicator, lang), _name(dimension, lang),
+                         fmt.score(entry["score"]),
+                         framework.level_name(entry["level"], lang) if entry.get("level") else "")
+
+    strongest = sorted(scored, key=lambda s: (-s[0], s[1]))[:HIGHLIGHTS]
+    chosen = {code for _s, _o, code in strongest}
+    weakest = [s for s in sorted(scored, key=lambda s: (s[0], s[1])) if s[2] not in chosen]
+    return ([highlight(code) for _s, _o, code in strongest],
+            [highlight(code) for _s, _o, code in weakest[:HIGHLIGHTS]])
+
+
+def _radar(sources: ReportSources, sections: list[DimensionSection]) -> str:
+    series = [Series(str(sources.year), [s.score_number for s in sections], "radar-current")]
+    medians = [_cohort_median(sources, s.code) for s in sections]
+    if any(m is not None for m in medians):
+        series.append(Series(str(_l("Cohort median")), medians, "radar-cohort"))
+    return radar_svg([s.name for s in sections], series, size=460,
+                     title=str(_l("Dimension scores against the cohort median")))
+
+
+def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:
+    lang, framework, results = sources.lang, sources.framework, sources.results
+    overall = results.get("overall", {})
+    level = overall.get("level")
+    before = (sources.previous_results or {}).get("overall", {})
+    delta = None
+    if overall.get("score") is not None and before.get("score") is not None:
+        delta = round(float(overall["score"]) - float(before["score"]), 1)
+    statistics = sources.statistics
+    shown = statistics is not None and statistics.shown
+    rank = _percentile(sources.position, "overall")
+    sections = _dimension_sections(sources)
+    strongest, weakest = _highlights(sources)
+    title = str(_l("Supply-chain management benchmark report %(year)s", year=sources.year))
+    return EnterpriseReport(
+        lang=lang,
+        title=title,
+        enterprise_name=sources.enterprise_name,
+        industry_label=sources.industry_label,
+        size_label=sources.size_label,
+        province_label=sources.province_label,
+        year=sources.year,
+        revision=sources.revision,
+        framework_label=f"{_name(framework, lang)} · {framework.id} {framework.version}",
+        issued_on=sources.finalised_on.isoformat(),
+        branding=sources.branding,
+        overall_score=fmt.score(overall.get("score")),
+        overall_score_number=overall.get("score"),
+        overall_level_name=framework.level_name(level, lang) if level else fmt.DASH,
+        coverage=fmt.percent((overall.get("coverage") or 0) * 100, 0),
+        percentile=fmt.clamp_percent(rank),
+        percentile_text=_percentile_text(rank),
+        cohort_shown=shown,
+        cohort_label=statistics.label(lang) if statistics is not None else "",
+        cohort_size=str(statistics.enterprises) if shown and statistics else fmt.DASH,
+        previous_year=sources.previous_year,
+        previous_overall=fmt.score(before.get("score")),
+        overall_delta=fmt.signed(delta),
+        strongest=strongest,
+        weakest=weakest,
+        radar_svg=_radar(sources, sections),
+        dimensions=sections,
+        energy=energy_section(sources.results, sources.previous_results, sources.energy_yoy,
+                              lang),
+        roadmap=roadmap(sources.recommendations, sources.what_if, lang),
+        what_if=what_if_lines(sources.what_if, framework, lang),
+        methodology=methodology(framework, sources.statistics, sources.factor_sources, lang),
+        general_comments=[c.body for c in sources.comments if c.indicator_code is None],
+    )

@@ -1,0 +1,136 @@
+"""Reading what an enterprise report is built from, in the enterprise's tenant context.
+
+The caller has already put the session in the enterprise's context (its own request, a
+linked request through :func:`assessment.review.access.enter_linked_enterprise`, or a job
+in a logged system scope that set the tenant). Every figure is read from the finalised
+revision, the engine, the benchmark services and the recommendation catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from flask_babel import lazy_gettext as _l
+
+from assessment.assessments import queries
+from assessment.assessments.models import Assessment, State
+from assessment.benchmarks.pools import Pool
+from assessment.benchmarks.services import cohort_statistics, position_of
+from assessment.profiles.rules import province, size_class_by_code
+from assessment.reports.branding import report_branding
+from assessment.reports.content import ReportComment, ReportSources
+from assessment.reports.formatting import pick
+from assessment.reports.report_parts import FactorSource
+from assessment.results.services import assessment_results
+from indicators import InvalidInput
+from indicators.catalogue.industries import find_division
+from indicators.energy import YearOnYear, compare_with_previous, load_factor_tables
+from indicators.recommendations import recommend
+from tenants import queries as platform_queries
+from tenants.errors import Conflict
+from tenants.models import Tenant
+
+RECOMMENDATIONS = 10
+WHAT_IF_DEPTH = 30  # every scored indicator below the top level, in practice
+FACTOR_TABLES = ("carriers", "combustion", "grid", "gwp", "targets")
+
+
+class NotFinalised(Conflict):
+    """Reports are of finalised assessments: the figures a report hands out do not move."""
+
+
+@cache
+def factor_sources() -> tuple[FactorSource, ...]:
+    """Source and version of every factor table the energy figures use (packaged data)."""
+    directory = Path(load_factor_tables().directory)
+    found = []
+    for table in FACTOR_TABLES:
+        data = yaml.safe_load((directory / f"{table}.yaml").read_text(encoding="utf-8"))
+        found.append(FactorSource(table, " ".join(str(data.get("source", "")).split()),
+                                  str(data.get("version", ""))))
+    return tuple(found)
+
+
+def _year_figures(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A revision's document in the shape ``compare_with_previous`` reads."""
+    inputs = document.get("inputs") or {}
+    year: dict[str, Any] = {"year": document.get("year")}
+    for key in ("energy", "process_emissions"):
+        if document.get(key):
+            year[key] = document[key]
+    for key in ("output_value", "energy_tce", "emissions_tco2e"):
+        if inputs.get(key) is not None:
+            year[key] = inputs[key]
+    return year
+
+
+def energy_year_on_year(document: Mapping[str, Any], year: int) -> YearOnYear | None:
+    previous = queries.previous_finalised_revision(year)
+    if previous is None:
+        return None
+    try:
+        return compare_with_previous(_year_figures(document), _year_figures(previous.document),
+                                     options=document.get("options") or {})
+    except (InvalidInput, ValueError, ArithmeticError):
+        return None  # an old revision the calculator no longer reads: no comparison
+
+
+def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
+                       pool: Pool) -> ReportSources:
+    """Everything the enterprise report of ``assessment`` shows; ``issuer`` brands it and
+    ``pool`` is the cohort it is compared with."""
+    if assessment.state != State.finalised:
+        raise NotFinalised(_l("Only a finalised assessment has a report. Finalise it first."))
+    found = assessment_results(assessment)
+    revision = found.revision
+    assert revision is not None
+    profile = queries.profile()
+    enterprise = platform_queries.tenant_by_id(assessment.tenant_id)
+    division = find_division(profile.industry_division) if profile else None
+    size = size_class_by_code(profile.size_class) if profile else None
+    place = province(profile.province) if profile else None
+    statistics = position = None
+    recommendations = []
+    if profile is not None:
+        statistics = cohort_statistics(pool, assessment.year, profile.industry_division)
+        position = position_of(assessment, pool)
+        try:
+            recommendations = recommend(found.results, profile.industry_division,
+                                        limit=RECOMMENDATIONS)
+        except InvalidInput:
+            recommendations = []
+    reasons = {s.code: s.na_reason for s in queries.indicator_states(assessment.id)
+               if s.not_applicable}
+    comments = [ReportComment(c.indicator_code, c.body)
+                for c in queries.comments(assessment.id) if c.revision == revision.revision]
+    return ReportSources(
+        lang=lang,
+        enterprise_name=(profile.legal_name if profile else "") or
+        (enterprise.name if enterprise else ""),
+        industry_label=(f"{division.code} {pick(lang, division.name_zh, division.name_en)}"
+                        if division else ""),
+        size_label=pick(lang, size.name_zh, size.name_en) if size else "",
+        province_label=pick(lang, place.name_zh, place.name_en) if place else "",
+        industry_division=profile.industry_division if profile else "",
+        year=assessment.year,
+        revision=revision.revision,
+        finalised_on=revision.finalised_at.date(),
+        framework=found.framework,
+        results=found.results,
+        confidence=found.confidence,
+        branding=report_branding(issuer),
+        statistics=statistics,
+        position=position,
+        previous_year=found.previous.year if found.previous else None,
+        previous_results=found.previous.results if found.previous else None,
+        recommendations=recommendations,
+        what_if=found.what_if(limit=WHAT_IF_DEPTH),
+        energy_yoy=energy_year_on_year(revision.document, assessment.year),
+        factor_sources=list(factor_sources()),
+        not_applicable_reasons=reasons,
+        comments=comments,
+    )

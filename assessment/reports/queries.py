@@ -1,0 +1,76 @@
+"""Reads for reports that cross tenants (each in an explicit, logged system scope)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+
+from assessment.assessments.models import Assessment, ResultFigure, State
+from assessment.benchmarks.pools import AssociationPool
+from assessment.reports.bulk_models import BulkReportJob
+from tenants.context import system_scope
+from tenants.db import db
+from tenants.models import LinkGrant, LinkStatus, Tenant, TenantLink
+
+FIGURE = ResultFigure.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class MemberFigure:
+    """One member's current overall figure (for the association's own report)."""
+
+    tenant_id: uuid.UUID
+    score: float
+    level: int | None
+    industry_division: str
+    size_class: str
+    province: str
+
+
+def member_overall_figures(association_id: uuid.UUID, year: int) -> list[MemberFigure]:
+    """Current overall figures of ``year`` of the members whose link grants ``scores``."""
+    pool = AssociationPool(association_id)
+    with system_scope(db.session, "cohort report: members' overall figures"):
+        rows = db.session.execute(
+            sa.select(FIGURE.c.tenant_id, FIGURE.c.score, FIGURE.c.level,
+                      FIGURE.c.industry_division, FIGURE.c.size_class, FIGURE.c.province)
+            .where(FIGURE.c.current == sa.true(), FIGURE.c.year == year,
+                   FIGURE.c.code == "overall", FIGURE.c.score.is_not(None),
+                   pool.admits(FIGURE.c.tenant_id))
+        ).all()
+    return [MemberFigure(*row) for row in rows]
+
+
+def nameable_members(association_id: uuid.UUID) -> dict[uuid.UUID, str]:
+    """Members who agreed to be named and share their scores: tenant id → name."""
+    rows = db.session.exec(
+        select(TenantLink, Tenant)
+        .join(Tenant, col(Tenant.id) == col(TenantLink.target_tenant_id))
+        .where(TenantLink.source_tenant_id == association_id,
+               TenantLink.status == LinkStatus.accepted,
+               col(TenantLink.may_be_named).is_(True))
+    ).all()
+    return {tenant.id: tenant.name for link, tenant in rows
+            if LinkGrant.scores in link.grants}
+
+
+def finalised_assessment_of(tenant_id: uuid.UUID, year: int) -> Assessment | None:
+    """The enterprise's finalised assessment of ``year`` (caller set its tenant context)."""
+    return db.session.exec(
+        select(Assessment).where(Assessment.tenant_id == tenant_id, Assessment.year == year,
+                                 Assessment.state == State.finalised)
+    ).first()
+
+
+def bulk_jobs() -> Sequence[BulkReportJob]:
+    return db.session.exec(
+        select(BulkReportJob).order_by(col(BulkReportJob.created_at).desc()).limit(20)
+    ).all()
+
+
+def bulk_job(job_id: uuid.UUID) -> BulkReportJob | None:
+    return db.session.exec(select(BulkReportJob).where(BulkReportJob.id == job_id)).first()

@@ -1,0 +1,71 @@
+"""One template per report, rendered to HTML (the page preview) and to PDF (WeasyPrint).
+
+The PDF is cached by the hash of everything that goes into it (the rendered HTML, the
+issuer's stylesheet, WeasyPrint's version and the report stylesheet: see
+:func:`~assessment.reports.rendering.content_key`), so an unchanged report is served from
+disk and any change to a figure, a name, a translation or the branding renders it again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from assessment.reports.branding import ReportBranding
+from assessment.reports.models import DEFAULT_BRAND_COLOUR
+from assessment.reports.rendering import PdfCache, content_key, render_pdf
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LOCALES = {"zh": "zh_CN", "en": "en"}
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    content: bytes
+    cached: bool  # served from the cache, not rendered
+
+
+def locale_of(lang: str) -> str:
+    return LOCALES.get(lang, "zh_CN")
+
+
+def brand_css(branding: ReportBranding) -> str:
+    """The issuer's colour as a CSS variable. Only a validated #RRGGBB ever reaches CSS; no
+    user text is interpolated into a stylesheet."""
+    colour = branding.brand_colour if _COLOUR.match(branding.brand_colour or "") else \
+        DEFAULT_BRAND_COLOUR
+    return f":root {{ --brand: {colour}; }}\n"
+
+
+def report_html(template: str, report: Any, lang: str, *, for_pdf: bool,
+                toolbar: list[tuple[str, str]] | None = None) -> str:
+    """``template`` rendered in the report's language. ``for_pdf`` leaves out the browser's
+    stylesheet link (the PDF gets the prebuilt stylesheet) and the preview's toolbar
+    (``(label, url)`` pairs)."""
+    with force_locale(locale_of(lang)):
+        return render_template(template, report=report, for_pdf=for_pdf, lang=lang,
+                               toolbar=toolbar or [])
+
+
+def cache() -> PdfCache:
+    return PdfCache(Path(current_app.instance_path) / "reports" / "cache")
+
+
+def report_pdf(template: str, report: Any, lang: str, branding: ReportBranding,
+               cache_tenant: str) -> ReportFile:
+    """The PDF of ``report``: from the cache of ``cache_tenant`` when nothing in it changed."""
+    html = report_html(template, report, lang, for_pdf=True)
+    css = brand_css(branding)
+    key = content_key(template, html, css)
+    store = cache()
+    found = store.get(cache_tenant, key)
+    if found is not None:
+        return ReportFile(found, cached=True)
+    rendered = render_pdf(html, css)
+    store.put(cache_tenant, key, rendered.content)
+    return ReportFile(rendered.content, cached=False)

@@ -1,0 +1,275 @@
+"""The enterprise report's later chapters: energy and carbon, the improvement roadmap, the
+what-if table and the methodology appendix (pure assembly, like :mod:`.content`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from assessment.benchmarks.anonymity import ANONYMITY_RULE
+from assessment.benchmarks.cohorts import ANONYMITY_MIN_COHORT
+from assessment.benchmarks.services import CohortStatistics
+from assessment.reports import formatting as fmt
+from indicators import Framework
+from indicators.energy import IntensityChange, YearOnYear, load_factor_tables
+from indicators.recommendations import Recommendation
+
+ENERGY_CODE = "green.energy_intensity"
+CARBON_CODE = "green.carbon_intensity"
+VERDICTS = {
+    "meets": _l("Meets the national target"),
+    "misses": _l("Misses the national target"),
+    "no_target": _l("No national target applies"),
+    "not_computable": _l("Not computable"),
+}
+KINDS = {
+    "measure": _l("Measure of the guide"),
+    "technology": _l("Recommended technology"),
+    "equipment": _l("Efficient equipment"),
+}
+DIRECTIONS = {
+    "higher": _l("higher is better"),
+    "lower": _l("lower is better"),
+    "target": _l("closest to the target is best"),
+}
+
+
+@dataclass(frozen=True)
+class Share:
+    label: str
+    amount: str
+    share: float  # 0-100
+    share_text: str
+
+
+@dataclass(frozen=True)
+class IntensityRow:
+    label: str
+    unit: str
+    previous: str
+    current: str
+    change: str
+    target: str
+    verdict: str
+
+
+@dataclass(frozen=True)
+class EnergySection:
+    available: bool
+    total_tce: str
+    previous_total_tce: str
+    total_tco2e: str
+    previous_total_tco2e: str
+    energy_intensity: str
+    carbon_intensity: str
+    carriers: list[Share]
+    scopes: list[Share]
+    intensities: list[IntensityRow]
+
+
+@dataclass(frozen=True)
+class RoadmapItem:
+    priority: int
+    kind: str
+    title: str
+    summary: str
+    reason: str
+    gain: str
+    source: str
+
+
+@dataclass(frozen=True)
+class WhatIfLine:
+    name: str
+    value: str
+    value_needed: str
+    next_level: str
+    dimension_gain: str
+    overall_gain: str
+
+
+@dataclass(frozen=True)
+class FactorSource:
+    table: str
+    source: str
+    version: str
+
+
+@dataclass(frozen=True)
+class FormulaLine:
+    dimension: str
+    name: str
+    formula: str
+    unit: str
+    direction: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class LevelBand:
+    name: str
+    scores: str
+
+
+@dataclass(frozen=True)
+class Methodology:
+    formulas: list[FormulaLine]
+    levels: list[LevelBand]
+    weights: list[tuple[str, str]]
+    cohort_label: str
+    anonymity_rule: str
+    minimum: int
+    factor_sources: list[FactorSource]
+
+
+def _shares(amounts: Mapping[str, float], labels: Mapping[str, str], unit: str) -> list[Share]:
+    total = sum(v for v in amounts.values() if v and v > 0)
+    rows = []
+    for key, amount in sorted(amounts.items(), key=lambda kv: -(kv[1] or 0)):
+        share = (float(amount) / total * 100) if total and amount else 0.0
+        rows.append(Share(labels.get(key, key), f"{fmt.number(amount, 2)} {unit}",
+                          fmt.clamp_percent(share) or 0.0, fmt.percent(share)))
+    return rows
+
+
+def _intensity_row(change: IntensityChange, lang: str) -> IntensityRow:
+    target = change.target
+    target_text = fmt.DASH
+    if target is not None:
+        target_text = str(fmt.pick(lang, target.name_zh, target.name_en))
+    label = (_l("Energy intensity") if change.metric == "energy_intensity"
+             else _l("Carbon intensity"))
+    return IntensityRow(str(label), change.unit, fmt.number(change.previous, 4),
+                        fmt.number(change.current, 4), fmt.percent(change.change_percent),
+                        target_text, str(VERDICTS.get(change.verdict, change.verdict)))
+
+
+def energy_section(results: Mapping[str, Any], previous: Mapping[str, Any] | None,
+                   yoy: YearOnYear | None, lang: str) -> EnergySection:
+    energy = results.get("energy") or {}
+    emissions = results.get("emissions") or {}
+    before_energy = (previous or {}).get("energy") or {}
+    before_emissions = (previous or {}).get("emissions") or {}
+    carriers = load_factor_tables().carriers
+    names = {code: str(fmt.pick(lang, c.name_zh, c.name_en)) for code, c in carriers.items()}
+    scopes = {"scope1": str(_l("Scope 1: direct emissions")),
+              "scope2": str(_l("Scope 2: purchased electricity and heat")),
+              "process": str(_l("Process emissions"))}
+    scope_amounts = {k: float(emissions[k]) for k in scopes if emissions.get(k)}
+    indicators = results.get("indicators", {})
+
+    def intensity(code: str) -> str:
+        entry = indicators.get(code, {})
+        return fmt.value_with_unit(entry.get("value"), entry.get("unit", ""), 4)
+
+    return EnergySection(
+        available=bool(energy or emissions),
+        total_tce=fmt.number(energy.get("total_tce"), 2),
+        previous_total_tce=fmt.number(before_energy.get("total_tce"), 2),
+        total_tco2e=fmt.number(emissions.get("total_tco2e"), 2),
+        previous_total_tco2e=fmt.number(before_emissions.get("total_tco2e"), 2),
+        energy_intensity=intensity(ENERGY_CODE),
+        carbon_intensity=intensity(CARBON_CODE),
+        carriers=_shares({k: float(v) for k, v in (energy.get("by_carrier") or {}).items()},
+                         names, "tce"),
+        scopes=_shares(scope_amounts, scopes, "tCO2e"),
+        intensities=([] if yoy is None else
+                     [_intensity_row(yoy.energy_intensity, lang),
+                      _intensity_row(yoy.carbon_intensity, lang)]),
+    )
+
+
+def roadmap(recommendations: list[Recommendation], what_if: list[dict[str, Any]],
+            lang: str) -> list[RoadmapItem]:
+    """The catalogue's recommendations, prioritised by the what-if gain of the indicators
+    that call for them (largest overall gain first; the catalogue's own order breaks ties)."""
+    gains = {w["code"]: w.get("overall_gain") for w in what_if}
+
+    def gain_of(item: Recommendation) -> float | None:
+        found = [float(g) for m in item.motives if (g := gains.get(m.indicator)) is not None]
+        return max(found) if found else None
+
+    ranked = sorted(recommendations, key=lambda r: (-(gain_of(r) or 0.0), r.priority))
+    items = []
+    for priority, item in enumerate(ranked, start=1):
+        gain = gain_of(item)
+        start, end = item.source_lines
+        items.append(RoadmapItem(
+            priority=priority,
+            kind=str(KINDS.get(item.kind, item.kind)),
+            title=fmt.pick(lang, item.title_zh, item.title_en),
+            summary=fmt.pick(lang, item.summary_zh, item.summary_en),
+            reason=fmt.pick(lang, item.reason_zh, item.reason_en),
+            gain=fmt.signed(gain) if gain is not None else fmt.DASH,
+            source=str(_l("Guide and catalogues, lines %(start)s-%(end)s", start=start,
+                          end=end)),
+        ))
+    return items
+
+
+def what_if_lines(what_if: list[dict[str, Any]], framework: Framework,
+                  lang: str) -> list[WhatIfLine]:
+    lines = []
+    for entry in what_if:
+        indicator = framework.indicator(entry["code"])
+        lines.append(WhatIfLine(
+            name=fmt.pick(lang, entry["name_zh"], entry["name_en"]),
+            value=fmt.value_with_unit(entry.get("value"), entry.get("unit", ""),
+                                      indicator.decimals),
+            value_needed=fmt.value_with_unit(entry.get("value_needed"), entry.get("unit", ""),
+                                             indicator.decimals),
+            next_level=framework.level_name(entry["next_level"], lang),
+            dimension_gain=fmt.signed(entry.get("dimension_gain")),
+            overall_gain=fmt.signed(entry.get("overall_gain")),
+        ))
+    return lines
+
+
+def _short(value: float, decimals: int) -> str:
+    text = fmt.number(value, decimals)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _bands(indicator: Any, lang: str) -> str:
+    """The scoring bands as "value → score" points (linear in between), in short."""
+    if indicator.qualitative:
+        return str(_l("level 1-5 → 0, 25, 50, 75, 100"))
+    points = ", ".join(f"{_short(v, indicator.decimals)}→{fmt.number(s, 0)}"
+                       for v, s in indicator.bands)
+    if indicator.relative:
+        return str(_l("percentile in the industry cohort; without one: %(points)s",
+                      points=points))
+    return points or fmt.DASH
+
+
+def methodology(framework: Framework, statistics: CohortStatistics | None,
+                factor_sources: list[FactorSource], lang: str) -> Methodology:
+    formulas = []
+    for dimension in framework.dimensions:
+        for indicator in dimension.indicators:
+            formulas.append(FormulaLine(
+                dimension=fmt.pick(lang, dimension.name_zh, dimension.name_en),
+                name=fmt.pick(lang, indicator.name_zh, indicator.name_en),
+                formula=indicator.formula.describe(indicator.code),
+                unit=indicator.unit,
+                direction=str(DIRECTIONS.get(indicator.direction, indicator.direction)),
+                rationale=_bands(indicator, lang),
+            ))
+    bounds = list(framework.level_from_score)
+    levels = []
+    for n, (lowest, level) in enumerate(bounds):
+        upper = bounds[n + 1][0] if n + 1 < len(bounds) else 100.0
+        levels.append(LevelBand(framework.level_name(level, lang),
+                                f"{fmt.number(lowest, 0)} – {fmt.number(upper, 0)}"))
+    total = sum(d.weight for d in framework.dimensions) or 1.0
+    weights = [(fmt.pick(lang, d.name_zh, d.name_en), fmt.percent(d.weight / total * 100, 0))
+               for d in framework.dimensions]
+    return Methodology(
+        formulas=formulas, levels=levels, weights=weights,
+        cohort_label=statistics.label(lang) if statistics is not None else fmt.DASH,
+        anonymity_rule=str(ANONYMITY_RULE), minimum=ANONYMITY_MIN_COHORT,
+        factor_sources=factor_sources,
+    )

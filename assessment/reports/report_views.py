@@ -1,0 +1,210 @@
+"""Report pages and downloads (thin: access, then a service, then a response).
+
+- An enterprise's own: ``/t/<slug>/reports/`` lists its finalised assessments;
+  ``.../assessments/<assessment_id>`` is the HTML preview and ``....pdf`` the PDF
+  (``?lang=zh|en``).
+- A consultancy or association whose accepted link grants ``reports``: the same under
+  ``.../clients/<enterprise_id>/...``, branded as theirs.
+- An association: the cohort report (``.../cohort/<year>`` and ``.pdf``) and bulk runs of
+  every member's report (``.../bulk``), with progress and a ZIP.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from assessment.assessments import queries as assessment_queries
+from assessment.assessments.models import Assessment, State
+from assessment.reports import queries, services, tasks
+from assessment.reports.bulk_models import BulkReportJob, BulkStatus
+from assessment.reports.render import ReportFile
+from assessment.review.access import enter_linked_enterprise, link_args, open_assessment
+from tenants import queries as platform_queries
+from tenants.billing import entitlements
+from tenants.models import LinkGrant, Role, TenantKind
+from tenants.types import utcnow
+from tenants.web import current_role, current_tenant, requires_role, tenant_blueprint
+
+bp = tenant_blueprint("reports", __name__, "/reports")
+
+OWN = "/assessments/<uuid:assessment_id>"
+LINKED = "/clients/<uuid:enterprise_id>/assessments/<uuid:assessment_id>"
+
+
+def _lang() -> str:
+    default = "en" if str(get_locale() or "").startswith("en") else "zh"
+    return services.language(request.args.get("lang"), default)
+
+
+def _pdf_response(found: ReportFile, filename: str) -> Response:
+    response = send_file(io.BytesIO(found.content), mimetype="application/pdf",
+                         as_attachment=True, download_name=filename)
+    response.headers["X-Report-Cache"] = "hit" if found.cached else "miss"
+    return response
+
+
+def _enterprise_name(assessment: Assessment) -> str:
+    profile = assessment_queries.profile()
+    tenant = platform_queries.tenant_by_id(assessment.tenant_id)
+    return (profile.legal_name if profile else "") or (tenant.name if tenant else "report")
+
+
+def _open(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None) -> Assessment:
+    assessment = open_assessment(assessment_id, enterprise_id, grant=LinkGrant.reports)
+    if assessment.state != State.finalised:
+        abort(404)  # reports are of finalised assessments; the results page shows drafts
+    return assessment
+
+
+# -- lists ---------------------------------------------------------------------------------
+@bp.route("/")
+def index() -> str:
+    tenant = current_tenant()
+    if tenant.kind == TenantKind.enterprise:
+        finalised = [a for a in assessment_queries.assessments() if a.state == State.finalised]
+        return render_template("reports/index.html", assessments=finalised, clients=[],
+                               may_pdf=entitlements.may(tenant, "pdf_reports"))
+    clients = [(link, client) for link, client in platform_queries.outgoing_links(tenant.id)
+               if link.grants_(LinkGrant.reports)]
+    return render_template("reports/index.html", assessments=[], clients=clients,
+                           may_pdf=entitlements.may(tenant, "pdf_reports"))
+
+
+@bp.route("/clients/<uuid:enterprise_id>/")
+def client(enterprise_id: uuid.UUID) -> str:
+    linked = enter_linked_enterprise(enterprise_id, LinkGrant.reports)
+    finalised = [a for a in assessment_queries.assessments() if a.state == State.finalised]
+    return render_template("reports/client.html", linked=linked, assessments=finalised,
+                           link_args=link_args(),
+                           may_pdf=entitlements.may(current_tenant(), "pdf_reports"))
+
+
+# -- the enterprise report -------------------------------------------------------------------
+@bp.route(OWN)
+@bp.route(LINKED)
+def preview(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> str:
+    assessment = _open(assessment_id, enterprise_id)
+    lang = _lang()
+    args = {"assessment_id": assessment.id, **link_args()}
+    toolbar = [(_("Back"), url_for("reports.index")),
+               (_("PDF in Chinese"), url_for("reports.pdf", lang="zh", **args)),
+               (_("PDF in English"), url_for("reports.pdf", lang="en", **args)),
+               (_("中文") if lang == "en" else _("English"),
+                url_for("reports.preview", lang="zh" if lang == "en" else "en", **args))]
+    return services.enterprise_report_html(assessment, lang, current_tenant(), toolbar)
+
+
+@bp.route(f"{OWN}.pdf")
+@bp.route(f"{LINKED}.pdf")
+def pdf(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> Response:
+    assessment = _open(assessment_id, enterprise_id)
+    lang = _lang()
+    found = services.enterprise_report_pdf(assessment, lang, current_tenant())
+    return _pdf_response(found, services.report_filename(_enterprise_name(assessment),
+                                                         assessment.year, lang))
+
+
+# -- the association's cohort report and bulk runs ------------------------------------------
+def _association() -> None:
+    if current_tenant().kind != TenantKind.association:
+        abort(404)
+
+
+@bp.route("/cohort")
+def cohort() -> str:
+    _association()
+    tenant = current_tenant()
+    return render_template(
+        "reports/cohort_page.html", years=range(utcnow().year, utcnow().year - 6, -1),
+        jobs=queries.bulk_jobs(), may_cohort=entitlements.may(tenant, "cohort_reports"),
+        may_bulk=entitlements.may(tenant, "bulk_reports"),
+        manager=current_role() in (Role.owner, Role.admin))
+
+
+def _year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return year
+
+
+@bp.route("/cohort/<int:year>")
+def cohort_preview(year: int) -> str:
+    _association()
+    lang = _lang()
+    toolbar = [(_("Back"), url_for("reports.cohort")),
+               (_("PDF in Chinese"), url_for("reports.cohort_pdf", year=year, lang="zh")),
+               (_("PDF in English"), url_for("reports.cohort_pdf", year=year, lang="en"))]
+    return services.cohort_report_html(current_tenant(), _year(year), lang, toolbar)
+
+
+@bp.route("/cohort/<int:year>.pdf")
+def cohort_pdf(year: int) -> Response:
+    _association()
+    lang = _lang()
+    found = services.cohort_report_pdf(current_tenant(), _year(year), lang)
+    return _pdf_response(found, services.report_filename(current_tenant().name, year, lang))
+
+
+@bp.route("/bulk", methods=["POST"])
+@requires_role(Role.owner, Role.admin)
+def bulk_start() -> Response:
+    _association()
+    try:
+        year = int(request.form.get("year", ""))
+    except ValueError:
+        year = 0
+    job = tasks.start_bulk(current_tenant(), current_user, year, request.form.get("lang", ""))
+    return redirect(url_for("reports.bulk_status", job_id=job.id))
+
+
+def _job(job_id: uuid.UUID) -> BulkReportJob:
+    _association()
+    job = queries.bulk_job(job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route("/bulk/<uuid:job_id>")
+def bulk_status(job_id: uuid.UUID) -> str:
+    return render_template("reports/bulk_job.html", job=_job(job_id), BulkStatus=BulkStatus)
+
+
+@bp.route("/bulk/<uuid:job_id>.json")
+def bulk_progress(job_id: uuid.UUID) -> Response:
+    job = _job(job_id)
+    return jsonify({"status": job.status, "done": job.done, "total": job.total,
+                    "skipped": job.skipped,
+                    "download": url_for("reports.bulk_zip", job_id=job_id)
+                    if job.status == BulkStatus.done else None})
+
+
+@bp.route("/bulk/<uuid:job_id>.zip")
+def bulk_zip(job_id: uuid.UUID) -> Response:
+    job = _job(job_id)
+    if job.status != BulkStatus.done or not job.zip_path:
+        abort(404)
+    instance = Path(current_app.instance_path).resolve()
+    path = (instance / job.zip_path).resolve()
+    if not path.is_relative_to(tasks.reports_folder(current_tenant().id).resolve()) \
+            or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/zip", as_attachment=True,
+                     download_name=f"reports-{job.year}-{job.lang}.zip")
