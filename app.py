@@ -24,6 +24,8 @@ from assessment.evidence import views as evidence_views
 from assessment.io import views as io_views
 from assessment.profiles import views as profile_views
 from assessment.questionnaire import views as questionnaire_views
+from assessment.reports import cli as report_cli
+from assessment.reports import report_views
 from assessment.reports import views as branding_views
 from assessment.results import views as results_views
 from assessment.review import views as review_views
@@ -55,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     assessment_cli.register(app)
     assessment_demo.register(app)
     benchmark_cli.register(app)
+    report_cli.register(app)
     return app
 
 
@@ -156,7 +159,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tenant.bp)
     for assessment_blueprint in (profile_views.bp, questionnaire_views.bp, evidence_views.bp,
                                  review_views.bp, results_views.bp, io_views.bp,
-                                 branding_views.bp):
+                                 branding_views.bp, report_views.bp):
         app.register_blueprint(assessment_blueprint)
     app.register_blueprint(billing_views.bp)
     app.register_blueprint(billing_views.webhook_bp)

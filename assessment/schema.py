@@ -14,6 +14,7 @@ ASSESSMENT_MODEL_MODULES = [
     "assessment.profiles.models",
     "assessment.assessments.models",
     "assessment.reports.models",
+    "assessment.reports.bulk_models",
     "assessment.benchmarks.models",
     "assessment.evidence.models",
 ]
