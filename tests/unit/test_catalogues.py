@@ -4,7 +4,7 @@ both catalogues compile. Pure: no application, no database.
 The strings are extracted afresh from the source with the same mapping (babel.cfg) and keywords
 as ``make extract-messages``, so a new ``_()`` without a translation fails here, naming the
 string and where it is used. To fix a failure: ``make extract-messages``, then fill the empty
-``msgstr`` in translations/zh_CN and translations/en (English: the msgid itself).
+``msgstr`` in translations/zh and translations/en (English: the msgid itself).
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from babel.util import pathmatch
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"
-LOCALES = ("zh_CN", "en")
+# Catalogue folders: "zh" serves zh_CN, because Babel normalises zh_CN to zh_Hans_CN and
+# gettext then looks for zh_Hans_CN or zh, never zh_CN.
+LOCALES = ("zh", "en")
 # The keywords of `pybabel extract -k _l -k lazy_gettext` (the Makefile): Babel's defaults plus two.
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 
@@ -184,7 +186,7 @@ def test_placeholders_match(catalogue: Catalog) -> None:
 
 def test_chinese_catalogue_is_chinese() -> None:
     """An English sentence pasted as the zh_CN translation is a gap, not a translation."""
-    catalogue = load_catalogue("zh_CN")
+    catalogue = load_catalogue("zh")
     english = [
         m.id for m in translated_messages(catalogue)
         if len(ENGLISH_WORD.findall(ids_of(m)[0])) >= 2
