@@ -49,19 +49,24 @@ def radar_svg(axes: list[str], series: list[Series], *, size: int = 420,
             raise ValueError(f"series {one.name!r} has {len(one.values)} values "
                              f"for {len(axes)} axes")
     legend_height = 22 * len(series)
-    centre = size / 2
+    # Room left and right for axis labels: a dimension name such as 供应链韧性和安全水平 is
+    # about ten 12-px characters wide and must not be clipped by the viewBox.
+    side = max(0, max(len(name) for name in axes) * 12 - 60)
+    width = size + 2 * side
+    centre_x, centre_y = width / 2, size / 2
+    centre = centre_x
     radius = size / 2 - 80
     height = size + legend_height
 
     def point(index: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / len(axes)
         r = radius * value / 100
-        return centre + r * math.cos(angle), centre + r * math.sin(angle)
+        return centre_x + r * math.cos(angle), centre_y + r * math.sin(angle)
 
     label = title or ", ".join(one.name for one in series)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart radar" role="img" '
-        f'viewBox="0 0 {size} {height}" width="{size}" height="{height}" '
+        f'viewBox="0 0 {_n(width)} {height}" width="{_n(width)}" height="{height}" '
         f"aria-label={quoteattr(label)}>",
         f"<title>{escape(label)}</title>",
         '<g class="radar-grid" fill="none" stroke="#d9e1e8" stroke-width="1">',
@@ -72,7 +77,7 @@ def radar_svg(axes: list[str], series: list[Series], *, size: int = 420,
         out.append(f'<polygon class="radar-ring" points="{corners}"/>')
     for i in range(len(axes)):
         x, y = point(i, 100)
-        out.append(f'<line class="radar-axis" x1="{_n(centre)}" y1="{_n(centre)}" '
+        out.append(f'<line class="radar-axis" x1="{_n(centre_x)}" y1="{_n(centre_y)}" '
                    f'x2="{_n(x)}" y2="{_n(y)}"/>')
     out.append("</g>")
     out.append('<g class="radar-labels" font-size="12" fill="#1c2733">')
