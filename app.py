@@ -19,7 +19,9 @@ from flask_login import current_user
 
 from assessment import cli as assessment_cli
 from assessment import demo as assessment_demo
+from assessment import home as assessment_home
 from assessment.benchmarks import cli as benchmark_cli
+from assessment.dashboard import views as dashboard_views
 from assessment.evidence import views as evidence_views
 from assessment.io import views as io_views
 from assessment.profiles import views as profile_views
@@ -54,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     _install_request_hooks(app)
     tenants_cli.register(app)
+    assessment_home.register()
     assessment_cli.register(app)
     assessment_demo.register(app)
     benchmark_cli.register(app)
@@ -159,7 +162,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tenant.bp)
     for assessment_blueprint in (profile_views.bp, questionnaire_views.bp, evidence_views.bp,
                                  review_views.bp, results_views.bp, io_views.bp,
-                                 branding_views.bp, report_views.bp):
+                                 branding_views.bp, dashboard_views.bp, report_views.bp):
         app.register_blueprint(assessment_blueprint)
     app.register_blueprint(billing_views.bp)
     app.register_blueprint(billing_views.webhook_bp)

@@ -150,3 +150,23 @@ def register_error_handlers(app: Flask) -> None:
         log.error("unhandled error on %s", request.path)
         return render(500, _("Something went wrong"),
                       _("An unexpected error occurred. It has been logged; please try again."))
+
+
+# -- the tenant's overview page ------------------------------------------------------------
+HomePanel = Callable[[Tenant, Any], "str | None"]
+_home_panels: list[HomePanel] = []
+
+
+def register_home_panel(panel: HomePanel) -> None:
+    """Let a package add a section to the tenant's overview page.
+
+    ``panel(tenant, membership)`` returns rendered HTML, or None to show nothing. The platform
+    knows no assessments; the assessment package registers its panel from the app factory.
+    """
+    if panel not in _home_panels:
+        _home_panels.append(panel)
+
+
+def home_panels(tenant: Tenant, membership: Any) -> list[str]:
+    rendered = (panel(tenant, membership) for panel in _home_panels)
+    return [html for html in rendered if html]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, flash, redirect, render_template, session, url_for
+from flask import abort, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -21,7 +21,14 @@ from tenants.forms import (
 )
 from tenants.models import LinkGrant, Role, TenantKind
 from tenants.services import links, memberships
-from tenants.web import current_tenant, flash_error, form_error, requires_role, tenant_blueprint
+from tenants.web import (
+    current_tenant,
+    flash_error,
+    form_error,
+    home_panels,
+    requires_role,
+    tenant_blueprint,
+)
 
 bp = tenant_blueprint("tenant", __name__)
 
@@ -32,7 +39,8 @@ MANAGERS = (Role.owner, Role.admin)
 def home() -> str:
     tenant = current_tenant()
     session["last_tenant"] = tenant.slug
-    return render_template("tenant/home.html")
+    return render_template("tenant/home.html",
+                           panels=home_panels(tenant, g.membership))
 
 
 @bp.route("/members")
