@@ -28,8 +28,8 @@ class BulkReportJob(TenantScoped, table=True):
     done: int = Field(default=0)
     total: int = Field(default=0)
     skipped: int = Field(default=0)  # members without a finalised assessment of the year
-    # Relative to the instance folder; set when the ZIP is complete.
-    zip_path: str | None = Field(default=None, max_length=300)
+    # Set when the ZIP is complete.
+    zip_path: str | None = Field(default=None, max_length=300)  # a file name in the folder
     error: str = Field(default="", max_length=500)
     requested_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = timestamp_field()

@@ -52,8 +52,14 @@ def report_html(template: str, report: Any, lang: str, *, for_pdf: bool,
                                toolbar=toolbar or [])
 
 
+def reports_root() -> Path:
+    """Where rendered reports live: ``REPORTS_DIR``, by default ``instance/reports``."""
+    configured = current_app.config.get("REPORTS_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "reports"
+
+
 def cache() -> PdfCache:
-    return PdfCache(Path(current_app.instance_path) / "reports" / "cache")
+    return PdfCache(reports_root() / "cache")
 
 
 def report_pdf(template: str, report: Any, lang: str, branding: ReportBranding,

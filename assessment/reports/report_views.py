@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import io
 import uuid
-from pathlib import Path
 
 from flask import (
     abort,
-    current_app,
     jsonify,
     redirect,
     render_template,
@@ -201,10 +199,9 @@ def bulk_zip(job_id: uuid.UUID) -> Response:
     job = _job(job_id)
     if job.status != BulkStatus.done or not job.zip_path:
         abort(404)
-    instance = Path(current_app.instance_path).resolve()
-    path = (instance / job.zip_path).resolve()
-    if not path.is_relative_to(tasks.reports_folder(current_tenant().id).resolve()) \
-            or not path.is_file():
+    folder = tasks.reports_folder(current_tenant().id).resolve()
+    path = (folder / job.zip_path).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
         abort(404)
     return send_file(path, mimetype="application/zip", as_attachment=True,
                      download_name=f"reports-{job.year}-{job.lang}.zip")

@@ -3,8 +3,8 @@
 Members count when their accepted link grants ``reports`` (a member's full report shows more
 than the scores a benchmark needs, so ``scores`` alone is not enough) and they have a
 finalised assessment of the year. The job commits its progress after every member, so the
-page can show it; the ZIP is written beside the cache (``instance/reports/<tenant id>/``)
-and moved into place only when complete.
+page can show it; the ZIP is written beside the cache (``REPORTS_DIR/<tenant id>/``, by
+default under ``instance/reports``) and moved into place only when complete.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import uuid
 import zipfile
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from assessment.reports import queries
 from assessment.reports.bulk_models import BulkReportJob, BulkStatus
+from assessment.reports.render import reports_root
 from assessment.reports.services import enterprise_report_pdf, language, report_filename
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 
 def reports_folder(tenant_id: uuid.UUID) -> Path:
-    return Path(current_app.instance_path) / "reports" / str(tenant_id)
+    return reports_root() / str(tenant_id)
 
 
 def start_bulk(association: Tenant, user: User, year: int, lang: str) -> BulkReportJob:
@@ -92,7 +92,7 @@ def render_bulk(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
     set_tenant(db.session, association_id)
     job = queries.bulk_job(job_id) or job
     job.status, job.finished_at = BulkStatus.done, utcnow()
-    job.zip_path = str(final.relative_to(current_app.instance_path))
+    job.zip_path = final.name
     db.commit()
 
 
