@@ -12,8 +12,10 @@ from indicators import InvalidFramework, evaluate, list_frameworks, load_framewo
 from indicators.framework.loader import FRAMEWORK_DIR
 from indicators.framework.schema import validate_framework_data
 
-SEED = Path("/work/shared/seeds/000_e6766f8c52c2b1dc.txt")
-CONTRACT = Path("/work/shared/indicator-contract.md")
+# shared/ sits beside the checkout (as in CI); the seed is the source of the data files.
+SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+SEED = SHARED / "seeds" / "000_e6766f8c52c2b1dc.txt"
+CONTRACT = SHARED / "indicator-contract.md"
 MEASURES = FRAMEWORK_DIR.parent / "catalogue" / "measures.yaml"
 BASE_FILE = FRAMEWORK_DIR / "scm-2024.yaml"
 
