@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from typing import Any
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -107,16 +108,17 @@ def sign_up(
     return user, tenant
 
 
-def _mail(user: User, template: str, subject: str, **context: object) -> None:
+def _mail(user: User, template: str, subject: Any, **context: object) -> None:
+    """``subject`` is a lazy string, rendered in the recipient's language with the body."""
     with force_locale(user.locale or current_app.config["DEFAULT_LOCALE"]):
         body = render_template(template, user=user, **context)
-        send_mail(user.email, str(_l(subject)), body)
+        send_mail(user.email, str(subject), body)
 
 
 def send_verification(user: User) -> None:
     token = sign(VERIFY_PURPOSE, {"uid": str(user.id), "email": user.email})
     link = url_for("auth.verify_email", token=token, _external=True)
-    _mail(user, "mail/verify_email.txt", "Confirm your e-mail address", link=link)
+    _mail(user, "mail/verify_email.txt", _l("Confirm your e-mail address"), link=link)
 
 
 def verify_email(token: str) -> User:
@@ -154,7 +156,7 @@ def request_password_reset(email: str) -> None:
     fingerprint = password_fingerprint(user.password_hash)
     token = sign(RESET_PURPOSE, {"uid": str(user.id), "fp": fingerprint})
     link = url_for("auth.reset_password", token=token, _external=True)
-    _mail(user, "mail/reset_password.txt", "Reset your password", link=link,
+    _mail(user, "mail/reset_password.txt", _l("Reset your password"), link=link,
           minutes=RESET_MAX_AGE // 60)
     audit.record("auth.reset_requested", subject=user.email, actor_user_id=user.id)
 

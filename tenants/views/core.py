@@ -16,6 +16,7 @@ from tenants import queries
 from tenants.db import db
 from tenants.forms import ROLE_LABELS, LanguageForm
 from tenants.models import Membership, Role, Tenant
+from tenants.security import MIN_PASSWORD_LENGTH
 from tenants.services import accounts
 
 bp = Blueprint("core", __name__)
@@ -34,6 +35,7 @@ def _navigation() -> dict[str, Any]:
         "Role": Role,
         "language_form": LanguageForm(),
         "get_locale": get_locale,
+        "min_password_length": MIN_PASSWORD_LENGTH,
     }
 
 
