@@ -13,12 +13,13 @@ from flask import abort, jsonify, render_template
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from assessment.dashboard.peers import you_vs_peers
 from assessment.evidence.services import files_by_indicator
 from assessment.results.page import dimension_rows, lang_of, overall_level_name, radar_for
 from assessment.results.services import assessment_results, results_for
 from assessment.review.access import link_args, linked_enterprise, open_assessment
 from indicators import InvalidInput
-from tenants.web import tenant_blueprint
+from tenants.web import current_tenant, tenant_blueprint
 
 bp = tenant_blueprint("results", __name__)
 
@@ -34,11 +35,15 @@ def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> st
     found = assessment_results(assessment)
     counts = {code: len(files) for code, files in files_by_indicator(assessment.id).items()}
     rows = dimension_rows(found, lang, counts)
+    linked = linked_enterprise()
+    # "You vs. peers" is the enterprise's own view; a linked reviewer does not get it.
+    peers = None if linked else you_vs_peers(assessment, current_tenant(), found.framework,
+                                             lang)
     return render_template(
         "assessment/results.html", assessment=assessment, found=found, rows=rows, lang=lang,
         radar=radar_for(found, rows) if found.evaluation or not found.provisional else "",
         overall_level=overall_level_name(found, lang), what_if=found.what_if(),
-        link_args=link_args(), linked=linked_enterprise(),
+        link_args=link_args(), linked=linked, peers=peers,
     )
 
 

@@ -36,7 +36,7 @@ def test_the_dashboard_lists_members_with_statuses_levels_and_breakdowns(
     assert "Overall levels of 5 finalised members." in body
     assert "Equipment" in body  # the industry breakdown
     assert "at least 5 enterprises" in body  # the anonymity rule, published
-    assert 'href="/t/%s/dashboard/"' % association.slug in body  # nav: Dashboard
+    assert f'href="/t/{association.slug}/dashboard/"' in body  # nav: Dashboard
     assert "/clients/reviews" in body  # nav: Reviews
 
 
@@ -123,7 +123,7 @@ def test_the_dashboard_follows_the_links(app, client, sign_in, association, memb
     assert "Peer 40" not in body
     assert "Not shown: fewer than 5 finalised members" in body
     csv_body = client.get(f"/t/{association.slug}/dashboard/export.csv?year=2025").data
-    assert "Peer 40".encode() not in csv_body
+    assert b"Peer 40" not in csv_body
 
 
 def test_only_an_associations_members_reach_its_dashboard(app, client, sign_in, association,

@@ -10,7 +10,7 @@ from sqlmodel import select
 from tests.factories import make_link, owner_of
 from tests.integration.assessment_review import factories as review
 from tests.integration.billing.helpers import subscribe
-from tests.web.helpers import ENGLISH, text
+from tests.web.helpers import ENGLISH
 
 
 def _opt_in(app, enterprise):
