@@ -239,7 +239,7 @@ def apply_payment(account: BillingAccount, invoice: dict[str, Any], at: datetime
     if not _payment_signal(account, at, ok=paid):
         return "ignored: older than the payment state applied"
     account.updated_at = utcnow()
-    audit.record("billing.payment_" + ("paid" if paid else "failed"),
+    audit.record("billing.payment_paid" if paid else "billing.payment_failed",
                  tenant_id=account.tenant_id, subject=str(invoice.get("id") or ""),
                  grace_until=account.grace_until)
     return "applied: payment " + ("paid" if paid else "failed")

@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from tenants import queries
+from tenants.audit_labels import audit_label
 from tenants.errors import DomainError
 from tenants.forms import (
     GRANT_LABELS,
@@ -184,4 +185,5 @@ def revoke_link(link_id: uuid.UUID) -> Response:
 @bp.route("/audit")
 @requires_role(*MANAGERS)
 def audit_log() -> str:
-    return render_template("tenant/audit.html", events=queries.audit_events(current_tenant().id))
+    return render_template("tenant/audit.html", events=queries.audit_events(current_tenant().id),
+                           audit_label=audit_label)
