@@ -7,8 +7,8 @@ from alembic import context
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from tenants.db import build_engine
 from assessment.schema import import_all_models
+from tenants.db import build_engine
 from tenants.types import UTCDateTime
 
 import_all_models()

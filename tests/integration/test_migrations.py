@@ -8,9 +8,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
+from assessment.schema import import_all_models
 from tenants.cli import alembic_config
 from tenants.extensions import db
-from assessment.schema import import_all_models
 
 
 def test_autogenerate_finds_no_difference_between_models_and_migrations(app):
