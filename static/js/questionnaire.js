@@ -17,17 +17,31 @@
     el.hidden = false;
   });
 
-  function post(url, body) {
-    return fetch(url, {
-      method: "POST", credentials: "same-origin", keepalive: true,
-      headers: {"Content-Type": "application/json", "Accept": "application/json",
-                "X-CSRFToken": csrf},
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return {status: response.status, data: data};
+  /* Saves go to the server one at a time, in the order they were made, and each builds its
+     body (value and version) only when it is sent: a field saved twice in quick succession
+     then sends the version the first save returned instead of conflicting with itself, and
+     the embedded SQLite database never sees two writes of one page at once. When the page
+     is being left, pending saves are sent at once (a queued request would never start). */
+  var queue = Promise.resolve();
+  var leaving = false;
+
+  function post(url, makeBody) {
+    function send() {
+      return fetch(url, {
+        method: "POST", credentials: "same-origin", keepalive: true,
+        headers: {"Content-Type": "application/json", "Accept": "application/json",
+                  "X-CSRFToken": csrf},
+        body: JSON.stringify(makeBody())
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          return {status: response.status, data: data};
+        });
       });
-    });
+    }
+    if (leaving) { return send(); }
+    var result = queue.then(send, send);
+    queue = result.then(function () {}, function () {});
+    return result;
   }
 
   function schedule(id, run) {
@@ -43,7 +57,7 @@
       run();
     });
   }
-  window.addEventListener("pagehide", flushAll);
+  window.addEventListener("pagehide", function () { leaving = true; flushAll(); });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") { flushAll(); }
   });
@@ -194,20 +208,57 @@
     }
   }
 
+  /* The user's own value in words, written as the server writes the other value (see
+     fields.display_value and energy.summary), so that the two read alike side by side. */
+  function labelOf(input) {
+    var label = input && input.closest("label");
+    return label ? label.textContent.trim() : (input ? input.value : "");
+  }
+
+  function shownValue(box, value, state) {
+    var kind = box.dataset.kind, name = box.dataset.name;
+    if (state === "unknown") { return labelOf(named(box, name + "__unknown")); }
+    if (kind === "list") {
+      var checked = box.querySelectorAll('input[name="' + name + '"]:checked');
+      return checked.length ? Array.prototype.map.call(checked, labelOf).join("、") : "—";
+    }
+    if (kind === "map") {
+      var parts = [];
+      Object.keys(value).forEach(function (sub) {
+        var share = named(box, name + "__" + sub);
+        var label = share && share.id ? box.querySelector('label[for="' + share.id + '"]') : null;
+        parts.push((label ? label.textContent.trim() : sub) + ": " + (value[sub] === null
+          ? labelOf(named(box, name + "__" + sub + "__none")) : value[sub]));
+      });
+      return parts.length ? parts.join("; ") : "—";
+    }
+    if (value === "" || value === null || value === undefined) { return "—"; }
+    var unit = kind === "level" ? null : box.querySelector("label .unit");
+    return unit ? value + " " + unit.textContent.replace(/[()]/g, "").trim() : String(value);
+  }
+
+  function rowsText(key, rows) {
+    return rows.map(function (entry) {
+      return key === "energy" ? [entry.carrier || "?", entry.quantity || "", entry.unit || ""].join(" ").trim()
+        : (entry.gas || "?") + " " + (entry.tonnes || "") + " t";
+    }).join("; ") || "—";
+  }
+
   function saveField(box) {
     var key = box.dataset.key, name = box.dataset.name;
     var unknown = named(box, name + "__unknown");
     var versionInput = named(box, name + "__version");
-    var value = fieldValue(box);
-    var state = unknown && unknown.checked ? "unknown" : "answered";
+    var value, state;
     status(box, msg.msgSaving);
-    post(form.dataset.autosaveUrl, {key: key, value: value, state: state,
-                                    version: versionOf(versionInput)})
-      .then(function (result) {
-        handle(key, box, result, versionInput, function () { saveField(box); },
-               function (current) { applyValue(box, current); status(box, ""); },
-               state === "unknown" ? "?" : JSON.stringify(value));
-      }, function () { status(box, msg.msgOffline); });
+    post(form.dataset.autosaveUrl, function () {
+      value = fieldValue(box);
+      state = unknown && unknown.checked ? "unknown" : "answered";
+      return {key: key, value: value, state: state, version: versionOf(versionInput)};
+    }).then(function (result) {
+      handle(key, box, result, versionInput, function () { saveField(box); },
+             function (current) { applyValue(box, current); status(box, ""); },
+             shownValue(box, value, state));
+    }, function () { status(box, msg.msgOffline); });
   }
 
   Array.prototype.forEach.call(form.querySelectorAll(".q-field[data-key]"), function (box) {
@@ -222,13 +273,15 @@
     var name = "na__" + code.replace(/\./g, "__");
     var flag = named(box, name), reason = named(box, name + "__reason");
     var versionInput = named(box, name + "__version");
-    post(form.dataset.naUrl, {code: code, not_applicable: !!(flag && flag.checked),
-                              reason: reason ? reason.value : "", version: versionOf(versionInput)})
-      .then(function (result) {
-        handle("na:" + code, box, result, versionInput, function () { saveNotApplicable(box); },
-               function () { window.location.reload(); },
-               flag && flag.checked ? (reason ? reason.value : "") : "—");
-      }, function () { status(box, msg.msgOffline); });
+    status(box, msg.msgSaving);
+    post(form.dataset.naUrl, function () {
+      return {code: code, not_applicable: !!(flag && flag.checked),
+              reason: reason ? reason.value : "", version: versionOf(versionInput)};
+    }).then(function (result) {
+      handle("na:" + code, box, result, versionInput, function () { saveNotApplicable(box); },
+             function () { window.location.reload(); },
+             flag && flag.checked ? (reason ? reason.value : "") : "—");
+    }, function () { status(box, msg.msgOffline); });
   }
   Array.prototype.forEach.call(form.querySelectorAll(".q-na[data-code]"), function (box) {
     var later = function () { schedule("na:" + box.dataset.code, function () { saveNotApplicable(box); }); };
@@ -259,22 +312,24 @@
     var key = table.dataset.key, prefix = table.dataset.prefix;
     var box = table.closest(".q-energy");
     var versionInput = form.querySelector('input[data-version-for="' + key + '"]');
-    var collected = rowsOf(table);
+    var collected;
     status(box, msg.msgSaving);
-    post(form.dataset.autosaveUrl, {key: key, value: collected.value, version: versionOf(versionInput)})
-      .then(function (result) {
-        var data = handle(key, box, result, versionInput, function () { saveRows(table); },
-                          function () { window.location.reload(); },
-                          JSON.stringify(collected.value));
-        var rows = (data.rows || {})[key] || {};
-        Object.keys(rows).forEach(function (index) {
-          var tr = collected.rows[parseInt(index, 10)];
-          if (!tr) { return; }
-          Object.keys(rows[index]).forEach(function (attribute) {
-            setError(key, prefix + "-" + tr.dataset.index + "-" + attribute, rows[index][attribute], tr);
-          });
+    post(form.dataset.autosaveUrl, function () {
+      collected = rowsOf(table);
+      return {key: key, value: collected.value, version: versionOf(versionInput)};
+    }).then(function (result) {
+      var data = handle(key, box, result, versionInput, function () { saveRows(table); },
+                        function () { window.location.reload(); },
+                        rowsText(key, collected.value));
+      var rows = (data.rows || {})[key] || {};
+      Object.keys(rows).forEach(function (index) {
+        var tr = collected.rows[parseInt(index, 10)];
+        if (!tr) { return; }
+        Object.keys(rows[index]).forEach(function (attribute) {
+          setError(key, prefix + "-" + tr.dataset.index + "-" + attribute, rows[index][attribute], tr);
         });
-      }, function () { status(box, msg.msgOffline); });
+      });
+    }, function () { status(box, msg.msgOffline); });
   }
 
   Array.prototype.forEach.call(form.querySelectorAll("table.q-rows"), function (table) {
@@ -316,16 +371,19 @@
   if (options) {
     var saveOptions = function () {
       var value = {};
-      Array.prototype.forEach.call(options.querySelectorAll('[name^="options-"]'), function (input) {
-        if (input.value.trim() !== "") { value[input.name.slice("options-".length)] = input.value.trim(); }
-      });
       var versionInput = form.querySelector('input[data-version-for="options"]');
       status(options, msg.msgSaving);
-      post(form.dataset.autosaveUrl, {key: "options", value: value, version: versionOf(versionInput)})
-        .then(function (result) {
-          handle("options", options, result, versionInput, saveOptions,
-                 function () { window.location.reload(); }, JSON.stringify(value));
-        }, function () { status(options, msg.msgOffline); });
+      post(form.dataset.autosaveUrl, function () {
+        value = {};
+        Array.prototype.forEach.call(options.querySelectorAll('[name^="options-"]'), function (input) {
+          if (input.value.trim() !== "") { value[input.name.slice("options-".length)] = input.value.trim(); }
+        });
+        return {key: "options", value: value, version: versionOf(versionInput)};
+      }).then(function (result) {
+        handle("options", options, result, versionInput, saveOptions,
+               function () { window.location.reload(); },
+               Object.keys(value).map(function (k) { return k + "=" + value[k]; }).join("; ") || "—");
+      }, function () { status(options, msg.msgOffline); });
     };
     var laterOptions = function () { schedule("options", saveOptions); };
     options.addEventListener("input", laterOptions);

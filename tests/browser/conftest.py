@@ -109,3 +109,13 @@ def fill(driver: WebDriver, fields: dict[str, Any]) -> None:
         element = driver.find_element("name", name)
         element.clear()
         element.send_keys(str(value))
+
+
+@pytest.fixture
+def second_browser() -> Iterator[WebDriver]:
+    """Another Chromium with its own cookies: a second person, or the same one elsewhere."""
+    driver = _chromium("zh-CN")
+    try:
+        yield driver
+    finally:
+        driver.quit()
