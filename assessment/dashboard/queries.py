@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 from assessment.assessments.models import Assessment, ResultFigure
@@ -148,15 +149,16 @@ def member_figures(association_id: uuid.UUID, year: int,
     ids = sharing_member_ids(association_id)
     if not ids:
         return []
-    statement = select(ResultFigure).where(col(ResultFigure.tenant_id).in_(ids),
-                                           ResultFigure.year == year,
-                                           col(ResultFigure.current).is_(True))
+    # plain columns, not ORM objects: an association may hold hundreds of members
+    table = ResultFigure.__table__  # type: ignore[attr-defined]
+    statement = sa.select(table.c.tenant_id, table.c.code, table.c.kind, table.c.score,
+                          table.c.level, table.c.industry_division, table.c.industry_group,
+                          table.c.size_class, table.c.province).where(
+        table.c.tenant_id.in_(ids), table.c.year == year, table.c.current == sa.true())
     if codes is not None:
-        statement = statement.where(col(ResultFigure.code).in_(list(codes)))
+        statement = statement.where(table.c.code.in_(list(codes)))
     with system_scope(db.session, "association dashboard: member figures"):
-        rows = db.session.exec(statement).all()
-        return [Figure(r.tenant_id, r.code, r.kind, r.score, r.level, r.industry_division,
-                       r.industry_group, r.size_class, r.province) for r in rows]
+        return [Figure(*row) for row in db.session.execute(statement).all()]
 
 
 def member_years(association_id: uuid.UUID) -> list[int]:

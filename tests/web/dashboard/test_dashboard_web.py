@@ -151,3 +151,13 @@ def test_with_billing_on_the_dashboard_needs_the_association_plan(
     subscribe(app, association, "association", quantity=10)
     response = client.get(f"/t/{association.slug}/dashboard/?year=2025", headers=ENGLISH)
     assert response.status_code == 200 and "Peer 60" in text(response)
+
+
+def test_the_dashboard_speaks_chinese_by_default(app, client, sign_in, association, member):
+    _five(member, association)
+    sign_in(owner_of(app, association))
+    response = client.get(f"/t/{association.slug}/dashboard/distributions?year=2025")
+    assert response.status_code == 200
+    assert "精益供应链" in text(response) and "准时交货率" in text(response)
+    response = client.get(f"/t/{association.slug}/dashboard/?year=2025")
+    assert response.status_code == 200 and "规划级" in text(response)  # level 1's name
