@@ -1,0 +1,158 @@
+"""Report rendering bench: one enterprise report warm, and 100 member reports in bulk.
+
+    .venv/bin/python bench/report.py [--runs 7] [--members 100] [--workers 2] [--db PATH]
+
+Builds (once, then reuses) a SQLite database with the demo data of ``--members`` member
+enterprises (everything through the services: profiles, answers, finalisation), then:
+
+1. renders the demo enterprise's 2025 report ``--runs`` times after one warm-up render,
+   bypassing the PDF cache, and prints the median wall and CPU seconds per render, the page
+   count (pdfinfo) and the process's peak resident memory;
+2. renders every member's 2025 report (issued by the association, as the bulk job does) in
+   ``--workers`` processes, with an empty cache, and prints the total seconds.
+
+Targets (issue 5): median <= 1.0 s warm for a report of 12 pages or more, peak memory
+<= 400 MB; 100 member reports <= 90 s with 2 workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+_APP: dict[str, Any] = {}
+
+
+def make_app(db_path: Path, reports_dir: str) -> Any:
+    from app import create_app
+
+    return create_app({"DATABASE_URL": f"sqlite:///{db_path}", "SECRET_KEY": "b" * 40,
+                       "LOG_JSON": False, "REDIS_URL": None, "REPORTS_DIR": reports_dir})
+
+
+def build(db_path: Path, members: int) -> None:
+    if db_path.exists():
+        return
+    from assessment import demo
+    from tenants.cli import upgrade
+    from tenants.db import db
+
+    app = make_app(db_path, tempfile.mkdtemp())
+    upgrade(app)
+    started = time.perf_counter()
+    with app.test_request_context(), db.commit_scope():
+        demo.load(members)
+    print(f"built the demo with {members} members in {time.perf_counter() - started:.0f} s")
+
+
+def _enterprise_pdf(app: Any, slug: str, issuer_slug: str | None, lang: str) -> bytes:
+    """The report rendered afresh (no cache), as the service builds it."""
+    from assessment.assessments import queries
+    from assessment.reports import services
+    from assessment.reports.render import brand_css, report_html
+    from assessment.reports.rendering import render_pdf
+    from tenants import queries as platform_queries
+    from tenants.context import set_tenant
+    from tenants.db import db
+
+    with app.test_request_context():
+        tenant = platform_queries.tenant_by_slug(slug)
+        issuer = platform_queries.tenant_by_slug(issuer_slug) if issuer_slug else tenant
+        set_tenant(db.session, tenant.id)
+        assessment = queries.assessment_for_year(2025)
+        report = services.enterprise_report(assessment, lang, issuer)
+        html = report_html(services.ENTERPRISE_TEMPLATE, report, lang, for_pdf=True)
+        pdf = render_pdf(html, brand_css(report.branding)).content
+        db.rollback()
+    return pdf
+
+
+def warm(db_path: Path, runs: int) -> None:
+    app = make_app(db_path, tempfile.mkdtemp())
+    pdf = _enterprise_pdf(app, "demo-enterprise", None, "zh")  # warm-up: fonts, CSS, caches
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        pdf = _enterprise_pdf(app, "demo-enterprise", None, "zh")
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        info = subprocess.run(["pdfinfo", handle.name], capture_output=True, text=True).stdout
+    pages = next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:"))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"enterprise report: median {statistics.median(walls):.2f} s wall, "
+          f"{statistics.median(cpus):.2f} s CPU over {runs} warm renders "
+          f"(min {min(walls):.2f} s); {pages} pages, {len(pdf) // 1024} KB; "
+          f"peak RSS {peak_mb:.0f} MB")
+
+    from assessment.reports import services
+    from tenants import queries as platform_queries
+    from tenants.context import set_tenant
+    from tenants.db import db
+
+    with app.test_request_context():
+        tenant = platform_queries.tenant_by_slug("demo-enterprise")
+        set_tenant(db.session, tenant.id)
+        from assessment.assessments import queries
+
+        assessment = queries.assessment_for_year(2025)
+        services.enterprise_report_pdf(assessment, "zh", tenant, check_entitlement=False)
+        started = time.perf_counter()
+        found = services.enterprise_report_pdf(assessment, "zh", tenant,
+                                               check_entitlement=False)
+        print(f"same report from the content-hash cache: {time.perf_counter() - started:.2f} s "
+              f"(cached={found.cached})")
+
+
+def _worker_init(db_path: str) -> None:
+    _APP["app"] = make_app(Path(db_path), tempfile.mkdtemp())
+
+
+def _render_member(slug: str) -> int:
+    return len(_enterprise_pdf(_APP["app"], slug, "demo-association", "zh"))
+
+
+def bulk(db_path: Path, members: int, workers: int) -> None:
+    from assessment.demo import roster
+
+    slugs = [m.slug for m in roster(members)]
+    started = time.perf_counter()
+    with get_context("fork").Pool(workers, _worker_init, (str(db_path),)) as pool:
+        sizes = pool.map(_render_member, slugs, chunksize=1)
+    elapsed = time.perf_counter() - started
+    print(f"bulk: {len(sizes)} member reports with {workers} workers in {elapsed:.1f} s "
+          f"({elapsed / len(sizes):.2f} s per report, {sum(sizes) // 1024 // 1024} MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--members", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--db", type=Path,
+                        default=Path(tempfile.gettempdir()) / "chaingauge-bench-report.db")
+    parser.add_argument("--skip-bulk", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("CHAINGAUGE_LOG_JSON", "0")
+    build(args.db, args.members)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    warm(args.db, args.runs)
+    if not args.skip_bulk:
+        bulk(args.db, args.members, args.workers)
+
+
+if __name__ == "__main__":
+    main()
