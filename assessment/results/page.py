@@ -3,11 +3,13 @@ read from the engine's output, the trace or the what-if)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
 
+from assessment.assessments import queries
 from assessment.assessments.models import Confidence
 from assessment.results.charts import Series, radar_svg
 from assessment.results.services import AssessmentResults
@@ -35,6 +37,7 @@ class IndicatorRow:
     trace: dict[str, Any] | None
     evidence_count: int = 0
     details: dict[str, Any] = field(default_factory=dict)
+    na_reason: str = ""  # the enterprise's own words, when it declared the indicator N/A
 
 
 @dataclass
@@ -64,7 +67,8 @@ def _text(pair: Any, lang: str) -> str:
 
 
 def dimension_rows(found: AssessmentResults, lang: str,
-                   evidence_counts: dict[str, int] | None = None) -> list[DimensionRow]:
+                   evidence_counts: dict[str, int] | None = None,
+                   na_reasons: dict[str, str] | None = None) -> list[DimensionRow]:
     framework = found.framework
     results = found.results
     previous = found.previous.results if found.previous else None
@@ -97,6 +101,8 @@ def dimension_rows(found: AssessmentResults, lang: str,
                 trace=traces.get(indicator.code),
                 evidence_count=(evidence_counts or {}).get(indicator.code, 0),
                 details=entry.get("details") or {},
+                na_reason=(na_reasons or {}).get(indicator.code, "")
+                if entry.get("status") == "not_applicable" else "",
             ))
         level = figure.get("level")
         rows.append(DimensionRow(
@@ -112,6 +118,13 @@ def dimension_rows(found: AssessmentResults, lang: str,
             indicators=indicators,
         ))
     return rows
+
+
+def na_reasons(assessment_id: uuid.UUID) -> dict[str, str]:
+    """Why the enterprise declared each indicator not applicable (its current declaration;
+    a finalised revision keeps which indicators, the reason lives with the declaration)."""
+    return {s.code: s.na_reason for s in queries.indicator_states(assessment_id)
+            if s.not_applicable and s.na_reason}
 
 
 def radar_for(found: AssessmentResults, rows: list[DimensionRow]) -> str:

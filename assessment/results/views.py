@@ -15,7 +15,13 @@ from werkzeug.wrappers import Response
 
 from assessment.dashboard.peers import you_vs_peers
 from assessment.evidence.services import files_by_indicator
-from assessment.results.page import dimension_rows, lang_of, overall_level_name, radar_for
+from assessment.results.page import (
+    dimension_rows,
+    lang_of,
+    na_reasons,
+    overall_level_name,
+    radar_for,
+)
 from assessment.results.services import assessment_results, results_for
 from assessment.review.access import link_args, linked_enterprise, open_assessment
 from indicators import InvalidInput
@@ -34,7 +40,7 @@ def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> st
     lang = lang_of(get_locale())
     found = assessment_results(assessment)
     counts = {code: len(files) for code, files in files_by_indicator(assessment.id).items()}
-    rows = dimension_rows(found, lang, counts)
+    rows = dimension_rows(found, lang, counts, na_reasons(assessment.id))
     linked = linked_enterprise()
     # "You vs. peers" is the enterprise's own view; a linked reviewer does not get it.
     peers = None if linked else you_vs_peers(assessment, current_tenant(), found.framework,

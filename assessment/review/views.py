@@ -22,7 +22,7 @@ from assessment.assessments import services as lifecycle
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import current_membership
 from assessment.evidence.services import files_by_indicator
-from assessment.results.page import dimension_rows, lang_of
+from assessment.results.page import dimension_rows, lang_of, na_reasons
 from assessment.results.services import assessment_results
 from assessment.review import queries, services
 from assessment.review.access import link_args, linked_enterprise, open_assessment
@@ -49,7 +49,8 @@ def _render(assessment: Assessment, status: int = 200, comment_form: CommentForm
     lang = lang_of(get_locale())
     evidence = files_by_indicator(assessment.id)
     found = assessment_results(assessment, compare=False)
-    rows = dimension_rows(found, lang, {code: len(files) for code, files in evidence.items()})
+    rows = dimension_rows(found, lang, {code: len(files) for code, files in evidence.items()},
+                          na_reasons(assessment.id))
     return render_template(
         "assessment/review.html", assessment=assessment, found=found, rows=rows, lang=lang,
         comments=queries.comments_by_indicator(assessment.id), evidence=evidence,

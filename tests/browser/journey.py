@@ -108,10 +108,11 @@ def start_assessment(driver: WebDriver, year: int) -> str:
 def open_page(driver: WebDriver, code: str) -> None:
     """Go to a questionnaire page through the page links (the assessment page's table or
     the questionnaire's own page navigation)."""
-    links = driver.find_elements(By.CSS_SELECTOR, f"nav.q-nav a[href$='/pages/{code}']") or \
-        driver.find_elements(By.CSS_SELECTOR, f"table.q-pages a[href$='/pages/{code}']")
-    assert links, f"no link to page {code} on {driver.current_url}"
-    click_and_load(driver, links[0])
+    # one selector for both places: find_elements on a missing one would sit out the
+    # driver's implicit wait
+    link = css(driver, f"nav.q-nav a[href$='/pages/{code}'], "
+                       f"table.q-pages a[href$='/pages/{code}']")
+    click_and_load(driver, link)
     wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
 
 
