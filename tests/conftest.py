@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterator
 from email import message_from_bytes
+from email import policy as email_policy
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,8 @@ def outbox(app: Flask) -> Any:
     def read() -> list[Message]:
         directory = Path(app.config["MAIL_FILE_DIR"])
         paths = sorted(directory.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
-        return [message_from_bytes(p.read_bytes()) for p in paths]
+        # the modern policy decodes headers: a Chinese subject reads as Chinese
+        return [message_from_bytes(p.read_bytes(), policy=email_policy.default) for p in paths]
 
     return read
 
