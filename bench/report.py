@@ -69,8 +69,10 @@ def _enterprise_pdf(app: Any, slug: str, issuer_slug: str | None, lang: str) -> 
     with app.test_request_context():
         tenant = platform_queries.tenant_by_slug(slug)
         issuer = platform_queries.tenant_by_slug(issuer_slug) if issuer_slug else tenant
+        assert tenant is not None and issuer is not None, "run `bench/report.py` on the demo"
         set_tenant(db.session, tenant.id)
         assessment = queries.assessment_for_year(2025)
+        assert assessment is not None
         report = services.enterprise_report(assessment, lang, issuer)
         html = report_html(services.ENTERPRISE_TEMPLATE, report, lang, for_pdf=True)
         pdf = render_pdf(html, brand_css(report.branding)).content
@@ -105,10 +107,12 @@ def warm(db_path: Path, runs: int) -> None:
 
     with app.test_request_context():
         tenant = platform_queries.tenant_by_slug("demo-enterprise")
+        assert tenant is not None
         set_tenant(db.session, tenant.id)
         from assessment.assessments import queries
 
         assessment = queries.assessment_for_year(2025)
+        assert assessment is not None
         services.enterprise_report_pdf(assessment, "zh", tenant, check_entitlement=False)
         started = time.perf_counter()
         found = services.enterprise_report_pdf(assessment, "zh", tenant,
