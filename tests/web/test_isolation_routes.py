@@ -2,8 +2,8 @@
 
 For each URL rule that carries a tenant slug or an object id, a signed-in owner of tenant A
 asks (1) for tenant B's URL and (2) for its own tenant's URL naming B's objects. Both must
-be 404: B's existence is never revealed. The walk is done twice, as the owner of an
-enterprise and as the owner of a consultancy, since each kind has routes of its own.
+be 404: B's existence is never revealed. The walk is done as the owner of an enterprise,
+of a consultancy and of an association, since each kind has routes of its own.
 A new route is covered as soon as it is registered; if it takes an argument this test does
 not know, the test fails and asks for an entry in ID_FACTORIES below.
 """
@@ -55,9 +55,17 @@ def world(app, make_tenant, make_user, tmp_path):
                                   role=Role.viewer))
     link = make_link(app, consultancy_b, enterprise_b,
                      grants=(LinkGrant.scores, LinkGrant.review, LinkGrant.reports))
+    association_b = make_tenant("association")
+    with review_factories.acting_in(app, association_b):
+        from assessment.reports.bulk_models import BulkReportJob, BulkStatus
+
+        bulk_job = BulkReportJob(year=2024, lang="zh", status=BulkStatus.done, total=1, done=1,
+                                 zip_path="reports.zip")
+        db.session.add(bulk_job)
     return {
         "enterprise_a": make_tenant("enterprise"),
         "consultancy_a": make_tenant("consultancy"),
+        "association_a": make_tenant("association"),
         "b": enterprise_b,
         "assessment": assessment,
         "evidence": evidence_file,
@@ -65,6 +73,7 @@ def world(app, make_tenant, make_user, tmp_path):
         "invitation": invitation,
         "link": link,
         "member": b_member,
+        "bulk_job": bulk_job,
     }
 
 
@@ -77,7 +86,9 @@ ID_FACTORIES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "evidence_id": lambda w: w["evidence"].id,
     "comment_id": lambda w: w["comment"].id,
     "enterprise_id": lambda w: w["b"].id,
+    "job_id": lambda w: w["bulk_job"].id,
     "page": lambda w: "lean",
+    "year": lambda w: 2024,
     "code": lambda w: "lean.on_time_delivery_rate",
 }
 
@@ -110,10 +121,10 @@ def test_the_walk_covers_the_platform_and_assessment_routes(app):
     endpoints = {rule.endpoint for rule in tenant_rules(app)}
     assert {"tenant.members", "tenant.change_role", "tenant.revoke_link",
             "questionnaire.page", "evidence.download", "review.finalise",
-            "results.page"} <= endpoints
+            "results.page", "reports.pdf", "reports.bulk_zip", "dashboard.index"} <= endpoints
 
 
-@pytest.mark.parametrize("signed_in_as", ["enterprise_a", "consultancy_a"])
+@pytest.mark.parametrize("signed_in_as", ["enterprise_a", "consultancy_a", "association_a"])
 def test_every_tenant_route_is_404_for_another_tenants_objects(app, client, world, sign_in,
                                                                signed_in_as):
     tenant_a = world[signed_in_as]
