@@ -8,11 +8,13 @@ assessments/<assessment_id>/results``.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import abort, jsonify, render_template
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from assessment.assessments.models import Assessment, State
 from assessment.dashboard.peers import you_vs_peers
 from assessment.evidence.services import files_by_indicator
 from assessment.results.page import (
@@ -23,14 +25,33 @@ from assessment.results.page import (
     radar_for,
 )
 from assessment.results.services import assessment_results, results_for
-from assessment.review.access import link_args, linked_enterprise, open_assessment
+from assessment.review.access import (
+    LinkedEnterprise,
+    link_args,
+    linked_enterprise,
+    open_assessment,
+)
 from indicators import InvalidInput
+from tenants.models import LinkGrant
 from tenants.web import current_tenant, tenant_blueprint
 
 bp = tenant_blueprint("results", __name__)
 
 OWN = "/assessments/<uuid:assessment_id>/results"
 LINKED = "/clients/<uuid:enterprise_id>/assessments/<uuid:assessment_id>/results"
+
+
+def report_args(assessment: Assessment, linked: LinkedEnterprise | None
+                ) -> dict[str, Any] | None:
+    """URL values of the assessment's report (preview and PDFs), or None when there is no
+    report to open: only a finalised assessment has one, and a linked reader needs a link
+    that grants ``reports`` (a link granting only ``review`` reaches results, not reports).
+    Whether the plan includes the PDF is the report route's answer (its refusal page)."""
+    if assessment.state != State.finalised:
+        return None
+    if linked is not None and not linked.link.grants_(LinkGrant.reports):
+        return None
+    return {"assessment_id": assessment.id, **link_args()}
 
 
 @bp.route(OWN)
@@ -50,6 +71,7 @@ def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> st
         radar=radar_for(found, rows) if found.evaluation or not found.provisional else "",
         overall_level=overall_level_name(found, lang), what_if=found.what_if(),
         link_args=link_args(), linked=linked, peers=peers,
+        report_args=report_args(assessment, linked),
     )
 
 
