@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -25,7 +26,8 @@ WAIT = 10
 
 def wait_for(driver: WebDriver, condition: Callable[[WebDriver], Any], timeout: float = WAIT
              ) -> Any:
-    return WebDriverWait(driver, timeout).until(condition)
+    return WebDriverWait(driver, timeout,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def css(driver: WebDriver | WebElement, selector: str) -> WebElement:
@@ -151,8 +153,12 @@ def wait_until_saved(driver: WebDriver, containers: list[WebElement]) -> None:
         "data-msg-saving")
 
     def settled(d: WebDriver) -> bool:
-        busy = [s for s in d.find_elements(By.CSS_SELECTOR, ".q-status") if s.text == saving]
-        return not busy and all(saved(d, c) for c in containers)
+        try:
+            busy = [s for s in d.find_elements(By.CSS_SELECTOR, ".q-status")
+                    if s.text == saving]
+            return not busy and all(saved(d, c) for c in containers)
+        except WebDriverException:  # a node replaced while being read: look again
+            return False
 
     try:
         wait_for(driver, settled)
