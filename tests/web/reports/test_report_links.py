@@ -122,3 +122,14 @@ def test_the_dashboard_links_to_the_cohort_report_and_the_bulk_run(
     assert f"/t/{association.slug}/reports/cohort" in links  # the bulk run lives there
     assert "Cohort report 2025" in page.get_data(as_text=True)
     assert client.get(f"/t/{association.slug}/reports/cohort").status_code == 200
+
+
+def test_the_chinese_dashboard_says_member_companies_not_team_members(
+        app, client, sign_in, make_tenant):
+    association = make_tenant("association")
+    sign_in(owner_of(app, association))
+    page = client.get(f"/t/{association.slug}/dashboard/?year=2025",
+                      headers={"Accept-Language": "zh-CN"})
+    body = page.get_data(as_text=True)
+    assert "<h2>会员企业 <small" in body
+    assert "2025 年度对标群组报告" in body
