@@ -47,6 +47,7 @@ STATUS_LABELS = {
     "not_applicable": _l("Not applicable"),
 }
 HIGHLIGHTS = 3
+REPORT_FONT = "Noto Sans CJK SC"  # as named in static/reports/report.css
 
 
 @dataclass(frozen=True)
@@ -283,8 +284,11 @@ def _radar(sources: ReportSources, sections: list[DimensionSection]) -> str:
     medians = [_cohort_median(sources, s.code) for s in sections]
     if any(m is not None for m in medians):
         series.append(Series(str(_l("Cohort median")), medians, "radar-cohort"))
-    return radar_svg([s.name for s in sections], series, size=460,
-                     title=str(_l("Dimension scores against the cohort median")))
+    svg = radar_svg([s.name for s in sections], series, size=460,
+                    title=str(_l("Dimension scores against the cohort median")))
+    # WeasyPrint does not apply the page's CSS to an inline SVG's text: without a font named
+    # on the SVG it falls back to fontconfig's defaults, two more fonts to subset and embed.
+    return svg.replace("<svg ", f'<svg font-family="{REPORT_FONT}" ', 1)
 
 
 def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:
