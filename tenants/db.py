@@ -46,7 +46,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock at the start. With a deferred BEGIN, two requests
+        # that both read and then write deadlock on the upgrade ("database is locked"),
+        # which busy_timeout cannot resolve; this way the second one simply waits. SQLite
+        # is the single-machine mode; PostgreSQL serves concurrent load.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def build_engine(url: str, **kwargs: Any) -> Engine:

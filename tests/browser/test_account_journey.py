@@ -5,10 +5,17 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import fill
 
 pytestmark = pytest.mark.browser
+
+
+def _wait_for_language(browser, lang: str) -> None:
+    """The switch posts a form and reloads: wait for the new page, not the old one."""
+    WebDriverWait(browser, 10).until(
+        lambda driver: driver.find_element("tag name", "html").get_attribute("lang") == lang)
 
 
 def test_sign_up_switch_language_sign_out_and_in(live_server, browser):
@@ -22,7 +29,7 @@ def test_sign_up_switch_language_sign_out_and_in(live_server, browser):
     assert "示例精密机械有限公司" in browser.find_element("tag name", "h1").text
 
     browser.find_element("css selector", "form.lang button").click()
-    assert browser.find_element("tag name", "html").get_attribute("lang") == "en"
+    _wait_for_language(browser, "en")
     assert "Members" in browser.find_element("css selector", "nav.mainnav").text
 
     browser.find_element("xpath", "//button[normalize-space()='Sign out']").click()
@@ -31,4 +38,4 @@ def test_sign_up_switch_language_sign_out_and_in(live_server, browser):
     browser.find_element("css selector", "main form button").click()
     assert "/t/" in browser.current_url
     # the stored preference (English) follows the user back in
-    assert browser.find_element("tag name", "html").get_attribute("lang") == "en"
+    _wait_for_language(browser, "en")
