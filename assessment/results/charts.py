@@ -49,9 +49,10 @@ def radar_svg(axes: list[str], series: list[Series], *, size: int = 420,
             raise ValueError(f"series {one.name!r} has {len(one.values)} values "
                              f"for {len(axes)} axes")
     legend_height = 22 * len(series)
-    # Room left and right for axis labels: a dimension name such as 供应链韧性和安全水平 is
-    # about ten 12-px characters wide and must not be clipped by the viewBox.
-    side = max(0, max(len(name) for name in axes) * 12 - 60)
+    # Room left and right for axis labels, so that none is clipped by the viewBox: a Chinese
+    # name such as 供应链韧性和安全水平 is ten 12-px characters; an English one is wrapped.
+    label_lines = [_wrap_label(name) for name in axes]
+    side = max(0, max(_text_width(line) for lines in label_lines for line in lines) - 60)
     width = size + 2 * side
     centre_x, centre_y = width / 2, size / 2
     centre = centre_x
@@ -81,15 +82,18 @@ def radar_svg(axes: list[str], series: list[Series], *, size: int = 420,
                    f'x2="{_n(x)}" y2="{_n(y)}"/>')
     out.append("</g>")
     out.append('<g class="radar-labels" font-size="12" fill="#1c2733">')
-    for i, name in enumerate(axes):
+    for i, lines in enumerate(label_lines):
         x, y = point(i, 114)
         anchor = "middle"
         if x < centre - 1:
             anchor = "end"
         elif x > centre + 1:
             anchor = "start"
-        out.append(f'<text x="{_n(x)}" y="{_n(y + 4)}" text-anchor="{anchor}">'
-                   f"{escape(name)}</text>")
+        top = y + 4 - 7 * (len(lines) - 1)  # centre a two-line label on its point
+        spans = "".join(
+            f'<tspan x="{_n(x)}" dy="{0 if n == 0 else 14}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines))
+        out.append(f'<text x="{_n(x)}" y="{_n(top)}" text-anchor="{anchor}">{spans}</text>')
     for ring in rings:
         x, y = point(0, ring)
         out.append(f'<text class="radar-tick" x="{_n(x + 4)}" y="{_n(y - 2)}" '
@@ -142,3 +146,22 @@ def score_bar_svg(score: float | None, *, marks: Sequence[float] = (), width: in
                    f'y2="{height}" stroke="#1c2733" stroke-width="1"/>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _char_width(char: str) -> float:
+    """Approximate advance of one character at font-size 12: CJK about one em, Latin half."""
+    return 12.0 if ord(char) > 0x2E7F else 6.8
+
+
+def _text_width(text: str) -> float:
+    return sum(_char_width(c) for c in text)
+
+
+def _wrap_label(name: str, max_width: float = 110.0) -> list[str]:
+    """One line, or two split at the space nearest the middle when a name is too wide.
+    Chinese names have no spaces and stay on one line (they are short)."""
+    if _text_width(name) <= max_width or " " not in name:
+        return [name]
+    middle = len(name) / 2
+    cut = min((i for i, c in enumerate(name) if c == " "), key=lambda i: abs(i - middle))
+    return [name[:cut], name[cut + 1:]]

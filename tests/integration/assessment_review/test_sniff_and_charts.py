@@ -76,7 +76,7 @@ def test_radar_is_well_formed_svg_with_escaped_labels():
                            Series("2023", [70, 40, 20, 120])])
     root = ET.fromstring(svg)
     assert root.tag == f"{SVG}svg"
-    texts = [t.text for t in root.iter(f"{SVG}text")]
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     assert "协同 <A&B>" in texts and 'lean "quoted"' in texts and "2024 <now>" in texts
     polygons = [p for p in root.iter(f"{SVG}polygon")]
     assert len(polygons) == 5 + 2  # five grid rings, two series
