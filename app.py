@@ -31,6 +31,7 @@ from assessment.reports import report_views
 from assessment.reports import views as branding_views
 from assessment.results import views as results_views
 from assessment.review import views as review_views
+from assessment.units import unit_label
 from tenants import billing, jobs, mail
 from tenants import cli as tenants_cli
 from tenants.billing import views as billing_views
@@ -57,6 +58,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _install_request_hooks(app)
     tenants_cli.register(app)
     assessment_home.register()
+    # Units in the reader's language, also inside imported macros (they see only globals).
+    app.jinja_env.globals["unit_label"] = unit_label
     assessment_cli.register(app)
     assessment_demo.register(app)
     benchmark_cli.register(app)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from assessment.units import unit_label
+
 DASH = "—"
 
 
@@ -53,7 +55,8 @@ def value_with_unit(value: Any, unit: str, decimals: int) -> str:
     text = number(value, decimals)
     if unit == "%":
         return f"{text}%"
-    return f"{text} {unit}" if unit else text
+    label = unit_label(unit)
+    return f"{text} {label}" if label else text
 
 
 def pick(lang: str, zh: str, en: str) -> str:

@@ -36,7 +36,7 @@ def test_a_draft_shows_provisional_results_with_their_coverage(
     body = text(response)
     assert "Provisional results" in body
     assert re.search(r"cover \d+ % of the indicators' weight", body)
-    labels = [t.text for t in _radar(response).iter("{http://www.w3.org/2000/svg}text")]
+    labels = ["".join(t.itertext()) for t in _radar(response).iter("{http://www.w3.org/2000/svg}text")]
     assert "Lean supply chain" in labels or any("Lean" in (t or "") for t in labels)
     row = body.split(f'id="ind-{CODE}"', 1)[1].split("</tr>", 1)[0]
     assert "96.5" in row and "Scored" in row and "Self-declared" in row
@@ -53,7 +53,7 @@ def test_chinese_page_uses_the_frameworks_chinese_names(app, make_enterprise, ma
     sign_in(owner_of(app, enterprise))
     response = client.get(f"/t/{enterprise.slug}/assessments/{assessment.id}/results",
                           headers={"Accept-Language": "zh-CN"})
-    labels = [t.text for t in _radar(response).iter("{http://www.w3.org/2000/svg}text")]
+    labels = ["".join(t.itertext()) for t in _radar(response).iter("{http://www.w3.org/2000/svg}text")]
     assert "精益供应链" in labels
     assert "准时交货率" in text(response)
 
@@ -77,7 +77,7 @@ def test_a_finalised_assessment_shows_its_snapshot_and_the_previous_year(
     assert "77.7" in body  # the stored snapshot, not a fresh evaluation
     assert "recomputed by the current engine" in body
     assert "Compared with 2023" in body and "re-scored under framework version 1.0.0" in body
-    series = [t.text for t in _radar(response).iter("{http://www.w3.org/2000/svg}text")]
+    series = ["".join(t.itertext()) for t in _radar(response).iter("{http://www.w3.org/2000/svg}text")]
     assert "2024" in series and "2023" in series
     assert "Reopen as a new revision" in body
 
