@@ -62,16 +62,38 @@ def cache() -> PdfCache:
     return PdfCache(reports_root() / "cache")
 
 
+@dataclass(frozen=True)
+class PdfRequest:
+    """A report ready to render: its HTML and stylesheet, and where its PDF is cached.
+
+    Plain strings only, so that it can be sent to a rendering process (bulk runs)."""
+
+    html: str
+    css: str
+    key: str
+    cache_tenant: str
+
+    def cached(self) -> bytes | None:
+        return cache().get(self.cache_tenant, self.key)
+
+    def store(self, pdf: bytes) -> None:
+        cache().put(self.cache_tenant, self.key, pdf)
+
+
+def pdf_request(template: str, report: Any, lang: str, branding: ReportBranding,
+                cache_tenant: str) -> PdfRequest:
+    html = report_html(template, report, lang, for_pdf=True)
+    css = brand_css(branding)
+    return PdfRequest(html, css, content_key(template, html, css), cache_tenant)
+
+
 def report_pdf(template: str, report: Any, lang: str, branding: ReportBranding,
                cache_tenant: str) -> ReportFile:
     """The PDF of ``report``: from the cache of ``cache_tenant`` when nothing in it changed."""
-    html = report_html(template, report, lang, for_pdf=True)
-    css = brand_css(branding)
-    key = content_key(template, html, css)
-    store = cache()
-    found = store.get(cache_tenant, key)
+    request = pdf_request(template, report, lang, branding, cache_tenant)
+    found = request.cached()
     if found is not None:
         return ReportFile(found, cached=True)
-    rendered = render_pdf(html, css)
-    store.put(cache_tenant, key, rendered.content)
+    rendered = render_pdf(request.html, request.css)
+    request.store(rendered.content)
     return ReportFile(rendered.content, cached=False)

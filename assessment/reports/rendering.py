@@ -139,9 +139,10 @@ def render_pdf(html: str, extra_css: str = "", *, uncompressed: bool = False) ->
     if extra_css:
         stylesheets.append(weasyprint.CSS(string=extra_css, font_config=font_configuration(),
                                           url_fetcher=fetcher))
-    document = weasyprint.HTML(string=html, base_url=f"{ASSET_SCHEME}:/", url_fetcher=fetcher)
     # FontConfiguration is not documented as thread-safe; renders share it, so serialise.
     with _fonts_lock, _collector_paused():
+        document = weasyprint.HTML(string=html, base_url=f"{ASSET_SCHEME}:/",
+                                   url_fetcher=fetcher)
         pdf = document.write_pdf(stylesheets=stylesheets, font_config=font_configuration(),
                                  uncompressed_pdf=uncompressed)
     assert pdf is not None

@@ -18,7 +18,13 @@ from assessment.reports.branding import report_branding
 from assessment.reports.cohort import CohortReport, CohortSources, build_cohort_report
 from assessment.reports.content import EnterpriseReport, build_enterprise_report
 from assessment.reports.gather import enterprise_sources
-from assessment.reports.render import ReportFile, report_html, report_pdf
+from assessment.reports.render import (
+    PdfRequest,
+    ReportFile,
+    pdf_request,
+    report_html,
+    report_pdf,
+)
 from indicators import load_framework
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
@@ -62,6 +68,12 @@ def enterprise_report_pdf(assessment: Assessment, lang: str, issuer: Tenant, *,
         entitlements.require(issuer, "pdf_reports")
     report = enterprise_report(assessment, lang, issuer)
     return report_pdf(ENTERPRISE_TEMPLATE, report, lang, report.branding, str(issuer.id))
+
+
+def enterprise_pdf_request(assessment: Assessment, lang: str, issuer: Tenant) -> PdfRequest:
+    """What the PDF is rendered from (the bulk run renders it in another process)."""
+    report = enterprise_report(assessment, lang, issuer)
+    return pdf_request(ENTERPRISE_TEMPLATE, report, lang, report.branding, str(issuer.id))
 
 
 def report_filename(name: str, year: int, lang: str, suffix: str = "pdf") -> str:

@@ -5,6 +5,10 @@ than the scores a benchmark needs, so ``scores`` alone is not enough) and they h
 finalised assessment of the year. The job commits its progress after every member, so the
 page can show it; the ZIP is written beside the cache (``REPORTS_DIR/<tenant id>/``, by
 default under ``instance/reports``) and moved into place only when complete.
+
+Rendering runs in ``REPORT_WORKERS`` processes (default 2, :mod:`assessment.reports.workers`);
+this process reads, checks and writes, each PDF going into the ZIP as it completes, in the
+members' order.
 """
 
 from __future__ import annotations
@@ -12,14 +16,19 @@ from __future__ import annotations
 import logging
 import uuid
 import zipfile
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from assessment.reports import queries
 from assessment.reports.bulk_models import BulkReportJob, BulkStatus
-from assessment.reports.render import reports_root
-from assessment.reports.services import enterprise_report_pdf, language, report_filename
+from assessment.reports.render import PdfRequest, reports_root
+from assessment.reports.services import enterprise_pdf_request, language, report_filename
+from assessment.reports.workers import DEFAULT_WORKERS, RenderPool
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
 from tenants.context import set_tenant
@@ -68,14 +77,17 @@ def render_bulk(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"bulk-{job_id}.zip"
     partial = final.with_suffix(".part")
+    workers = int(current_app.config.get("REPORT_WORKERS", DEFAULT_WORKERS))
     try:
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive:
-            for member_id in members:
-                added = _add_member(archive, association, member_id, job.year, job.lang)
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive, \
+                RenderPool(min(workers, len(members))) as pool:
+            for outcome in _member_reports(pool, association, members, job.year, job.lang):
+                if outcome is not None:
+                    archive.writestr(*outcome)  # as each completes: the ZIP is never in memory
                 set_tenant(db.session, association_id)
                 job = queries.bulk_job(job_id) or job
                 job.done += 1
-                job.skipped += 0 if added else 1
+                job.skipped += 0 if outcome is not None else 1
                 db.commit()
         partial.replace(final)
     except Exception:
@@ -96,22 +108,58 @@ def render_bulk(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
     db.commit()
 
 
-def _add_member(archive: zipfile.ZipFile, association: Tenant, member_id: uuid.UUID,
-                year: int, lang: str) -> bool:
-    """Add the member's report; False when it has none to add. (The job row is not touched
-    here: the session acts for the member meanwhile, and the job belongs to the
-    association.)"""
+# A member's report on its way: its file name, what it is rendered from, the PDF to come.
+_Pending = tuple[str, PdfRequest, "Future[bytes]", bool] | None
+
+
+def _member_reports(pool: RenderPool, association: Tenant, members: list[uuid.UUID], year: int,
+                    lang: str) -> Iterator[tuple[str, bytes] | None]:
+    """Each member's ``(file name, PDF)`` in order, or None for a member without a report.
+
+    At most ``pool.workers`` renders are in flight: both workers stay busy, and a member's
+    link is checked at most that many reports before its own render starts.
+    """
+    in_flight: deque[_Pending] = deque()
+    names: set[str] = set()
+    for member_id in members:
+        in_flight.append(_start(pool, association, member_id, year, lang, names))
+        if len(in_flight) > pool.workers:
+            yield _finish(in_flight.popleft())
+    while in_flight:
+        yield _finish(in_flight.popleft())
+
+
+def _start(pool: RenderPool, association: Tenant, member_id: uuid.UUID, year: int, lang: str,
+           names: set[str]) -> _Pending:
+    """Gather the member's report and send it to a worker (None: it has none to add). The
+    job row is not touched here: the session acts for the member meanwhile, and the job
+    belongs to the association."""
     # Still granted? The link may have been revoked since the job started.
     if platform_queries.accepted_link(association.id, member_id, LinkGrant.reports) is None:
-        return False
+        return None
     set_tenant(db.session, member_id)
     assessment = queries.finalised_assessment_of(member_id, year)
     member = platform_queries.tenant_by_id(member_id)
     if assessment is None or member is None:
-        return False
-    report = enterprise_report_pdf(assessment, lang, association, check_entitlement=False)
+        return None
+    request = enterprise_pdf_request(assessment, lang, association)
     name = report_filename(member.name, year, lang)
-    if name in archive.namelist():  # two members of the same name
+    if name in names:  # two members of the same name
         name = report_filename(f"{member.name}-{member.slug}", year, lang)
-    archive.writestr(name, report.content)
-    return True
+    names.add(name)
+    found = request.cached()
+    if found is not None:
+        cached: Future[bytes] = Future()
+        cached.set_result(found)
+        return name, request, cached, True
+    return name, request, pool.submit(request.html, request.css), False
+
+
+def _finish(pending: _Pending) -> tuple[str, bytes] | None:
+    if pending is None:
+        return None
+    name, request, future, from_cache = pending
+    pdf = future.result()
+    if not from_cache:
+        request.store(pdf)
+    return name, pdf

@@ -94,8 +94,11 @@ def test_free_plan_is_refused_the_pdf_with_an_upgrade_link_when_billing_is_on(
 
 
 def test_association_downloads_its_cohort_report_and_every_members_report(
-        app, client, sign_in, make_user, make_tenant, make_link, post):
+        app, client, sign_in, make_user, make_tenant, make_link, post, monkeypatch):
     from tenants.models import LinkGrant, TenantKind
+
+    # Rendered in this process (the worker processes are tested with the job itself).
+    monkeypatch.setitem(app.config, "REPORT_WORKERS", 1)
 
     secretary = make_user()
     association = make_tenant(TenantKind.association, owner=secretary, name="Web Association")
