@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from openpyxl import Workbook
 
 from assessment.benchmarks.cohorts import ANONYMITY_MIN_COHORT
@@ -56,7 +57,7 @@ def member_table(found: Dashboard, lang: str) -> tuple[Row, list[Row]]:
 
 
 def level_table(found: Dashboard) -> tuple[Row, list[Row]]:
-    header = (_("Level"), _("Members"), _("Share (%)"))
+    header = (_("Level"), pgettext("member companies", "Members"), _("Share (%)"))
     if not found.levels.shown:
         return header, []
     return header, [(f"L{level}", found.levels.counts[level], round(found.levels.share(level), 1))
@@ -75,7 +76,7 @@ def _summary_cells(summary: Any) -> list[Any]:
 
 def distribution_table(distributions: Iterable[CodeDistribution]) -> tuple[Row, list[Row]]:
     bins = [f"{low}-{high}" for low, high in BINS]
-    header = (_("Code"), _("Name"), _("Kind"), *_SUMMARY, *bins)
+    header = (_("Code"), pgettext("indicator", "Name"), _("Kind"), *_SUMMARY, *bins)
     rows: list[Row] = []
     for found in distributions:
         histogram: list[int | None] = list(found.histogram) or [None] * len(BINS)
@@ -118,7 +119,7 @@ def to_xlsx(sheets: Iterable[tuple[str, Row, list[Row]]]) -> bytes:
 
 def workbook(found: Dashboard, distributions: list[CodeDistribution], lang: str) -> bytes:
     return to_xlsx([
-        (_("Members"), *member_table(found, lang)),
+        (pgettext("member companies", "Members"), *member_table(found, lang)),
         (_("Levels"), *level_table(found)),
         (_("Distributions"), *distribution_table(distributions)),
         (_("Breakdowns"), *breakdown_table(found)),
