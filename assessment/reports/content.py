@@ -204,14 +204,24 @@ def _indicator_line(sources: ReportSources, code: str) -> IndicatorLine:
         status="" if status == "ok" else str(STATUS_LABELS.get(status, status)),
         cohort_median=(fmt.value_with_unit(values.median, unit, indicator.decimals)
                        if values else fmt.DASH),
-        cohort_quartiles=(f"{fmt.number(values.q1, indicator.decimals)} – "
-                          f"{fmt.number(values.q3, indicator.decimals)}" if values else fmt.DASH),
+        cohort_quartiles=_quartiles(values.q1, values.q3, unit, indicator.decimals)
+        if values else fmt.DASH,
         percentile=fmt.clamp_percent(rank),
         percentile_text=_percentile_text(rank),
         confidence=str(CONFIDENCE_LABELS.get(sources.confidence.get(code, "self_declared"),
                                              CONFIDENCE_LABELS["self_declared"])),
         note=note,
     )
+
+
+def _quartiles(q1: float | None, q3: float | None, unit: str, decimals: int) -> str:
+    """"94.86 – 101.48%"; levels (1-5) without trailing zeros ("2 – 3.5")."""
+    if q1 is None or q3 is None:
+        return fmt.DASH
+    if unit == "1-5":
+        return f"{fmt.short_number(q1, 1)} – {fmt.short_number(q3, 1)}"
+    text = f"{fmt.number(q1, decimals)} – {fmt.number(q3, decimals)}"
+    return f"{text}%" if unit == "%" else text
 
 
 def _cohort_median(sources: ReportSources, code: str) -> float | None:

@@ -28,6 +28,12 @@ def number(value: Any, decimals: int = 1) -> str:
     return "0" + text[2:] if text.startswith("-0") and float(text.replace(",", "")) == 0 else text
 
 
+def short_number(value: Any, decimals: int = 1) -> str:
+    """At most ``decimals`` places, trailing zeros dropped: 3, 2.5."""
+    text = number(value, decimals)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def score(value: Any) -> str:
     return number(value, 1)
 

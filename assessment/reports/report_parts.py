@@ -143,7 +143,7 @@ def _intensity_row(change: IntensityChange, lang: str) -> IntensityRow:
     label = (_l("Energy intensity") if change.metric == "energy_intensity"
              else _l("Carbon intensity"))
     return IntensityRow(str(label), change.unit, fmt.number(change.previous, 4),
-                        fmt.number(change.current, 4), fmt.percent(change.change_percent),
+                        fmt.number(change.current, 4), _signed_percent(change.change_percent),
                         target_text, str(VERDICTS.get(change.verdict, change.verdict)))
 
 
@@ -212,8 +212,11 @@ def roadmap(recommendations: list[Recommendation], what_if: list[dict[str, Any]]
 
 def what_if_lines(what_if: list[dict[str, Any]], framework: Framework,
                   lang: str) -> list[WhatIfLine]:
+    """The engine's what-if lines, the largest gain in the overall index first (the engine's
+    order breaks ties): the report shows the first ten, so they must be the ten worth most."""
     lines = []
-    for entry in what_if:
+    ranked = sorted(what_if, key=lambda entry: -(entry.get("overall_gain") or 0.0))
+    for entry in ranked:
         indicator = framework.indicator(entry["code"])
         lines.append(WhatIfLine(
             name=fmt.pick(lang, entry["name_zh"], entry["name_en"]),
@@ -245,6 +248,47 @@ def _bands(indicator: Any, lang: str) -> str:
     return points or fmt.DASH
 
 
+# A factor table as a client reads it: its name and the document it comes from. The data
+# files' "source" fields also record how each figure was checked (notes for the maintainers,
+# in English, naming internal files); a report cites the document only.
+FACTOR_TABLE_LABELS = {
+    "carriers": _l("Energy conversion coefficients"),
+    "combustion": _l("Fuel emission parameters"),
+    "grid": _l("Electricity emission factors"),
+    "gwp": _l("Global warming potentials"),
+    "targets": _l("National energy and carbon targets"),
+}
+FACTOR_CITATIONS = {
+    "carriers": ("GB/T 2589-2020《综合能耗计算通则》附录 A 各种能源折标准煤参考系数",
+                 "GB/T 2589-2020 General rules for calculation of the comprehensive energy "
+                 "consumption, Annex A: reference coefficients for conversion to standard coal"),
+    "combustion": ("国家发展改革委《工业其他行业企业温室气体排放核算方法与报告指南（试行）》"
+                   "（2015）附录二 常用化石燃料相关参数缺省值",
+                   "NDRC, Guidelines for the accounting and reporting of greenhouse-gas "
+                   "emissions of enterprises in other industries (trial, 2015), Annex 2: "
+                   "default parameters of common fossil fuels"),
+    "grid": ("生态环境部、国家统计局关于发布电力二氧化碳排放因子的公告（全国电力平均二氧化碳"
+             "排放因子等）",
+             "Ministry of Ecology and Environment and National Bureau of Statistics, "
+             "announcements of electricity CO2 emission factors (national average and related "
+             "series)"),
+    "gwp": ("IPCC 第五次评估报告（AR5）第一工作组第 8 章表 8.A.1；第六次评估报告（AR6）第一"
+            "工作组第 7 章表 7.SM.7",
+            "IPCC Fifth Assessment Report (AR5), WG1 Ch. 8, Table 8.A.1; Sixth Assessment "
+            "Report (AR6), WG1 Ch. 7, Table 7.SM.7"),
+    "targets": ("国务院《2024—2025 年节能降碳行动方案》（国发〔2024〕12 号），2024-05-23",
+                "State Council, 2024-2025 Action Plan for Energy Saving and Carbon Reduction "
+                "(Guofa [2024] No. 12), 2024-05-23"),
+}
+
+
+def _cited(source: FactorSource, lang: str) -> FactorSource:
+    citation = FACTOR_CITATIONS.get(source.table)
+    text = fmt.pick(lang, *citation) if citation else source.source.split(", as ")[0]
+    return FactorSource(str(FACTOR_TABLE_LABELS.get(source.table, source.table)), text,
+                        source.version)
+
+
 def methodology(framework: Framework, statistics: CohortStatistics | None,
                 factor_sources: list[FactorSource], lang: str) -> Methodology:
     formulas = []
@@ -271,5 +315,11 @@ def methodology(framework: Framework, statistics: CohortStatistics | None,
         formulas=formulas, levels=levels, weights=weights,
         cohort_label=statistics.label(lang) if statistics is not None else fmt.DASH,
         anonymity_rule=str(ANONYMITY_RULE), minimum=ANONYMITY_MIN_COHORT,
-        factor_sources=factor_sources,
+        factor_sources=[_cited(source, lang) for source in factor_sources],
     )
+
+
+def _signed_percent(value: Any) -> str:
+    """A change as "+6.0%" or "-2.1%": a reader must see at once which way it went."""
+    text = fmt.signed(value)
+    return text if text == fmt.DASH else f"{text}%"
