@@ -13,6 +13,7 @@ from assessment.benchmarks.anonymity import ANONYMITY_RULE
 from assessment.benchmarks.cohorts import ANONYMITY_MIN_COHORT
 from assessment.benchmarks.services import CohortStatistics
 from assessment.reports import formatting as fmt
+from assessment.units import unit_label
 from indicators import Framework
 from indicators.energy import IntensityChange, YearOnYear, load_factor_tables
 from indicators.recommendations import Recommendation
@@ -298,7 +299,8 @@ def methodology(framework: Framework, statistics: CohortStatistics | None,
                 dimension=fmt.pick(lang, dimension.name_zh, dimension.name_en),
                 name=fmt.pick(lang, indicator.name_zh, indicator.name_en),
                 formula=indicator.formula.describe(indicator.code),
-                unit=indicator.unit,
+                unit=str(_l("level 1-5")) if indicator.unit == "1-5"
+                else unit_label(indicator.unit) or fmt.DASH,
                 direction=str(DIRECTIONS.get(indicator.direction, indicator.direction)),
                 rationale=_bands(indicator, lang),
             ))

@@ -8,6 +8,7 @@ cohort report): PDFs need ``pdf_reports``, cohort reports ``cohort_reports``, bu
 
 from __future__ import annotations
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from assessment.assessments.models import Assessment
@@ -21,6 +22,7 @@ from assessment.reports.gather import enterprise_sources
 from assessment.reports.render import (
     PdfRequest,
     ReportFile,
+    locale_of,
     pdf_request,
     report_html,
     report_pdf,
@@ -50,9 +52,14 @@ def pool_for(issuer: Tenant) -> Pool:
 
 
 def enterprise_report(assessment: Assessment, lang: str, issuer: Tenant) -> EnterpriseReport:
-    """The report of a finalised ``assessment`` (session in the enterprise's context)."""
-    return build_enterprise_report(
-        enterprise_sources(assessment, lang, issuer, pool_for(issuer)))
+    """The report of a finalised ``assessment`` (session in the enterprise's context).
+
+    Built in the report's language, not the reader's: labels made here (units, statuses,
+    the cohort's name, the anonymity rule) are translated as they are made, and an English
+    report asked for from a Chinese page must not carry Chinese fragments."""
+    with force_locale(locale_of(lang)):
+        return build_enterprise_report(
+            enterprise_sources(assessment, lang, issuer, pool_for(issuer)))
 
 
 def enterprise_report_html(assessment: Assessment, lang: str, issuer: Tenant,
@@ -89,12 +96,17 @@ def cohort_report(association: Tenant, year: int, lang: str) -> CohortReport:
         raise NotFound(_l("Not found."))
     linked = [link for link, _tenant in platform_queries.outgoing_links(association.id)
               if link.status == LinkStatus.accepted]
+    with force_locale(locale_of(lang)):  # labels made here, in the report's language
+        return _cohort_report(association, year, lang, len(linked))
+
+
+def _cohort_report(association: Tenant, year: int, lang: str, linked: int) -> CohortReport:
     sources = CohortSources(
         lang=lang, association_name=association.name, year=year,
         framework=load_framework(), branding=report_branding(association),
         members=queries.member_overall_figures(association.id, year),
         statistics=cohort_statistics(AssociationPool(association.id), year, None),
-        named=queries.nameable_members(association.id), linked_members=len(linked),
+        named=queries.nameable_members(association.id), linked_members=linked,
     )
     return build_cohort_report(sources)
 
