@@ -13,7 +13,6 @@ from assessment.assessments import queries
 from assessment.assessments.models import Confidence
 from assessment.results.charts import Series, radar_svg
 from assessment.results.services import AssessmentResults
-from assessment.units import unit_label
 
 
 def lang_of(locale: object) -> str:
@@ -90,7 +89,7 @@ def dimension_rows(found: AssessmentResults, lang: str,
                 name=indicator.name_en if lang == "en" else indicator.name_zh,
                 dimension=dimension.code,
                 value=entry.get("value"),
-                unit=unit_label(entry.get("unit", indicator.unit)),
+                unit=entry.get("unit", indicator.unit),  # the template shows unit_label(...)
                 score=entry.get("score"),
                 level=level,
                 level_name=framework.level_name(level, lang) if level else "",

@@ -28,8 +28,9 @@ TRANSLATIONS = ROOT / "translations"
 # Catalogue folders: "zh" serves zh_CN, because Babel normalises zh_CN to zh_Hans_CN and
 # gettext then looks for zh_Hans_CN or zh, never zh_CN.
 LOCALES = ("zh", "en")
-# The keywords of `pybabel extract -k _l -k lazy_gettext` (the Makefile): Babel's defaults plus two.
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+# The keywords of `pybabel extract -k _l -k lazy_gettext -k lazy_pgettext:1c,2` (the Makefile):
+# Babel's defaults plus three.
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
 
 # %(name)s, %(n)d, %s, %.1f, %% and a stray % alike; {name} for str.format-style strings.
 # In a template, Jinja %-formats every _() result (newstyle gettext), so only named
@@ -38,7 +39,8 @@ NAMED_OR_PERCENT = re.compile(r"%\([^)]*\)[#0\- +]*(?:\d+)?(?:\.\d+)?[a-zA-Z]|%%
 PERCENT = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[a-zA-Z%]|%")
 BRACES = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
 # A call that marks a literal for translation, in Python or in a Jinja template.
-MARKED = re.compile(r"(?<![\w.])(?:_|_l|N_|gettext|lazy_gettext|ngettext|lazy_ngettext|pgettext)"
+MARKED = re.compile(r"(?<![\w.])(?:_|_l|N_|gettext|lazy_gettext|ngettext|lazy_ngettext|"
+                    r"pgettext|lazy_pgettext)"
                     r"\(\s*[rRuU]?['\"]|\{%-?\s*trans\b")
 SOURCE_SUFFIXES = {".py", ".html", ".txt", ".jinja", ".j2", ".jinja2"}
 NOT_PRODUCT = {"tests", "node_modules", "build", "dist", "migrations"}

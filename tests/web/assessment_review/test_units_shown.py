@@ -35,3 +35,20 @@ def test_reports_format_units_in_the_report_language(app):
         with force_locale("en"):
             assert value_with_unit(5.0, "times", 1) == "5.0 times"
         assert value_with_unit(3, "1-5", 0) == "3"
+
+
+def test_english_pages_show_units_in_english(app, client, sign_in, make_enterprise,
+                                            make_assessment):
+    from tests.factories import owner_of
+
+    enterprise = make_enterprise()
+    draft = make_assessment(enterprise, answers=ANSWERS)
+    sign_in(owner_of(app, enterprise))
+    english = {"Accept-Language": "en"}
+    page = client.get(f"/t/{enterprise.slug}/assessments/{draft.id}/pages/lean",
+                      headers=english).get_data(as_text=True)
+    assert "(10k CNY)" in page and "(万元)" not in page
+    assert "(pieces)" in page and "(件)" not in page
+    chinese = client.get(f"/t/{enterprise.slug}/assessments/{draft.id}/pages/lean",
+                         headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "(万元)" in chinese and "10k CNY" not in chinese
