@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import fill
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 def _wait_for_language(browser, lang: str) -> None:
     """The switch posts a form and reloads: wait for the new page, not the old one."""
-    WebDriverWait(browser, 10).until(
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda driver: driver.find_element("tag name", "html").get_attribute("lang") == lang)
 
 
