@@ -13,6 +13,11 @@ from tests.browser.conftest import fill
 pytestmark = pytest.mark.browser
 
 
+def _wait_for_url(browser, wanted) -> None:
+    """A click that submits a form returns before the next page is there: wait for it."""
+    WebDriverWait(browser, 10).until(lambda driver: wanted(driver.current_url))
+
+
 def _wait_for_language(browser, lang: str) -> None:
     """The switch posts a form and reloads: wait for the new page, not the old one."""
     WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
@@ -26,7 +31,7 @@ def test_sign_up_switch_language_sign_out_and_in(live_server, browser):
     fill(browser, {"email": email, "name": "王工", "password": "a-long-password-1",
                    "organisation": "示例精密机械有限公司"})
     browser.find_element("css selector", "form[action='/signup'] button").click()
-    assert "/t/" in browser.current_url
+    _wait_for_url(browser, lambda url: "/t/" in url)
     assert "示例精密机械有限公司" in browser.find_element("tag name", "h1").text
 
     browser.find_element("css selector", "form.lang button").click()
@@ -34,9 +39,9 @@ def test_sign_up_switch_language_sign_out_and_in(live_server, browser):
     assert "Members" in browser.find_element("css selector", "nav.mainnav").text
 
     browser.find_element("xpath", "//button[normalize-space()='Sign out']").click()
-    assert browser.current_url.endswith("/login")
+    _wait_for_url(browser, lambda url: url.endswith("/login"))
     fill(browser, {"email": email, "password": "a-long-password-1"})
     browser.find_element("css selector", "main form button").click()
-    assert "/t/" in browser.current_url
+    _wait_for_url(browser, lambda url: "/t/" in url)
     # the stored preference (English) follows the user back in
     _wait_for_language(browser, "en")
