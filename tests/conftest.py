@@ -265,3 +265,34 @@ def fresh_app(database: TestDatabase, tmp_path: Path, request: pytest.FixtureReq
             engine.dispose()
         jobs._flask_app.clear()
         jobs._flask_app.update(saved_jobs)
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[Any]]]:
+    """A loopback port that records every connection made to it: proof that something
+    (a PDF renderer following a hostile URL, say) fetched nothing."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    connections: list[Any] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            connections.append(conn)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], connections
+    stop.set()
+    thread.join(timeout=2)
+    server.close()

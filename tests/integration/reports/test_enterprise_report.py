@@ -3,10 +3,6 @@ with poppler, hostile content, the anonymity threshold, and the content-hash cac
 
 from __future__ import annotations
 
-import socket
-import threading
-from typing import Any
-
 import pytest
 
 from tests.integration.reports.conftest import finalised_report_assessment, page_count, pdf_text
@@ -59,31 +55,6 @@ def test_english_report_uses_english_indicator_names(report_enterprise, in_tenan
     assert "Executive summary" in text
     assert "Suzhou Lean Test Machinery Co" in text
 
-
-@pytest.fixture
-def listener():
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.settimeout(0.2)
-    connections: list[Any] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            connections.append(conn)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], connections
-    stop.set()
-    thread.join(timeout=2)
-    server.close()
 
 
 def test_hostile_name_comment_and_logo_fetch_nothing_and_embed_nothing(

@@ -3,9 +3,7 @@ loads nothing a report's author did not put in the app's own assets."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -48,32 +46,6 @@ def test_pdf_metadata_carries_title_author_and_language(tmp_path):
     assert "链衡 ChainGauge" in info
     assert b"/Lang (en)" in rendered.content
 
-
-@pytest.fixture
-def listener():
-    """A loopback port that records every connection made to it."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.settimeout(0.2)
-    connections: list[object] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            connections.append(conn)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], connections
-    stop.set()
-    thread.join(timeout=2)
-    server.close()
 
 
 def test_hostile_references_fetch_nothing_and_embed_nothing(tmp_path, listener):

@@ -1,40 +1,12 @@
-"""Fixtures of the evidence, review and results tests: evidence stored in a temporary
-directory, enterprises with a profile, assessments built through the services."""
+"""The web tests of evidence, review and results share the integration tests' fixtures."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from tests.integration.assessment_review.conftest import (
+    _evidence_dir,
+    acting_in,
+    make_assessment,
+    make_enterprise,
+)
 
-import pytest
-from flask import Flask
-
-from tests.integration.assessment_review import factories
-
-
-@pytest.fixture(autouse=True)
-def _evidence_dir(request: pytest.FixtureRequest, tmp_path: Path,
-                  monkeypatch: pytest.MonkeyPatch) -> None:
-    if "app" in request.fixturenames:
-        app: Flask = request.getfixturevalue("app")
-        monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path / "evidence"))
-
-
-@pytest.fixture
-def make_enterprise(app: Flask, make_tenant: Any) -> Any:
-    def build(**kwargs: Any) -> Any:
-        tenant = make_tenant("enterprise", **kwargs)
-        factories.give_profile(app, tenant)
-        return tenant
-
-    return build
-
-
-@pytest.fixture
-def make_assessment(app: Flask) -> Any:
-    return lambda *a, **kw: factories.make_assessment(app, *a, **kw)
-
-
-@pytest.fixture
-def acting_in(app: Flask) -> Any:
-    return lambda tenant: factories.acting_in(app, tenant)
+__all__ = ["_evidence_dir", "acting_in", "make_assessment", "make_enterprise"]
