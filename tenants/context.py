@@ -17,6 +17,7 @@ an explicit, logged :func:`system_scope`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import uuid
 from collections.abc import Iterator
@@ -92,7 +93,10 @@ def _apply_database_setting(session: Session, connection: Any) -> None:
 
 @event.listens_for(Session, "after_begin")
 def _set_tenant_for_transaction(session: Session, _transaction: Any, connection: Any) -> None:
-    _apply_database_setting(session, connection)
+    # The setting is transaction-local, so a new transaction starts without a tenant: only a
+    # tenant already chosen needs a round trip (set_tenant sets it later otherwise).
+    if session.info.get(_TENANT) is not None:
+        _apply_database_setting(session, connection)
 
 
 def _touches_tenant_scoped(state: ORMExecuteState) -> bool:
@@ -116,10 +120,20 @@ def _filter_by_tenant(state: ORMExecuteState) -> None:
             )
         return
     state.statement = state.statement.options(
-        *(
-            with_loader_criteria(cls, lambda c: c.tenant_id == tenant_id, include_aliases=True)
-            for cls in _tenant_scoped_classes()
-        )
+        *_tenant_criteria(tenant_id, _tenant_scoped_classes())
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _tenant_criteria(tenant_id: uuid.UUID, classes: tuple[type[TenantScoped], ...]
+                     ) -> tuple[Any, ...]:
+    """One loader criterion per tenant-scoped class, built once per tenant: building them
+    anew for every statement cost a few milliseconds of each request. The options are
+    immutable and the lambda's only free variable is this tenant's id, so sharing them
+    between statements, sessions and threads is safe."""
+    return tuple(
+        with_loader_criteria(cls, lambda c: c.tenant_id == tenant_id, include_aliases=True)
+        for cls in classes
     )
 
 

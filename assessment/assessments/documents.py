@@ -6,6 +6,7 @@ assembles its input from the stored rows and hands it over.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,7 +16,15 @@ from indicators import Evaluation, Framework, evaluate, load_framework
 
 
 def framework_of(assessment: Assessment) -> Framework:
-    return load_framework(assessment.framework_id, assessment.framework_version)
+    return _pinned_framework(assessment.framework_id, assessment.framework_version)
+
+
+@functools.lru_cache(maxsize=32)
+def _pinned_framework(framework_id: str, version: str) -> Framework:
+    """A framework version is immutable once published (a change is a new version), so an
+    assessment's framework is resolved once per process, not on every request: the loader
+    checks the files on disk each time, which a save paid six times."""
+    return load_framework(framework_id, version)
 
 
 def build_document(

@@ -137,10 +137,14 @@ def _problems_for(problems: Iterable[Problem], keys: set[str]) -> list[Problem]:
 
 
 def validate_answers(
-    assessment: Assessment, overrides: dict[str, tuple[Any, str]]
+    assessment: Assessment, overrides: dict[str, tuple[Any, str]],
+    stored: Iterable[Answer] | None = None,
 ) -> list[Problem]:
-    """Every problem of the document the answers would make with ``overrides`` applied."""
-    answers = {a.key: a for a in queries.answers(assessment.id)}
+    """Every problem of the document the answers would make with ``overrides`` applied.
+
+    ``stored``: the assessment's answers, when the caller has already read them."""
+    answers = {a.key: a for a in (queries.answers(assessment.id) if stored is None
+                                  else stored)}
     rows = []
     for key, answer in answers.items():
         if key not in overrides:
@@ -164,13 +168,14 @@ def save_answer(assessment: Assessment, membership: Membership, user: User, key:
             key not in ENERGY_SECTIONS:
         raise NotFound(_l("Not found."))
     _require_page(assessment, membership, page_of_key(framework, key))
-    current = queries.answer(assessment.id, key)
+    stored = queries.answers(assessment.id)  # one read serves the version check and the rules
+    current = next((a for a in stored if a.key == key), None)
     current_version = current.version if current else None
     if expected_version != current_version:
         raise StaleAnswer(current)
     if state == AnswerState.unknown:
         value = None
-    problems = _problems_for(validate_answers(assessment, {key: (value, state)}),
+    problems = _problems_for(validate_answers(assessment, {key: (value, state)}, stored),
                              _related_keys(assessment, key))
     if problems:
         raise AnswerRejected(problems, key)
@@ -219,10 +224,11 @@ def save_answers(assessment: Assessment, membership: Membership, user: User,
         _require_page(assessment, membership, page_of_key(framework, key))
     clean = {key: (None if state == AnswerState.unknown else value, state)
              for key, (value, state) in values.items()}
-    problems = validate_answers(assessment, clean)
+    stored = queries.answers(assessment.id)
+    problems = validate_answers(assessment, clean, stored)
     if problems:
         raise AnswerRejected(problems, problems[0].key)
-    current = {a.key: a for a in queries.answers(assessment.id)}
+    current = {a.key: a for a in stored}
     saved = [_write_answer(assessment, user, key, current.get(key), value, state, flush=False)
              for key, (value, state) in clean.items()]
     db.session.flush()  # once for the lot: an import or the demo writes hundreds of rows

@@ -60,6 +60,18 @@ def test_orm_filter_hides_another_tenants_row_even_by_primary_key(app, two_tenan
         assert db.session.exec(select(Invitation).where(Invitation.id == b_id)).first() is None
 
 
+def test_switching_tenants_back_and_forth_filters_by_the_tenant_of_the_moment(app, two_tenants):
+    """The filter's options are built once per tenant and reused: each must keep its own id."""
+    tenant_a, tenant_b = two_tenants
+    with app.app_context():
+        seen = []
+        for tenant in (tenant_a, tenant_b, tenant_a, tenant_b):
+            set_tenant(db.session, tenant.id)
+            seen.append(db.session.exec(select(Invitation.email)).all())
+        assert seen == [["a@example.com"], ["b@example.com"], ["a@example.com"],
+                        ["b@example.com"]]
+
+
 def test_query_without_tenant_raises_instead_of_returning_everything(app, two_tenants):
     with app.app_context(), pytest.raises(TenantContextMissing):
         db.session.exec(select(Invitation)).all()
