@@ -52,11 +52,13 @@ EDITABLE_STATES = (State.draft, State.returned)
 
 
 class StaleAnswer(Conflict):
-    """Someone saved this field since the editor loaded it; nothing was overwritten."""
+    """The field was saved since the editor loaded it (by a colleague, or by the editor in
+    another tab); nothing was overwritten."""
 
     def __init__(self, current: Answer | IndicatorState | None):
-        super().__init__(_l("Someone else changed this answer after you opened the page. "
-                            "Compare both values and save again."))
+        super().__init__(_l("This answer was changed after you opened the page, in another "
+                            "tab or window or by a colleague. Compare both values and save "
+                            "again."))
         self.current = current
 
 

@@ -34,7 +34,7 @@ def _json(status: int, **body: Any) -> tuple[Response, int]:
 def _current(assessment: Assessment, key: str, current: Answer | None) -> dict[str, Any]:
     if current is None:
         return {"value": None, "state": None, "version": None, "text": "—", "by": None,
-                "at": None}
+                "mine": False, "at": None}
     framework = framework_of(assessment)
     if key in ENERGY_SECTIONS:
         text = energy.summary(key, current.value)
@@ -45,6 +45,8 @@ def _current(assessment: Assessment, key: str, current: Answer | None) -> dict[s
         "value": current.value, "state": current.state, "version": current.version,
         "text": text, "by": people().get(current.updated_by_id) if current.updated_by_id
         else None,
+        # the editor's own save from another tab or window is not "someone else's"
+        "mine": current.updated_by_id == current_user.id,
         "at": current.updated_at.isoformat() if current.updated_at else None,
     }
 

@@ -204,8 +204,9 @@ def save(assessment_id: uuid.UUID, page: str) -> Response | tuple[str, int]:
         return redirect(url_for("questionnaire.page", assessment_id=assessment.id,
                                 page=shown.code))
     if result.stale:
-        flash(_("Someone else changed some answers after you opened the page; nothing was "
-                "saved. Compare both values below and send the page again to keep yours."),
+        flash(_("Some answers were changed after you opened the page, in another tab or "
+                "window or by a colleague; nothing was saved. Compare both values below and "
+                "send the page again to keep yours."),
               "error")
     else:
         flash(_("Nothing was saved: correct the answers marked below."), "error")

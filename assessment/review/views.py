@@ -9,6 +9,7 @@ lead to the same views, and ``access.open_assessment`` tells them apart.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -132,18 +133,29 @@ def verify(assessment_id: uuid.UUID, code: str, enterprise_id: uuid.UUID | None 
     return _back(assessment)
 
 
+def _change_state(assessment: Assessment,
+                  change: Callable[[services.Reviewer, Assessment, int | None], object]
+                  ) -> tuple[str, int] | None:
+    """Apply a reviewer's state change, posted with the version the reviewer saw; the review
+    page with the refusal when the change is refused, None when it is done."""
+    form = StateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        change(_reviewer(), assessment, form.version())
+    except DomainError as error:
+        return _refused(assessment, error)
+    return None
+
+
 @bp.route(f"{OWN}/review/return", methods=["POST"])
 @bp.route(f"{LINKED}/review/return", methods=["POST"])
 def return_(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
             ) -> Response | tuple[str, int]:
     assessment = open_assessment(assessment_id, enterprise_id)
-    form = StateForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.return_for_changes(_reviewer(), assessment, form.version())
-    except DomainError as error:
-        return _refused(assessment, error)
+    refused = _change_state(assessment, services.return_for_changes)
+    if refused:
+        return refused
     flash(_("The assessment was returned with your comments."), "success")
     return _back(assessment)
 
@@ -153,13 +165,9 @@ def return_(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
 def finalise(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
              ) -> Response | tuple[str, int]:
     assessment = open_assessment(assessment_id, enterprise_id)
-    form = StateForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.finalise(_reviewer(), assessment, form.version())
-    except DomainError as error:
-        return _refused(assessment, error)
+    refused = _change_state(assessment, services.finalise)
+    if refused:
+        return refused
     flash(_("The assessment is finalised. Its results are now fixed."), "success")
     return redirect(url_for("results.page", assessment_id=assessment.id, **link_args()), 303)
 

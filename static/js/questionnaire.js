@@ -104,13 +104,26 @@
     });
   }
 
+  // "(who, when)" of the other save: the time in the reader's own time zone and language
+  function savedBy(current) {
+    if (!current || !(current.by || current.mine)) { return ""; }
+    var who = current.mine ? msg.msgYou : current.by;
+    var when = "";
+    if (current.at) {
+      var at = new Date(current.at);
+      when = isNaN(at.getTime()) ? "" : ", " + at.toLocaleString(document.documentElement.lang || undefined,
+        { dateStyle: "short", timeStyle: "short" });
+    }
+    return " (" + who + when + ")";
+  }
+
   function conflict(box, current, mineText, keep, take) {
     var el = box.querySelector(".js-conflict");
     if (!el) { return; }
     el.textContent = "";
     var theirs = document.createElement("p");
     theirs.textContent = msg.msgTheirs + " " + (current && current.text !== undefined ? current.text : "—") +
-      (current && current.by ? " (" + current.by + (current.at ? ", " + current.at.slice(0, 16).replace("T", " ") : "") + ")" : "");
+      savedBy(current);
     var yours = document.createElement("p");
     yours.textContent = msg.msgYours + " " + mineText;
     var keepButton = document.createElement("button");

@@ -53,9 +53,10 @@ def test_a_stale_window_shows_both_values_and_keeps_mine(live_server, browser, s
     second_browser.save_screenshot(str(tmp_path / "conflict.png"))
     # both values in words, with their unit, as the page writes them
     assert "98000 件" in shown.text and "97500 件" in shown.text, shown.text
-    assert "赵工" in shown.text  # who saved the other value
+    # the other value was this user's own, from the other window: said so, not "someone else"
+    assert "您本人，在另一个标签页或窗口中" in shown.text, shown.text
     keep = button(second_browser, "保留我的", within=".q-field[data-name='units_sold']")
-    assert button(second_browser, "采用对方的", within=".q-field[data-name='units_sold']")
+    assert button(second_browser, "采用已保存的值", within=".q-field[data-name='units_sold']")
 
     # keeping mine saves it on top of the other's version
     click(second_browser, keep)
@@ -66,7 +67,7 @@ def test_a_stale_window_shows_both_values_and_keeps_mine(live_server, browser, s
     # taking theirs puts their value in the field and saves nothing
     type_value(second_browser, "units_produced", 99000)
     wait_for(second_browser, lambda d: conflict_box(d, "units_produced").is_displayed())
-    click(second_browser, button(second_browser, "采用对方的",
+    click(second_browser, button(second_browser, "采用已保存的值",
                                  within=".q-field[data-name='units_produced']"))
     assert value_of(second_browser, "units_produced") == "100000"
     assert not conflict_box(second_browser, "units_produced").is_displayed()

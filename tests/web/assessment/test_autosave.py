@@ -63,12 +63,35 @@ def test_a_stale_save_gets_409_with_both_values_and_overwrites_nothing(
     stale = _save(client, tenant, assessment, mine, "deliveries_total", 1000)
     assert stale.status_code == 409
     current = stale.json["current"]
-    assert (current["value"], current["version"], current["by"]) == (900, 1, "Li Hua")
+    assert (current["value"], current["version"], current["by"], current["mine"]) == \
+        (900, 1, "Li Hua", False)
     assert stored_answer(assessment, "deliveries_total").value == 900
     # keeping mine: save again on top of their version
     kept = _save(client, tenant, assessment, mine, "deliveries_total", 1000, version=1)
     assert kept.status_code == 200
     assert stored_answer(assessment, "deliveries_total").value == 1000
+
+
+def test_my_own_save_from_another_tab_is_a_conflict_marked_as_mine(
+        app, client, other_client, enterprise_with_profile, draft_assessment, page_token,
+        stored_answer):
+    from tests import factories
+
+    tenant = enterprise_with_profile()
+    owner = owner_of(app, tenant)
+    assessment = draft_assessment(tenant)
+    factories.sign_in(client, owner)
+    factories.sign_in(other_client, owner)  # the same person in a second tab or device
+    url = page_url(tenant, assessment, "lean")
+    first_tab, second_tab = page_token(client, url), page_token(other_client, url)
+    assert _save(other_client, tenant, assessment, second_tab, "deliveries_total", 900
+                 ).status_code == 200
+    stale = _save(client, tenant, assessment, first_tab, "deliveries_total", 1000,
+                  **ENGLISH)
+    assert stale.status_code == 409
+    assert stale.json["current"]["mine"] is True
+    assert "in another tab or window" in stale.json["message"]
+    assert stored_answer(assessment, "deliveries_total").value == 900
 
 
 def test_a_rule_broken_by_the_field_is_422_with_the_message_for_the_field(
@@ -139,7 +162,7 @@ def test_the_form_without_javascript_lists_conflicts_and_saves_nothing(
         "units_sold": "50", "units_sold__version": ""})
     assert response.status_code == 409
     page = text(response)
-    assert "Someone else changed some answers" in page
+    assert "Some answers were changed after you opened the page" in page
     assert "Saved meanwhile by Li Hua" in page and "900" in page
     assert re.search(r'name="deliveries_total"[^>]*value="1000"', page)  # mine, in the field
     # their version is now the one the form is based on: sending it again keeps mine
