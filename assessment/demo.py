@@ -20,7 +20,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlmodel import select
 
-from assessment.assessments import queries, services
+from assessment.assessments import answering, queries, services
 from assessment.assessments.models import AnswerState, Assessment
 from assessment.demo_figures import demo_answers
 from assessment.profiles.rules import uscc_check_character
@@ -136,9 +136,9 @@ class _Loader:
         if partial:  # a draft in progress: about two thirds answered
             values = {k: v for n, (k, v) in enumerate(values.items()) if n % 3 != 2}
         values.update({k: (None, str(AnswerState.unknown)) for k in answers.unknown})
-        services.save_answers(assessment, membership, owner, values)
+        answering.save_answers(assessment, membership, owner, values)
         for code, reason in answers.not_applicable.items():
-            services.set_not_applicable(assessment, membership, owner, code, True, reason)
+            answering.set_not_applicable(assessment, membership, owner, code, True, reason)
         if finalise_by is not None:
             services.submit(assessment, membership)
             services.finalise(assessment, finalise_by)

@@ -20,8 +20,8 @@ from typing import IO
 from flask_babel import lazy_gettext as _l
 from sqlmodel import col, select
 
+from assessment.assessments import answering
 from assessment.assessments import queries as assessment_queries
-from assessment.assessments import services as assessment_services
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Assessment, Confidence
 from assessment.assessments.pages import page_of_indicator
@@ -89,10 +89,10 @@ def _require_editor(assessment: Assessment, membership: Membership, code: str) -
     framework = framework_of(assessment)
     if code not in framework.indicators:
         raise NotFound(_l("Not found."))
-    if assessment.state not in assessment_services.EDITABLE_STATES:
+    if assessment.state not in answering.EDITABLE_STATES:
         raise Conflict(_l("This assessment can no longer be edited."))
     page = page_of_indicator(framework, code)
-    if page is None or page not in assessment_services.editable_pages(assessment, membership):
+    if page is None or page not in answering.editable_pages(assessment, membership):
         raise Forbidden(_l("This page is not assigned to you."))
 
 
@@ -138,7 +138,7 @@ def attach(assessment: Assessment, membership: Membership, user: User, code: str
     try:
         state = assessment_queries.indicator_state(assessment.id, code)
         if state is None or state.confidence == Confidence.self_declared:
-            assessment_services.set_confidence(assessment, code, Confidence.documented, user)
+            answering.set_confidence(assessment, code, Confidence.documented, user)
         audit.record("evidence.attached", tenant_id=assessment.tenant_id, subject=code,
                      file=evidence.original_name, type=file_type.label, size=len(data))
         db.session.flush()
@@ -157,7 +157,7 @@ def remove(assessment: Assessment, membership: Membership, user: User,
     if not files_of(assessment.id, code):
         state = assessment_queries.indicator_state(assessment.id, code)
         if state is not None and state.confidence == Confidence.documented:
-            assessment_services.set_confidence(assessment, code, Confidence.self_declared, user)
+            answering.set_confidence(assessment, code, Confidence.self_declared, user)
     audit.record("evidence.removed", tenant_id=assessment.tenant_id, subject=code,
                  file=evidence.original_name)
     tenant_id, stored_name = assessment.tenant_id, evidence.stored_name

@@ -17,7 +17,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
-from assessment.assessments import services as lifecycle
+from assessment.assessments import answering
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import current_membership
@@ -48,7 +48,7 @@ def _render(assessment: Assessment, form: UploadForm | None = None,
             status: int = 200) -> tuple[str, int]:
     form = form or UploadForm()
     form.indicator_code.choices = _choices(assessment)
-    editable = lifecycle.editable_pages(assessment, current_membership())
+    editable = answering.editable_pages(assessment, current_membership())
     return render_template(
         "assessment/evidence.html", assessment=assessment, form=form,
         delete_form=DeleteForm(), files=services.files_by_indicator(assessment.id),

@@ -28,11 +28,11 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from assessment.assessments import queries, services
+from assessment.assessments import answering, queries
+from assessment.assessments.answering import EDITABLE_STATES
 from assessment.assessments.documents import evaluate_document, framework_of
 from assessment.assessments.models import AnswerState, Assessment
 from assessment.assessments.pages import ENERGY_SECTIONS
-from assessment.assessments.services import EDITABLE_STATES
 from assessment.io.plan import ImportPlan, ImportProblem
 from assessment.io.reader import NotAWorkbook, read_workbook
 from indicators import InvalidInput, Problem
@@ -199,15 +199,15 @@ def _apply(plan: ImportPlan, assessment: Assessment, membership: Membership, use
         except InvalidInput as invalid:
             _engine_problems(plan, invalid.problems)
     else:
-        _engine_problems(plan, services.validate_answers(assessment, plan.values))
+        _engine_problems(plan, answering.validate_answers(assessment, plan.values))
     _stale(plan, assessment, changes)
     if plan.problems:
         raise ImportRejected(plan.problems)
-    services.save_answers(assessment, membership, user, changes)
+    answering.save_answers(assessment, membership, user, changes)
     states = {s.code: s for s in queries.indicator_states(assessment.id)}
     for code, (flag, reason) in flags.items():
         state = states.get(code)
-        services.set_not_applicable(assessment, membership, user, code, flag, reason,
+        answering.set_not_applicable(assessment, membership, user, code, flag, reason,
                                     expected_version=state.version if state else None)
     return ImportOutcome(len(changes), len(flags))
 

@@ -20,8 +20,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.wrappers import Response as BaseResponse
 
+from assessment.assessments.answering import EDITABLE_STATES
 from assessment.assessments.models import Assessment
-from assessment.assessments.services import EDITABLE_STATES
 from assessment.assessments.web import assessment_or_404, current_membership
 from assessment.io import export, importer
 from assessment.io.importer import ImportProblem, ImportRejected

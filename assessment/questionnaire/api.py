@@ -14,7 +14,7 @@ from flask import abort, jsonify, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from assessment.assessments import queries, services
+from assessment.assessments import answering, queries
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS, page_of_key, pages_for
@@ -78,7 +78,7 @@ def _parse(assessment: Assessment, key: str, raw: Any) -> tuple[Any, dict[str, A
     return fields.parse_value(fields.input_field(framework, key), raw), {}
 
 
-def _rejected(assessment: Assessment, key: str, refusal: services.AnswerRejected
+def _rejected(assessment: Assessment, key: str, refusal: answering.AnswerRejected
               ) -> dict[str, Any]:
     framework = framework_of(assessment)
     page_keys = {key, *(k for p in pages_for(framework) if key in p.keys for k in p.keys)}
@@ -122,13 +122,13 @@ def autosave(assessment_id: uuid.UUID) -> tuple[Response, int]:
     if parse_errors:
         return _json(422, **parse_errors)
     try:
-        answer = services.save_answer(assessment, current_membership(), current_user, key,
+        answer = answering.save_answer(assessment, current_membership(), current_user, key,
                                       value, state, version)
-    except services.StaleAnswer as stale:
+    except answering.StaleAnswer as stale:
         current = stale.current if isinstance(stale.current, Answer) else None
         return _json(409, message=str(stale.message), current=_current(assessment, key,
                                                                          current))
-    except services.AnswerRejected as refusal:
+    except answering.AnswerRejected as refusal:
         return _json(422, **_rejected(assessment, key, refusal))
     except Forbidden as error:
         return _json(403, message=str(error.message))
@@ -150,10 +150,10 @@ def autosave_not_applicable(assessment_id: uuid.UUID) -> tuple[Response, int]:
     version = body.get("version")
     version = version if isinstance(version, int) and not isinstance(version, bool) else None
     try:
-        state = services.set_not_applicable(
+        state = answering.set_not_applicable(
             assessment, current_membership(), current_user, code,
             bool(body.get("not_applicable")), str(body.get("reason") or ""), version)
-    except services.StaleAnswer as stale:
+    except answering.StaleAnswer as stale:
         current = stale.current if isinstance(stale.current, IndicatorState) else None
         return _json(409, message=str(stale.message), current=None if current is None else {
             "not_applicable": current.not_applicable, "reason": current.na_reason,

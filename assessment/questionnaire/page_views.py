@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from assessment.assessments import queries, services
+from assessment.assessments import answering, queries
 from assessment.assessments.models import AnswerState
 from assessment.assessments.pages import (
     ENERGY_PAGE,
@@ -99,7 +99,7 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
                      top_errors, is_english)
     per_page, overall = progress(pages_for(framework), list(answers.values()),
                                  list(states.values()), queries.profile() is not None)
-    editable = services.editable_pages(assessment, membership)
+    editable = answering.editable_pages(assessment, membership)
     return {
         "assessment": assessment, "framework": framework, "page": page, "form": form,
         "indicators": views, "english": is_english, "can_edit": page.code in editable,
@@ -175,11 +175,11 @@ def save(assessment_id: uuid.UUID, page: str) -> Response | tuple[str, int]:
     assessment = assessment_or_404(assessment_id)
     framework, shown = page_or_404(assessment, page)
     membership = current_membership()
-    if assessment.state not in services.EDITABLE_STATES:
+    if assessment.state not in answering.EDITABLE_STATES:
         flash(_("This assessment can no longer be edited."), "error")
         return render_template("assessment/page.html",
                                **_context(assessment_id, page)), 409
-    if shown.code not in services.editable_pages(assessment, membership):
+    if shown.code not in answering.editable_pages(assessment, membership):
         abort(403)
     keys = _value_keys(shown)
     form_class = fields.build_form_class(framework, keys, shown.indicator_codes, english())

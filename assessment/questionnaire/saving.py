@@ -16,7 +16,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.assessments import queries, services
+from assessment.assessments import answering, queries
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import page_of_indicator, page_of_key
@@ -96,7 +96,7 @@ def save_page(assessment: Assessment, membership: Membership, user: User,
     so that the user still sees every other problem of the page at once.
     """
     framework = framework_of(assessment)
-    editable = services.editable_pages(assessment, membership)
+    editable = answering.editable_pages(assessment, membership)
     for change in changes:
         if page_of_key(framework, change.key) not in editable:
             raise Forbidden(_l("This page is not assigned to you."))
@@ -125,7 +125,7 @@ def save_page(assessment: Assessment, membership: Membership, user: User,
             c.key: (None if c.state == AnswerState.unknown else c.value, str(c.state))
             for c in changed}
         wanted = related_keys(framework, list(overrides))
-        for problem in services.validate_answers(assessment, overrides):
+        for problem in answering.validate_answers(assessment, overrides):
             target = target_of(framework, problem.key)
             if target is not None and target.key in wanted:
                 result.problems.append(problem)
@@ -134,13 +134,13 @@ def save_page(assessment: Assessment, membership: Membership, user: User,
 
     for na_change in na_changed:
         state = states.get(na_change.code)
-        services.set_not_applicable(assessment, membership, user, na_change.code,
+        answering.set_not_applicable(assessment, membership, user, na_change.code,
                                     na_change.not_applicable, na_change.reason,
                                     state.version if state else None)
     if changed:
         # One write for the page: the document is valid as a whole even where a single step
         # would not be (a total lowered together with its sub-count).
-        services.save_answers(assessment, membership, user,
+        answering.save_answers(assessment, membership, user,
                               {c.key: (c.value, c.state) for c in changed})
     result.saved_keys = [c.key for c in changed]
     return result

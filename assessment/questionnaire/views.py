@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from assessment.assessments import queries, services
+from assessment.assessments import answering, queries, services
 from assessment.assessments.documents import framework_of
 from assessment.assessments.pages import pages_for
 from assessment.assessments.web import assessment_or_404, current_membership
@@ -92,7 +92,7 @@ def _render_assessment(assessment_id: uuid.UUID, assignment_form: object = None,
         pages=[(p, progress_of, page_title(framework, p.code))
                for p, progress_of in zip(pages, per_page, strict=True)],
         overall=overall, assignments=assignments, names=names,
-        editable=services.editable_pages(assessment, current_membership()),
+        editable=answering.editable_pages(assessment, current_membership()),
         assignment_form=assignment_form, state_labels=STATE_LABELS,
         can_assign=current_role() in MANAGERS,
     ), status
@@ -121,7 +121,7 @@ def assign(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
         except ValueError:
             user_id = None
         try:
-            services.assign_page(assessment, membership, p.code, user_id)
+            answering.assign_page(assessment, membership, p.code, user_id)
         except DomainError as error:
             form[f"page__{p.code}"].errors = [str(error.message)]
             return _render_assessment(assessment_id, form, 422)

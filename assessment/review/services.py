@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.assessments import queries
+from assessment.assessments import answering, queries
 from assessment.assessments import services as lifecycle
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import (
@@ -87,7 +87,7 @@ def verify(reviewer: Reviewer, assessment: Assessment, code: str,
 
         confidence = Confidence.documented if files_of(assessment.id, code) \
             else Confidence.self_declared
-    state = lifecycle.set_confidence(assessment, code, confidence, reviewer.user)
+    state = answering.set_confidence(assessment, code, confidence, reviewer.user)
     audit.record("assessment.verified" if verified else "assessment.unverified",
                  tenant_id=assessment.tenant_id, subject=code,
                  actor_user_id=reviewer.user.id, reviewer_tenant=reviewer.tenant_id)

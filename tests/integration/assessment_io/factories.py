@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from assessment.assessments import services
+from assessment.assessments import answering, services
 from assessment.assessments.models import AnswerState
 from assessment.profiles.rules import uscc_check_character
 from assessment.profiles.services import ProfileData, save_profile
@@ -63,11 +63,11 @@ def make_assessment(app: Flask, tenant: Tenant, owner: User, *, year: int = 2025
             industry_division="C34", employees=600, revenue_wan="50000", province="32"))
         assessment = services.create_assessment(membership, year, user)
         for key, value in (ANSWERS if answers is None else answers).items():
-            services.save_answer(assessment, membership, user, key, value)
+            answering.save_answer(assessment, membership, user, key, value)
         for key in UNKNOWN:
-            services.save_answer(assessment, membership, user, key, None, AnswerState.unknown)
+            answering.save_answer(assessment, membership, user, key, None, AnswerState.unknown)
         for code, reason in NOT_APPLICABLE.items():
-            services.set_not_applicable(assessment, membership, user, code, True, reason)
+            answering.set_not_applicable(assessment, membership, user, code, True, reason)
         if finalise:
             services.submit(assessment, membership)
             services.finalise(assessment, user)

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 
-from assessment.assessments import queries
+from assessment.assessments import answering, queries
 from assessment.assessments import services as lifecycle
 from assessment.assessments.models import Assessment
 from assessment.profiles.rules import uscc_check_character
@@ -82,7 +82,7 @@ def make_assessment(app: Flask, tenant: Tenant, year: int = 2024,
         member = membership_of(tenant, user)
         assessment = lifecycle.create_assessment(member, year, user)
         for key, value in (ANSWERS if answers is None else answers).items():
-            lifecycle.save_answer(assessment, member, user, key, value)
+            answering.save_answer(assessment, member, user, key, value)
         if submit or finalise:
             lifecycle.submit(assessment, member)
         if finalise:

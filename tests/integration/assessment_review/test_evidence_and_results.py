@@ -56,14 +56,14 @@ def test_attaching_a_file_documents_the_indicator_and_removing_it_undoes_that(
 
 def test_a_verified_indicator_stays_verified_when_more_evidence_arrives(
         app, make_enterprise, make_assessment, acting_in):
-    from assessment.assessments import services as lifecycle
+    from assessment.assessments import answering
 
     enterprise = make_enterprise()
     assessment = make_assessment(enterprise)
     with acting_in(enterprise):
         user = owner(enterprise)
         loaded = queries.assessment(assessment.id)
-        lifecycle.set_confidence(loaded, CODE, Confidence.verified, user)
+        answering.set_confidence(loaded, CODE, Confidence.verified, user)
         evidence.attach(loaded, membership_of(enterprise, user), user, CODE, "a.pdf",
                         io.BytesIO(factories.PDF))
         assert queries.indicator_state(loaded.id, CODE).confidence == Confidence.verified

@@ -30,7 +30,7 @@ def finalised_report_assessment(app: Flask, tenant: Any, *, year: int = 2025,
                                 comment: str | None = None) -> Any:
     """A finalised assessment of ``tenant`` with a full demo answer set (totals first),
     optionally with a reviewer's comment on it; returns the (detached) assessment."""
-    from assessment.assessments import queries
+    from assessment.assessments import answering, queries
     from assessment.assessments import services as lifecycle
     from assessment.demo_figures import demo_answers
     from assessment.profiles.services import ProfileData, save_profile
@@ -55,7 +55,7 @@ def finalised_report_assessment(app: Flask, tenant: Any, *, year: int = 2025,
                                profile.size_class, profile.employees,
                                float(profile.revenue_wan), profile.export_oriented, year - 2024)
         assessment = lifecycle.create_assessment(membership, year, owner)
-        lifecycle.save_answers(assessment, membership, owner,
+        answering.save_answers(assessment, membership, owner,
                                {k: (v, "answered") for k, v in answers.values.items()})
         lifecycle.submit(assessment, membership)
         if comment:

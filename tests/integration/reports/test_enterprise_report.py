@@ -119,6 +119,7 @@ def test_cohort_below_five_shows_no_statistics_and_five_shows_them(
 
 def test_an_unchanged_report_comes_from_the_cache_and_a_changed_answer_renders_again(
         app, report_enterprise, in_tenant):
+    from assessment.assessments import answering
     from assessment.assessments import services as lifecycle
     from assessment.assessments.queries import assessment as load
     from tenants import queries as platform_queries
@@ -138,7 +139,7 @@ def test_an_unchanged_report_comes_from_the_cache_and_a_changed_answer_renders_a
         lifecycle.reopen(current, membership)
         from assessment.assessments.queries import answer
 
-        lifecycle.save_answer(current, membership, owner, "deliveries_on_time", 1,
+        answering.save_answer(current, membership, owner, "deliveries_on_time", 1,
                               expected_version=answer(current.id, "deliveries_on_time").version)
         lifecycle.submit(current, membership)
         lifecycle.finalise(current, owner)

@@ -71,7 +71,7 @@ def draft_assessment(app: Flask) -> Any:
 @pytest.fixture
 def save_answer(app: Flask) -> Any:
     """Save one answer as ``user`` (default: the owner), through the service."""
-    from assessment.assessments import queries, services
+    from assessment.assessments import answering, queries
     from assessment.assessments.models import AnswerState
 
     def save(tenant: Any, assessment: Any, key: str, value: Any, *, user: Any = None,
@@ -79,7 +79,7 @@ def save_answer(app: Flask) -> Any:
         with acting(app, tenant, user or owner_of(app, tenant)) as (actor, membership):
             stored = queries.assessment(assessment.id)
             current = queries.answer(assessment.id, key)
-            return services.save_answer(stored, membership, actor, key, value, state,
+            return answering.save_answer(stored, membership, actor, key, value, state,
                                         current.version if current else None)
 
     return save
@@ -87,11 +87,11 @@ def save_answer(app: Flask) -> Any:
 
 @pytest.fixture
 def assign_page(app: Flask) -> Any:
-    from assessment.assessments import queries, services
+    from assessment.assessments import answering, queries
 
     def assign(tenant: Any, assessment: Any, page: str, user: Any) -> None:
         with acting(app, tenant, owner_of(app, tenant)) as (_user, membership):
-            services.assign_page(queries.assessment(assessment.id), membership, page,
+            answering.assign_page(queries.assessment(assessment.id), membership, page,
                                  user.id if user else None)
 
     return assign
