@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from assessment.assessments import answering, queries
-from assessment.assessments.models import AnswerState
+from assessment.assessments.models import Answer, AnswerState
 from assessment.assessments.pages import (
     ENERGY_PAGE,
     ENERGY_PAGE_INPUTS,
@@ -154,6 +154,8 @@ def _show_result(framework: Framework, page: Page, form: FlaskForm, result: Page
             continue
         if stale.key in lookup:
             lookup[stale.key].stale = stale.current
+            lookup[stale.key].stale_is_mine = isinstance(stale.current, Answer) and \
+                stale.current.updated_by_id == current_user.id
         name = fields.version_name(stale.key)
         if name in form and stale.current is not None:
             # Sending the page again now means "keep mine": it is based on their version.

@@ -40,6 +40,7 @@ class FieldView:
     errors: list[str] = dataclass_field(default_factory=list)
     map_errors: dict[str, list[str]] = dataclass_field(default_factory=dict)
     stale: Any = None  # the current row when the submitted version was stale
+    stale_is_mine: bool = False  # that row was saved by the reader (in another tab)
 
     @property
     def current_text(self) -> str:

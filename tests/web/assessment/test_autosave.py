@@ -169,3 +169,20 @@ def test_the_form_without_javascript_lists_conflicts_and_saves_nothing(
     assert re.search(r'name="deliveries_total__version"[^>]*value="1"', page)
     stored = {a.key: a.value for a in fetch(Answer, Answer.assessment_id == assessment.id)}
     assert stored == {"deliveries_total": 900}  # units_sold not saved either
+
+
+def test_the_form_without_javascript_says_when_the_other_save_was_my_own(
+        app, client, enterprise_with_profile, draft_assessment, sign_in, save_answer):
+    tenant = enterprise_with_profile()
+    owner = owner_of(app, tenant)
+    assessment = draft_assessment(tenant)
+    sign_in(owner)
+    url = page_url(tenant, assessment, "lean")
+    html = client.get(url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    save_answer(tenant, assessment, "deliveries_total", 900, user=owner)  # "another tab"
+    response = client.post(url, headers=ENGLISH, data={
+        "csrf_token": token, "deliveries_total": "1000", "deliveries_total__version": ""})
+    assert response.status_code == 409
+    page = text(response)
+    assert "Saved meanwhile by you, in another tab or window" in page
