@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +19,7 @@ from werkzeug.wrappers import Response
 from tenants import queries
 from tenants.context import set_tenant
 from tenants.db import db
-from tenants.errors import DomainError, FieldErrors
+from tenants.errors import DomainError, FieldErrors, Forbidden, NotFound
 from tenants.extensions import login_manager
 from tenants.models import Role, Tenant
 
@@ -109,6 +110,30 @@ def form_error(form: Any, error: DomainError) -> None:
             field.errors = [*list(field.errors), str(message)]
         else:
             flash(str(message), "error")
+
+
+def abort_for_access(error: DomainError) -> None:
+    """A refusal about access is answered with its status page: 403 for Forbidden, 404 for
+    NotFound (which hides whether the object exists). Other refusals return."""
+    if isinstance(error, Forbidden):
+        abort(403)
+    if isinstance(error, NotFound):
+        abort(404)
+
+
+def local_path(target: str | None, prefix: str = "/") -> str | None:
+    """``target`` when it is a path of this site under ``prefix``, else None.
+
+    Only same-site paths: an open redirect would make our pages a phishing tool. Browsers
+    read "/\\host" as "//host" and drop tabs and newlines, so those are refused too.
+    """
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not target.startswith(prefix) or target.startswith("//")
+            or "\\" in target or any(ord(c) < 32 or c == "\x7f" for c in target)):
+        return None
+    return target
 
 
 def redirect_back(default_endpoint: str, **values: Any) -> Response:

@@ -26,9 +26,9 @@ from assessment.evidence.forms import DeleteForm, UploadForm
 from assessment.evidence.storage import max_bytes, storage
 from assessment.results.page import lang_of
 from assessment.review.access import open_assessment
-from tenants.errors import DomainError, Forbidden, NotFound
+from tenants.errors import DomainError
 from tenants.models import LinkGrant
-from tenants.web import current_tenant, tenant_blueprint
+from tenants.web import abort_for_access, current_tenant, form_error, local_path, tenant_blueprint
 
 bp = tenant_blueprint("evidence", __name__)
 
@@ -59,10 +59,9 @@ def _render(assessment: Assessment, form: UploadForm | None = None,
 
 
 def _back(assessment: Assessment, target: str | None) -> Response:
-    prefix = f"/t/{current_tenant().slug}/"
-    if target and target.startswith(prefix) and "//" not in target and "\\" not in target:
-        return redirect(target, 303)
-    return redirect(url_for("evidence.index", assessment_id=assessment.id), 303)
+    """Back to where the upload started (a questionnaire page of this tenant), or the list."""
+    return redirect(local_path(target, f"/t/{current_tenant().slug}/")
+                    or url_for("evidence.index", assessment_id=assessment.id), 303)
 
 
 @bp.route(OWN)
@@ -93,14 +92,8 @@ def upload(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
         services.attach(assessment, current_membership(), current_user._get_current_object(),
                         form.indicator_code.data or "", upload.filename, upload.stream)
     except DomainError as error:
-        if isinstance(error, Forbidden):
-            abort(403)
-        if isinstance(error, NotFound):
-            abort(404)
-        if error.field == "file":
-            form.file.errors = [str(error.message)]
-        else:
-            flash(str(error.message), "error")
+        abort_for_access(error)
+        form_error(form, error)
         return _render(assessment, form, error.status_code)
     flash(_("The file was attached."), "success")
     return _back(assessment, form.next.data)
@@ -119,8 +112,7 @@ def delete(assessment_id: uuid.UUID, evidence_id: uuid.UUID) -> Response | tuple
         services.remove(assessment, current_membership(), current_user._get_current_object(),
                         evidence)
     except DomainError as error:
-        if isinstance(error, Forbidden):
-            abort(403)
+        abort_for_access(error)
         flash(str(error.message), "error")
         return _render(assessment, None, error.status_code)
     flash(_("The file was removed."), "success")

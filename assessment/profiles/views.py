@@ -16,7 +16,7 @@ from assessment.profiles.services import ProfileData, ProfileInvalid, save_profi
 from indicators.catalogue.industries import find_division
 from tenants.errors import Conflict
 from tenants.models import Role, TenantKind
-from tenants.web import current_role, current_tenant, requires_role, tenant_blueprint
+from tenants.web import current_role, current_tenant, form_error, requires_role, tenant_blueprint
 
 bp = tenant_blueprint("profile", __name__, "/profile")
 
@@ -70,12 +70,7 @@ def save() -> Response | tuple[str, int]:
     try:
         save_profile(current_membership(), current_user, data, expected)
     except ProfileInvalid as invalid:
-        for name, message in invalid.errors.items():
-            field = getattr(form, name, None)
-            if field is not None:
-                field.errors = [*list(field.errors), str(message)]
-            else:
-                flash(str(message), "error")
+        form_error(form, invalid)
         return _render(form, profile, 422)
     except Conflict as conflict:
         flash(str(conflict.message), "error")

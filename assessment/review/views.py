@@ -28,9 +28,16 @@ from assessment.results.services import assessment_results
 from assessment.review import queries, services
 from assessment.review.access import link_args, linked_enterprise, open_assessment
 from assessment.review.forms import CommentForm, StateForm, VerifyForm
-from tenants.errors import DomainError, Forbidden, NotFound
+from tenants.errors import DomainError
 from tenants.models import TenantKind
-from tenants.web import current_role, current_tenant, tenant_blueprint
+from tenants.web import (
+    abort_for_access,
+    current_role,
+    current_tenant,
+    form_error,
+    local_path,
+    tenant_blueprint,
+)
 
 bp = tenant_blueprint("review", __name__)
 
@@ -65,14 +72,8 @@ def _render(assessment: Assessment, status: int = 200, comment_form: CommentForm
 def _refused(assessment: Assessment, error: DomainError,
              comment_form: CommentForm | None = None) -> tuple[str, int]:
     """Show the refusal on the page with an error status, so the request rolls back."""
-    if isinstance(error, Forbidden):
-        abort(403)
-    if isinstance(error, NotFound):
-        abort(404)
-    if comment_form is not None and error.field == "body":
-        comment_form.body.errors = [*comment_form.body.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
+    abort_for_access(error)
+    form_error(comment_form, error)  # next to the comment box when it names it, else on top
     problems = getattr(error, "problems", None)
     return _render(assessment, error.status_code, comment_form, problems)
 
@@ -174,11 +175,8 @@ def finalise(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
 
 # -- the enterprise's own state changes ---------------------------------------------------
 def _next_or_results(assessment: Assessment) -> Response:
-    target = request.form.get("next", "")
-    prefix = f"/t/{current_tenant().slug}/"
-    if target.startswith(prefix) and "//" not in target and "\\" not in target:
-        return redirect(target, 303)
-    return redirect(url_for("results.page", assessment_id=assessment.id), 303)
+    return redirect(local_path(request.form.get("next"), f"/t/{current_tenant().slug}/")
+                    or url_for("results.page", assessment_id=assessment.id), 303)
 
 
 @bp.route(f"{OWN}/submit", methods=["POST"])

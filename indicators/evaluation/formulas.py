@@ -91,8 +91,8 @@ def compile_indicator(framework: Framework, ind: Indicator) -> Compute:
         split = len(numerator)
         float_scale = f.scale
 
-        if len(numerator) == 1 and len(denominator) == 1 and not exact:
-            # The common shape (a whole-number count over its total): no lists, no sums.
+        if len(numerator) == 1 and len(denominator) == 1:
+            # The common shape (a count or an amount over its total): no lists, no sums.
             top_name, bottom_name = numerator[0], denominator[0]
             missing_top = _missing_outcome((top_name,))
             missing_bottom = _missing_outcome((bottom_name,))
@@ -107,29 +107,12 @@ def compile_indicator(framework: Framework, ind: Indicator) -> Compute:
                     return missing_bottom
                 if bottom == 0:
                     return zero_denominator
+                if exact:
+                    return Outcome("ok", round_value(
+                        _as_decimal(top) / _as_decimal(bottom) * scale), None)
                 return Outcome("ok", round_value(top / bottom * float_scale), None)
 
             return simple_ratio
-
-        if len(numerator) == 1 and len(denominator) == 1:
-            top_name, bottom_name = numerator[0], denominator[0]
-            missing_top = _missing_outcome((top_name,))
-            missing_bottom = _missing_outcome((bottom_name,))
-            missing_both = _missing_outcome((top_name, bottom_name))
-
-            def simple_exact_ratio(values: dict[str, Any]) -> Outcome:
-                top = values.get(top_name)
-                bottom = values.get(bottom_name)
-                if top is None:
-                    return missing_both if bottom is None else missing_top
-                if bottom is None:
-                    return missing_bottom
-                if bottom == 0:
-                    return zero_denominator
-                return Outcome("ok", round_value(_as_decimal(top) / _as_decimal(bottom) * scale),
-                               None)
-
-            return simple_exact_ratio
 
         def ratio(values: dict[str, Any]) -> Outcome:
             got = [values.get(n) for n in needed]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -31,20 +29,13 @@ from tenants.forms import (
 from tenants.models import TenantKind
 from tenants.security import TokenExpired, TokenInvalid
 from tenants.services import accounts, memberships
-from tenants.web import form_error
+from tenants.web import form_error, local_path
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(default: str = "/") -> str:
-    target = request.args.get("next") or request.form.get("next") or default
-    parts = urlsplit(target)
-    # Only same-site paths: an open redirect would make our login page a phishing tool.
-    # Browsers read "/\\host" as "//host" and drop tabs and newlines, so refuse those too.
-    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
-            or "\\" in target or any(ord(c) < 32 or c == "\x7f" for c in target)):
-        return default
-    return target
+    return local_path(request.args.get("next") or request.form.get("next")) or default
 
 
 def _failed_login(response: Response) -> bool:
