@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import g
-
 from tenants import queries
 from tenants.billing.config import billing_enabled
 from tenants.billing.models import BillingAccount
-from tenants.db import _AFTER_COMMIT_KEY, db
+from tenants.db import db
 from tenants.models import (
     LinkGrant,
     LinkStatus,
@@ -83,7 +81,3 @@ def demo_link(source: Tenant, source_owner: User, target: Tenant, target_owner: 
     link = links.request_link(source, source_owner, target.slug, grants)
     return links.respond(target, target_owner, link.id, True, may_be_named)
 
-
-def discard_queued_mail() -> None:
-    """Drop the e-mails the services queued (link requests to fictitious owners)."""
-    g.pop(_AFTER_COMMIT_KEY, None)

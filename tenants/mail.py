@@ -6,14 +6,16 @@ no e-mail and a slow SMTP server does not hold up the request.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
 import uuid
+from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from tenants.db import after_commit
 from tenants.jobs import app_task
@@ -84,6 +86,24 @@ def deliver(to: str, subject: str, body: str) -> None:
     current_app.extensions["chaingauge_mail"].send(message)
 
 
+_SUPPRESSED_KEY = "_chaingauge_mail_suppressed"
+
+
+@contextlib.contextmanager
+def suppressed() -> Iterator[None]:
+    """Send no e-mail from the block (the demo's link requests go to fictitious owners). Only
+    mail is dropped: other work queued for after the commit (benchmark refreshes) still runs."""
+    was = g.get(_SUPPRESSED_KEY, False)
+    setattr(g, _SUPPRESSED_KEY, True)
+    try:
+        yield
+    finally:
+        setattr(g, _SUPPRESSED_KEY, was)
+
+
 def send_mail(to: str, subject: str, body: str) -> None:
     """Queue a plain-text e-mail to go out once the current unit of work commits."""
+    if g.get(_SUPPRESSED_KEY, False):
+        log.info("e-mail suppressed", extra={"reason": str(subject)[:80]})
+        return
     after_commit(lambda: deliver(to, str(subject), str(body)))

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import functools
+import io
 import logging
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -134,6 +146,12 @@ def local_path(target: str | None, prefix: str = "/") -> str | None:
             or "\\" in target or any(ord(c) < 32 or c == "\x7f" for c in target)):
         return None
     return target
+
+
+def attachment(data: bytes, mimetype: str, filename: str) -> Response:
+    """A download of ``data``; the file name may be Chinese (sent RFC 6266-encoded)."""
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=filename)
 
 
 def redirect_back(default_endpoint: str, **values: Any) -> Response:

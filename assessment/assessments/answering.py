@@ -38,6 +38,7 @@ from tenants.models import Membership, Role, User
 from tenants.types import utcnow
 
 EDITABLE_STATES = (State.draft, State.returned)
+NA_REASON_REQUIRED = _l("Say why this indicator does not apply to your enterprise.")
 
 
 class StaleAnswer(Conflict):
@@ -214,7 +215,7 @@ def set_not_applicable(assessment: Assessment, membership: Membership, user: Use
     _require_page(assessment, membership, page_of_indicator(framework, code))
     reason = reason.strip()
     if not_applicable and not reason:
-        raise DomainError(_l("Say why this indicator does not apply to your enterprise."),
+        raise DomainError(NA_REASON_REQUIRED,
                           "na_reason")
     indicator_state = queries.indicator_state(assessment.id, code)
     if expected_version != (indicator_state.version if indicator_state else None):

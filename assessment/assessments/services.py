@@ -28,6 +28,7 @@ from assessment.assessments.models import (
 from assessment.benchmarks.tasks import refresh_after_commit as refresh_benchmarks_after_commit
 from assessment.profiles.models import EnterpriseProfile
 from indicators.catalogue.industries import group_of
+from indicators.framework.loader import DEFAULT_FRAMEWORK
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
 from tenants.context import current_tenant_id, system_scope
@@ -36,8 +37,6 @@ from tenants.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.models import Membership, Role, Tenant, User
 from tenants.services import audit
 from tenants.types import utcnow
-
-DEFAULT_FRAMEWORK = "scm-2024"
 
 
 # -- creating ----------------------------------------------------------------------------

@@ -53,12 +53,3 @@ class AssociationPool:
         members = platform_queries.linked_tenant_ids(self.association_id, LinkGrant.scores)
         return tenant_id_column.in_(members)
 
-
-def pool_from_key(key: str) -> Pool:
-    """``platform`` or ``association:<tenant uuid>`` (the form stored in snapshots)."""
-    if key == "platform":
-        return PlatformPool()
-    kind, _, rest = key.partition(":")
-    if kind == "association":
-        return AssociationPool(uuid.UUID(rest))
-    raise ValueError(f"unknown benchmark pool {key!r}")

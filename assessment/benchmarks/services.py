@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
-
-from assessment.assessments.models import Assessment, ResultFigure
+from assessment.assessments import queries as assessment_queries
+from assessment.assessments.models import Assessment
 from assessment.benchmarks import queries
 from assessment.benchmarks.anonymity import NOTHING_TO_SHOW
 from assessment.benchmarks.cohorts import (
@@ -172,28 +171,17 @@ class Position:
                 "positions": {c: p.as_dict() for c, p in self.positions.items()}}
 
 
-def current_figures(assessment: Assessment) -> list[ResultFigure]:
-    """The assessment's current figures (read in the caller's tenant context)."""
-    return list(db.session.exec(
-        select(ResultFigure).where(ResultFigure.assessment_id == assessment.id,
-                                   col(ResultFigure.current).is_(True))
-    ).all())
-
-
-def position_of(assessment: Assessment, pool: Pool, *, by_size_class: bool = False,
-                by_province: bool = False, codes: Iterable[str] | None = None,
+def position_of(assessment: Assessment, pool: Pool, *, codes: Iterable[str] | None = None,
                 method: Method = "auto") -> Position:
     """The enterprise's percentile rank on every scored code of its last finalised revision,
-    within its cohort of ``pool`` (its year and industry, optionally its size class and
-    province). The enterprise counts in its own cohort whether or not the pool holds it, so
-    an enterprise that does not contribute is still compared with the same peers."""
-    figures = current_figures(assessment)
+    within its cohort of ``pool`` (its year and industry division). The enterprise counts in
+    its own cohort whether or not the pool holds it, so an enterprise that does not
+    contribute is still compared with the same peers."""
+    figures = assessment_queries.current_figures(assessment.id)
     if not figures:
         return Position(pool.key, None)
     first = figures[0]
-    wanted = CohortFilter(first.year, first.industry_division,
-                          first.size_class if by_size_class else None,
-                          first.province if by_province else None)
+    wanted = CohortFilter(first.year, first.industry_division)
     wanted_codes = set(codes) if codes is not None else None
     own = {f.code: f for f in figures if f.score is not None
            and (wanted_codes is None or f.code in wanted_codes)}

@@ -12,11 +12,7 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from assessment.benchmarks.stats import Distribution
-
-
-def _n(number: float) -> str:
-    text = f"{number:.2f}"
-    return "0.00" if text == "-0.00" else text
+from assessment.results.charts import coordinate as _n  # the same rounding as the radar
 
 
 def _x(score: float, left: float, span: float) -> float:

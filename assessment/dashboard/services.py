@@ -29,12 +29,11 @@ from assessment.profiles.rules import province as find_province
 from assessment.profiles.rules import size_class_by_code
 from indicators import Framework, load_framework
 from indicators.catalogue.industries import list_groups
+from indicators.framework.schema import LEVELS
 from tenants.billing import entitlements
 from tenants.models import Tenant
 
-LEVELS = (1, 2, 3, 4, 5)
 BINS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 100))  # score histogram, 0-100
-FRAMEWORK_ID = "scm-2024"
 
 
 def require_dashboards(tenant: Tenant) -> None:
@@ -187,7 +186,7 @@ def dashboard(tenant: Tenant, filters: Filters, lang: str) -> Dashboard:
 
 
 def framework() -> Framework:
-    return load_framework(FRAMEWORK_ID)
+    return load_framework()  # the default framework, which the dashboard's figures use
 
 
 def code_distributions(tenant: Tenant, filters: Filters, lang: str) -> list[CodeDistribution]:

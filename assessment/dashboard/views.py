@@ -22,8 +22,10 @@ from assessment.dashboard.filters import FilterForm, Filters
 from assessment.dashboard.members import STATUS_LABELS, MemberStatus
 from assessment.profiles.rules import province as find_province
 from assessment.profiles.rules import size_class_by_code
+from assessment.results.page import lang_of
+from indicators.framework.schema import LEVELS
 from tenants.models import Tenant, TenantKind
-from tenants.web import current_tenant, tenant_blueprint
+from tenants.web import attachment, current_tenant, tenant_blueprint
 
 bp = tenant_blueprint("dashboard", __name__, "/dashboard")
 
@@ -33,7 +35,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.context_processor
 def _names() -> dict[str, Any]:
-    lang = _lang()
+    lang = lang_of(get_locale())
 
     def size_name(code: str | None) -> str:
         found = size_class_by_code(code) if code else None
@@ -55,10 +57,6 @@ def _association() -> Tenant:
     return tenant
 
 
-def _lang() -> str:
-    return "en" if str(get_locale()).startswith("en") else "zh"
-
-
 def _filters(tenant: Tenant) -> tuple[FilterForm, Filters | None]:
     form = FilterForm(formdata=request.args)
     if not form.validate():
@@ -76,8 +74,8 @@ def _refused(tenant: Tenant, form: FilterForm) -> tuple[str, int]:
 def _level_chart(found: services.Dashboard) -> str:
     if not found.levels.shown:
         return ""
-    return histogram_svg([found.levels.counts[level] for level in services.LEVELS],
-                         [f"L{level}" for level in services.LEVELS], width=320, height=120,
+    return histogram_svg([found.levels.counts[level] for level in LEVELS],
+                         [f"L{level}" for level in LEVELS], width=320, height=120,
                          label=_("Members per level"))
 
 
@@ -87,7 +85,7 @@ def index() -> str | tuple[str, int]:
     form, filters = _filters(tenant)
     if filters is None:
         return _refused(tenant, form)
-    lang = _lang()
+    lang = lang_of(get_locale())
     found = services.dashboard(tenant, filters, lang)
     form.year.data = filters.year
     return render_template(
@@ -104,7 +102,7 @@ def distributions() -> str | tuple[str, int]:
     form, filters = _filters(tenant)
     if filters is None:
         return _refused(tenant, form)
-    lang = _lang()
+    lang = lang_of(get_locale())
     found = services.code_distributions(tenant, filters, lang)
     form.year.data = filters.year
     bins = [f"{low}–{high}" for low, high in services.BINS]
@@ -114,12 +112,6 @@ def distributions() -> str | tuple[str, int]:
         rule=ANONYMITY_RULE, minimum=ANONYMITY_MIN_COHORT, box_plot=box_plot_svg,
         histogram=lambda counts, name: histogram_svg(counts, bins, label=name),
     )
-
-
-def _file(data: bytes, mimetype: str, name: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @bp.route("/export.csv")
@@ -133,7 +125,7 @@ def export_csv() -> Response | tuple[str, int]:
         filters = None
     if filters is None:
         return _refused(tenant, form)
-    lang = _lang()
+    lang = lang_of(get_locale())
     found = services.dashboard(tenant, filters, lang)
     if table == "members":
         header, rows = export.member_table(found, lang)
@@ -144,7 +136,7 @@ def export_csv() -> Response | tuple[str, int]:
             services.code_distributions(tenant, filters, lang))
     else:
         header, rows = export.breakdown_table(found)
-    return _file(export.to_csv(header, rows), "text/csv; charset=utf-8",
+    return attachment(export.to_csv(header, rows), "text/csv; charset=utf-8",
                  f"{tenant.slug}-{table}-{filters.year}.csv")
 
 
@@ -154,7 +146,7 @@ def export_xlsx() -> Response | tuple[str, int]:
     form, filters = _filters(tenant)
     if filters is None:
         return _refused(tenant, form)
-    lang = _lang()
+    lang = lang_of(get_locale())
     found = services.dashboard(tenant, filters, lang)
     data = export.workbook(found, services.code_distributions(tenant, filters, lang), lang)
-    return _file(data, XLSX, f"{tenant.slug}-dashboard-{filters.year}.xlsx")
+    return attachment(data, XLSX, f"{tenant.slug}-dashboard-{filters.year}.xlsx")

@@ -180,7 +180,7 @@ def _flag_changes(plan: ImportPlan, assessment: Assessment) -> dict[str, tuple[b
         if (flag, reason if flag else "") == now:
             continue
         if flag and not reason:
-            plan.problem(_("Say why this indicator does not apply to your enterprise."),
+            plan.problem(str(answering.NA_REASON_REQUIRED),
                          f"na_reason:{code}")
         changes[code] = (flag, reason)
     return changes

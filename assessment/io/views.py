@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,7 +26,7 @@ from assessment.assessments.web import assessment_or_404, current_membership
 from assessment.io import export, importer
 from assessment.io.importer import ImportProblem, ImportRejected
 from tenants.models import Role
-from tenants.web import current_tenant, requires_role, tenant_blueprint
+from tenants.web import attachment, current_tenant, requires_role, tenant_blueprint
 
 bp = tenant_blueprint("io", __name__, "/assessments")
 
@@ -38,25 +38,19 @@ class ImportForm(FlaskForm):
                      validators=[FileRequired(_l("Choose a file to import."))])
 
 
-def _download(data: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @bp.route("/<uuid:assessment_id>/export.json")
-def export_json(assessment_id: uuid.UUID) -> Response:
+def export_json(assessment_id: uuid.UUID) -> BaseResponse:
     assessment = assessment_or_404(assessment_id)
-    return _download(export.export_json(assessment), "application/json",
+    return attachment(export.export_json(assessment), "application/json",
                      export.export_filename(assessment, current_tenant().slug, "json"))
 
 
 @bp.route("/<uuid:assessment_id>/export.xlsx")
-def export_xlsx(assessment_id: uuid.UUID) -> Response:
+def export_xlsx(assessment_id: uuid.UUID) -> BaseResponse:
     assessment = assessment_or_404(assessment_id)
     english = str(get_locale()).startswith("en")
     data = export.export_xlsx(assessment, current_tenant().name, english)
-    return _download(data, export.XLSX_MIMETYPE,
+    return attachment(data, export.XLSX_MIMETYPE,
                      export.export_filename(assessment, current_tenant().slug, "xlsx"))
 
 

@@ -25,7 +25,7 @@ def division_choices() -> list[tuple[str, str]]:
     english = _english()
     return [("", str(_l("Choose…")))] + [
         (d.code, f"{d.code} {d.name_en if english else d.name_zh}")
-        for d in list_divisions() if 13 <= d.number <= 43
+        for d in list_divisions()
     ]
 
 

@@ -164,7 +164,7 @@ def _show_result(framework: Framework, page: Page, form: FlaskForm, result: Page
             energy_state.versions[stale.key] = stale.current.version if stale.current else None
     for code in result.reasons_missing:
         bind_errors(form, fields.na_reason_name(code),
-                    [_("Say why this indicator does not apply to your enterprise.")])
+                    [str(answering.NA_REASON_REQUIRED)])
 
 
 @bp.route("/<uuid:assessment_id>/pages/<page>")

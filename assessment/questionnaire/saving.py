@@ -25,8 +25,6 @@ from indicators import Framework, Problem
 from tenants.errors import Forbidden
 from tenants.models import Membership, User
 
-NA_REASON_REQUIRED = _l("Say why this indicator does not apply to your enterprise.")
-
 
 @dataclass(frozen=True)
 class AnswerChange:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -24,7 +23,7 @@ from tenants.errors import Conflict, FieldErrors, Forbidden
 from tenants.models import Membership, Role, Tenant, TenantKind, User
 from tenants.types import utcnow
 
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+BRAND_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")  # the only form that may reach CSS
 FOOTER_MAX = 200
 
 LOGO_MESSAGES = {
@@ -60,7 +59,7 @@ def save_branding(tenant: Tenant, membership: Membership, user: User, *,
         raise Forbidden(_l("Branding is for consultancies and associations."))
     entitlements.require(tenant, "branding")
     errors: dict[str, object] = {}
-    if not _COLOUR.match(brand_colour or ""):
+    if not BRAND_COLOUR.match(brand_colour or ""):
         errors["brand_colour"] = _l("Enter a colour as #RRGGBB, for example #0F5C8C.")
     footer = " ".join(footer_text.split())
     if len(footer) > FOOTER_MAX or any(unicodedata.category(c) == "Cc" for c in footer):
@@ -107,11 +106,3 @@ def report_branding(issuer: Tenant) -> ReportBranding:
         logo = f"data:{row.logo_media_type};base64,{base64.b64encode(row.logo).decode()}"
     return ReportBranding(issuer.name, logo, row.brand_colour, row.footer_text)
 
-
-def logo_of(tenant_id: uuid.UUID) -> tuple[bytes, str] | None:
-    row = db.session.exec(
-        select(TenantBranding).where(TenantBranding.tenant_id == tenant_id)
-    ).first()
-    if row is None or not row.logo or not row.logo_media_type:
-        return None
-    return row.logo, row.logo_media_type

@@ -16,9 +16,8 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlmodel import select
 
-from assessment.assessments.models import Assessment
+from assessment.assessments import queries as assessment_queries
 from assessment.reports import services
 from tenants import queries as platform_queries
 from tenants.context import set_tenant, system_scope
@@ -45,8 +44,7 @@ def pdf_command(assessment_id: uuid.UUID, output: Path, lang: str) -> None:
     """Render the report of a finalised assessment to OUTPUT."""
     with current_app.test_request_context(), db.commit_scope():
         with system_scope(db.session, f"report pdf {assessment_id} (command line)"):
-            assessment = db.session.exec(
-                select(Assessment).where(Assessment.id == assessment_id)).first()
+            assessment = assessment_queries.assessment(assessment_id)
         if assessment is None:
             raise click.BadParameter(f"no assessment {assessment_id}",
                                      param_hint="ASSESSMENT_ID")

@@ -12,9 +12,10 @@ from sqlmodel import col, select
 from assessment.assessments.models import Assessment, ResultFigure, State
 from assessment.benchmarks.pools import AssociationPool
 from assessment.reports.bulk_models import BulkReportJob
+from tenants import queries as platform_queries
 from tenants.context import system_scope
 from tenants.db import db
-from tenants.models import LinkGrant, LinkStatus, Tenant, TenantLink
+from tenants.models import LinkGrant, LinkStatus
 
 FIGURE = ResultFigure.__table__  # type: ignore[attr-defined]
 
@@ -47,15 +48,10 @@ def member_overall_figures(association_id: uuid.UUID, year: int) -> list[MemberF
 
 def nameable_members(association_id: uuid.UUID) -> dict[uuid.UUID, str]:
     """Members who agreed to be named and share their scores: tenant id → name."""
-    rows = db.session.exec(
-        select(TenantLink, Tenant)
-        .join(Tenant, col(Tenant.id) == col(TenantLink.target_tenant_id))
-        .where(TenantLink.source_tenant_id == association_id,
-               TenantLink.status == LinkStatus.accepted,
-               col(TenantLink.may_be_named).is_(True))
-    ).all()
-    return {tenant.id: tenant.name for link, tenant in rows
-            if LinkGrant.scores in link.grants}
+    return {tenant.id: tenant.name
+            for link, tenant in platform_queries.outgoing_links(association_id)
+            if link.status == LinkStatus.accepted and link.may_be_named
+            and LinkGrant.scores in link.grants}
 
 
 def finalised_assessment_of(tenant_id: uuid.UUID, year: int) -> Assessment | None:

@@ -8,7 +8,6 @@ disk and any change to a figure, a name, a translation or the branding renders i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,11 +15,10 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from assessment.reports.branding import ReportBranding
+from assessment.reports.branding import BRAND_COLOUR, ReportBranding
 from assessment.reports.models import DEFAULT_BRAND_COLOUR
 from assessment.reports.rendering import PdfCache, content_key, render_pdf
 
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOCALES = {"zh": "zh_CN", "en": "en"}
 
 
@@ -37,7 +35,7 @@ def locale_of(lang: str) -> str:
 def brand_css(branding: ReportBranding) -> str:
     """The issuer's colour as a CSS variable. Only a validated #RRGGBB ever reaches CSS; no
     user text is interpolated into a stylesheet."""
-    colour = branding.brand_colour if _COLOUR.match(branding.brand_colour or "") else \
+    colour = branding.brand_colour if BRAND_COLOUR.match(branding.brand_colour or "") else \
         DEFAULT_BRAND_COLOUR
     return f":root {{ --brand: {colour}; }}\n"
 

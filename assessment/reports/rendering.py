@@ -125,7 +125,6 @@ def base_stylesheet() -> weasyprint.CSS:
 @dataclass(frozen=True)
 class RenderedPdf:
     content: bytes
-    sha256: str
     refused_urls: tuple[str, ...]
 
 
@@ -146,7 +145,7 @@ def render_pdf(html: str, extra_css: str = "", *, uncompressed: bool = False) ->
         pdf = document.write_pdf(stylesheets=stylesheets, font_config=font_configuration(),
                                  uncompressed_pdf=uncompressed)
     assert pdf is not None
-    return RenderedPdf(pdf, hashlib.sha256(pdf).hexdigest(), tuple(fetcher.refused))
+    return RenderedPdf(pdf, tuple(fetcher.refused))
 
 
 def content_key(*parts: str) -> str:

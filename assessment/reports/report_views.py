@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 
 from flask import (
@@ -38,7 +37,7 @@ from tenants import queries as platform_queries
 from tenants.billing import entitlements
 from tenants.models import LinkGrant, Role, TenantKind
 from tenants.types import utcnow
-from tenants.web import current_role, current_tenant, requires_role, tenant_blueprint
+from tenants.web import attachment, current_role, current_tenant, requires_role, tenant_blueprint
 
 bp = tenant_blueprint("reports", __name__, "/reports")
 
@@ -52,8 +51,7 @@ def _lang() -> str:
 
 
 def _pdf_response(found: ReportFile, filename: str) -> Response:
-    response = send_file(io.BytesIO(found.content), mimetype="application/pdf",
-                         as_attachment=True, download_name=filename)
+    response = attachment(found.content, "application/pdf", filename)
     response.headers["X-Report-Cache"] = "hit" if found.cached else "miss"
     return response
 

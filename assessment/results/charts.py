@@ -23,10 +23,13 @@ class Series:
     css_class: str = ""
 
 
-def _n(number: float) -> str:
+def coordinate(number: float) -> str:
     """A coordinate with two decimals and no negative zero, the same on every platform."""
     text = f"{number:.2f}"
     return "0.00" if text == "-0.00" else text
+
+
+_n = coordinate  # short, for the long SVG strings below
 
 
 def _clamp(value: float | None) -> float:

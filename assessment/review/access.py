@@ -21,12 +21,11 @@ from assessment.assessments.models import Assessment
 from tenants import queries
 from tenants.context import set_tenant
 from tenants.db import db
-from tenants.models import LinkGrant, Role, Tenant, TenantKind, TenantLink
+from tenants.models import LinkGrant, Tenant, TenantKind, TenantLink
 from tenants.services import audit
-from tenants.web import current_role, current_tenant
+from tenants.web import current_tenant
 
 # Members of the linked tenant who may act as reviewers; viewers only read.
-REVIEWER_ROLES = (Role.owner, Role.admin, Role.assessor)
 
 
 @dataclass(frozen=True)
@@ -68,9 +67,6 @@ def linked_enterprise() -> LinkedEnterprise | None:
     """The enterprise this request entered through a link, if any."""
     return g.get("linked_enterprise")
 
-
-def may_act_as_linked_reviewer() -> bool:
-    return current_role() in REVIEWER_ROLES
 
 
 def open_assessment(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None,

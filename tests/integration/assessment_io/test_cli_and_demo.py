@@ -92,6 +92,22 @@ def test_demo_load_is_idempotent(app: Flask) -> None:
         db.rollback()
 
 
+def test_the_demo_sends_no_mail_but_its_benchmarks_are_refreshed(app: Flask, outbox) -> None:
+    """Link requests to the demo's fictitious owners are not mailed; the benchmark refresh
+    that each finalisation queues for after the commit still runs."""
+    from assessment.benchmarks.models import BenchmarkSnapshot
+
+    with app.test_request_context():
+        load(members=6)
+        db.commit()
+        with system_scope(db.session, "test: demo snapshots"):
+            snapshots = db.session.exec(select(func.count()).select_from(BenchmarkSnapshot)
+                                        ).one()
+        db.rollback()
+    assert outbox() == []
+    assert snapshots > 0
+
+
 def test_the_full_demo_has_thirty_members_across_divisions(app: Flask) -> None:
     with app.test_request_context():
         logins = load()
