@@ -23,7 +23,6 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Protocol
 
 from indicators.catalogue.contract import CARBON_INDICATOR, ENERGY_INDICATOR, INDICATORS
@@ -31,7 +30,7 @@ from indicators.catalogue.industries import division as find_division_or_fail
 from indicators.catalogue.industries import sectors_for
 from indicators.catalogue.loader import load_catalogue
 from indicators.catalogue.model import SEED, Division, EquipmentCategory, Measure, Technology
-from indicators.framework.loader import DEFAULT_FRAMEWORK, load_framework
+from indicators.framework.loader import DEFAULT_FRAMEWORK, shipped_framework
 from indicators.framework.model import Framework
 from indicators.problems import InvalidFramework, InvalidInput, Problem
 
@@ -152,10 +151,10 @@ def recommend(
         else {d.code: d.weight for d in framework.dimensions}
     )
     weak = _weak_indicators(indicators, threshold, weights)
-    measures_of = {i.code: i.measures for d in framework.dimensions for i in d.indicators}
     plan = _Plan()
     for motive in weak:
-        for measure in _measures_for(measures_of.get(motive.indicator, ())):
+        found = framework.indicators.get(motive.indicator)
+        for measure in _measures_for(found.measures if found else ()):
             plan.add(motive, _measure_item(measure))
         if motive.indicator in (ENERGY_INDICATOR, CARBON_INDICATOR):
             for tech in _technologies_for(motive.indicator, div):
@@ -256,7 +255,7 @@ def _framework_of(
     ref = contract.get("framework") if isinstance(contract, Mapping) else None
     fid, version = (ref.get("id"), ref.get("version")) if isinstance(ref, Mapping) else (ref, None)
     if fid is None:
-        return _shipped_framework(DEFAULT_FRAMEWORK, None)
+        return shipped_framework(DEFAULT_FRAMEWORK, None)
     # Only ids of shipped frameworks: a contract is data and must not name a file to read.
     if (
         isinstance(fid, str)
@@ -264,7 +263,7 @@ def _framework_of(
         and (version is None or isinstance(version, str))
     ):
         try:
-            return _shipped_framework(fid, version)
+            return shipped_framework(fid, version)
         except InvalidFramework:
             pass
     problems.append(
@@ -276,11 +275,6 @@ def _framework_of(
         )
     )
     return None
-
-
-@cache
-def _shipped_framework(framework_id: str, version: str | None) -> Framework:
-    return load_framework(framework_id, version)
 
 
 # --- items -----------------------------------------------------------------------------

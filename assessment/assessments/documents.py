@@ -6,25 +6,17 @@ assembles its input from the stored rows and hands it over.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS
-from indicators import Evaluation, Framework, evaluate, load_framework
+from indicators import Evaluation, Framework, evaluate
+from indicators.framework.loader import shipped_framework
 
 
 def framework_of(assessment: Assessment) -> Framework:
-    return _pinned_framework(assessment.framework_id, assessment.framework_version)
-
-
-@functools.lru_cache(maxsize=32)
-def _pinned_framework(framework_id: str, version: str) -> Framework:
-    """A framework version is immutable once published (a change is a new version), so an
-    assessment's framework is resolved once per process, not on every request: the loader
-    checks the files on disk each time, which a save paid six times."""
-    return load_framework(framework_id, version)
+    return shipped_framework(assessment.framework_id, assessment.framework_version)
 
 
 def build_document(

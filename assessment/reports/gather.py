@@ -9,11 +9,8 @@ revision, the engine, the benchmark services and the recommendation catalogue.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from flask_babel import lazy_gettext as _l
 
 from assessment.assessments import queries
@@ -36,23 +33,16 @@ from tenants.models import Tenant
 
 RECOMMENDATIONS = 10
 WHAT_IF_DEPTH = 30  # every scored indicator below the top level, in practice
-FACTOR_TABLES = ("carriers", "combustion", "grid", "gwp", "targets")
 
 
 class NotFinalised(Conflict):
     """Reports are of finalised assessments: the figures a report hands out do not move."""
 
 
-@cache
 def factor_sources() -> tuple[FactorSource, ...]:
-    """Source and version of every factor table the energy figures use (packaged data)."""
-    directory = Path(load_factor_tables().directory)
-    found = []
-    for table in FACTOR_TABLES:
-        data = yaml.safe_load((directory / f"{table}.yaml").read_text(encoding="utf-8"))
-        found.append(FactorSource(table, " ".join(str(data.get("source", "")).split()),
-                                  str(data.get("version", ""))))
-    return tuple(found)
+    """Source, citations and version of every factor table the energy figures use, as the
+    energy loader read them from the packaged data files (loaded once, then cached)."""
+    return tuple(load_factor_tables().sources.values())
 
 
 def _year_figures(document: Mapping[str, Any]) -> dict[str, Any]:

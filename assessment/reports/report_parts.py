@@ -10,12 +10,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from assessment.benchmarks.anonymity import ANONYMITY_RULE
-from assessment.benchmarks.cohorts import ANONYMITY_MIN_COHORT
 from assessment.benchmarks.services import CohortStatistics
 from assessment.reports import formatting as fmt
 from assessment.units import unit_label
 from indicators import Framework
-from indicators.energy import IntensityChange, YearOnYear, load_factor_tables
+from indicators.energy import IntensityChange, TableSource, YearOnYear, load_factor_tables
 from indicators.recommendations import Recommendation
 
 ENERGY_CODE = "green.energy_intensity"
@@ -92,8 +91,15 @@ class WhatIfLine:
     overall_gain: str
 
 
+# A factor table's source, citations and version, as the energy loader reads them from the
+# table's data file (indicators/data/factors/).
+FactorSource = TableSource
+
+
 @dataclass(frozen=True)
-class FactorSource:
+class FactorRow:
+    """A line of the methodology's factor table: the table's name, its citation, version."""
+
     table: str
     source: str
     version: str
@@ -122,8 +128,7 @@ class Methodology:
     weights: list[tuple[str, str]]
     cohort_label: str
     anonymity_rule: str
-    minimum: int
-    factor_sources: list[FactorSource]
+    factor_sources: list[FactorRow]
 
 
 def _shares(amounts: Mapping[str, float], labels: Mapping[str, str], unit: str) -> list[Share]:
@@ -251,7 +256,8 @@ def _bands(indicator: Any, lang: str) -> str:
 
 # A factor table as a client reads it: its name and the document it comes from. The data
 # files' "source" fields also record how each figure was checked (notes for the maintainers,
-# in English, naming internal files); a report cites the document only.
+# in English, naming internal files); a report cites the document only, as the files'
+# "citation_zh" and "citation_en" give it.
 FACTOR_TABLE_LABELS = {
     "carriers": _l("Energy conversion coefficients"),
     "combustion": _l("Fuel emission parameters"),
@@ -259,35 +265,11 @@ FACTOR_TABLE_LABELS = {
     "gwp": _l("Global warming potentials"),
     "targets": _l("National energy and carbon targets"),
 }
-FACTOR_CITATIONS = {
-    "carriers": ("GB/T 2589-2020《综合能耗计算通则》附录 A 各种能源折标准煤参考系数",
-                 "GB/T 2589-2020 General rules for calculation of the comprehensive energy "
-                 "consumption, Annex A: reference coefficients for conversion to standard coal"),
-    "combustion": ("国家发展改革委《工业其他行业企业温室气体排放核算方法与报告指南（试行）》"
-                   "（2015）附录二 常用化石燃料相关参数缺省值",
-                   "NDRC, Guidelines for the accounting and reporting of greenhouse-gas "
-                   "emissions of enterprises in other industries (trial, 2015), Annex 2: "
-                   "default parameters of common fossil fuels"),
-    "grid": ("生态环境部、国家统计局关于发布电力二氧化碳排放因子的公告（全国电力平均二氧化碳"
-             "排放因子等）",
-             "Ministry of Ecology and Environment and National Bureau of Statistics, "
-             "announcements of electricity CO2 emission factors (national average and related "
-             "series)"),
-    "gwp": ("IPCC 第五次评估报告（AR5）第一工作组第 8 章表 8.A.1；第六次评估报告（AR6）第一"
-            "工作组第 7 章表 7.SM.7",
-            "IPCC Fifth Assessment Report (AR5), WG1 Ch. 8, Table 8.A.1; Sixth Assessment "
-            "Report (AR6), WG1 Ch. 7, Table 7.SM.7"),
-    "targets": ("国务院《2024—2025 年节能降碳行动方案》（国发〔2024〕12 号），2024-05-23",
-                "State Council, 2024-2025 Action Plan for Energy Saving and Carbon Reduction "
-                "(Guofa [2024] No. 12), 2024-05-23"),
-}
 
 
-def _cited(source: FactorSource, lang: str) -> FactorSource:
-    citation = FACTOR_CITATIONS.get(source.table)
-    text = fmt.pick(lang, *citation) if citation else source.source.split(", as ")[0]
-    return FactorSource(str(FACTOR_TABLE_LABELS.get(source.table, source.table)), text,
-                        source.version)
+def _cited(source: FactorSource, lang: str) -> FactorRow:
+    return FactorRow(str(FACTOR_TABLE_LABELS.get(source.table, source.table)),
+                     fmt.pick(lang, source.citation_zh, source.citation_en), source.version)
 
 
 def methodology(framework: Framework, statistics: CohortStatistics | None,
@@ -316,7 +298,7 @@ def methodology(framework: Framework, statistics: CohortStatistics | None,
     return Methodology(
         formulas=formulas, levels=levels, weights=weights,
         cohort_label=statistics.label(lang) if statistics is not None else fmt.DASH,
-        anonymity_rule=str(ANONYMITY_RULE), minimum=ANONYMITY_MIN_COHORT,
+        anonymity_rule=str(ANONYMITY_RULE),
         factor_sources=[_cited(source, lang) for source in factor_sources],
     )
 

@@ -6,7 +6,7 @@ See docs/energy-and-carbon.md for the method, the inputs and the sources.
 
 from indicators.energy.calculator import EnergyResult, calculate_energy
 from indicators.energy.loader import load_factor_tables
-from indicators.energy.tables import FactorTables
+from indicators.energy.tables import FactorTables, TableSource
 from indicators.energy.validation import (
     ELECTRICITY_SOURCES,
     OPTION_KEYS,
@@ -22,6 +22,7 @@ __all__ = [
     "EnergyResult",
     "FactorTables",
     "IntensityChange",
+    "TableSource",
     "YearOnYear",
     "calculate_energy",
     "compare_with_previous",

@@ -23,6 +23,7 @@ from indicators.energy.tables import (
     Gas,
     GridFactor,
     GridSeries,
+    TableSource,
     Target,
     TargetTable,
     Unit,
@@ -33,7 +34,7 @@ from indicators.problems import InvalidFramework
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "factors"
 _DEFAULT_KEY = str(DEFAULT_DIRECTORY)
-_META_KEYS = {"source", "version", "retrieved", "notes"}
+_META_KEYS = {"source", "citation_zh", "citation_en", "version", "retrieved", "notes"}
 _DIMENSIONS = ("mass", "volume", "electricity", "heat")
 
 @functools.lru_cache(maxsize=8)
@@ -72,7 +73,8 @@ class _FileReader:
             raise InvalidFramework(str(self.path), [f"(document): not valid YAML: {exc}"]) from exc
         if not isinstance(data, dict):
             raise InvalidFramework(str(self.path), ["(document): must be a mapping"])
-        for key in ("source", "version"):
+        # citation_zh/citation_en: how a reader is told the document, in each language.
+        for key in ("source", "citation_zh", "citation_en", "version"):
             self.text(data, key, "")
         if not any(isinstance(data.get(k), str) and data[k].strip()
                    for k in ("retrieved", "notes")):
@@ -156,6 +158,8 @@ class _Loader:
         grid, default_series, grid_meta = self._grid()
         gases, sets, default_set, gwp_meta = self._gwp()
         targets, targets_meta = self._targets()
+        metas = {"carriers": carriers_meta, "combustion": combustion["meta"], "grid": grid_meta,
+                 "gwp": gwp_meta, "targets": targets_meta}
         return FactorTables(
             directory=str(self.directory),
             units=units,
@@ -167,13 +171,10 @@ class _Loader:
             default_gwp_set=default_set,
             gases=gases,
             targets=targets,
-            versions={
-                "carriers": carriers_meta["version"],
-                "combustion": combustion["meta"]["version"],
-                "grid": grid_meta["version"],
-                "gwp": gwp_meta["version"],
-                "targets": targets_meta["version"],
-            },
+            versions={table: meta["version"] for table, meta in metas.items()},
+            sources={table: TableSource(table, meta["source"], meta["citation_zh"],
+                                        meta["citation_en"], meta["version"])
+                     for table, meta in metas.items()},
         )
 
     def _reader(self, name: str) -> tuple[_FileReader, dict[str, Any]]:
@@ -182,7 +183,10 @@ class _Loader:
 
     @staticmethod
     def _meta(doc: dict[str, Any]) -> dict[str, str]:
+        # Folded YAML text: whitespace (line breaks of the file) collapses to single spaces.
         return {"source": str(doc.get("source", "")).strip(),
+                "citation_zh": " ".join(str(doc.get("citation_zh", "")).split()),
+                "citation_en": " ".join(str(doc.get("citation_en", "")).split()),
                 "version": str(doc.get("version", ""))}
 
     # carriers.yaml ---------------------------------------------------------------------

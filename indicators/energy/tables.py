@@ -125,6 +125,22 @@ class TargetTable:
 
 
 @dataclass(frozen=True)
+class TableSource:
+    """Where one factor table comes from, from its file's metadata.
+
+    ``source`` is the maintainers' note (in English, it may name internal files and say how the
+    figures were checked); ``citation_zh`` and ``citation_en`` cite the document only, for
+    readers such as a report's methodology.
+    """
+
+    table: str
+    source: str
+    citation_zh: str
+    citation_en: str
+    version: str
+
+
+@dataclass(frozen=True)
 class FactorTables:
     directory: str
     units: Mapping[str, Unit]
@@ -137,6 +153,9 @@ class FactorTables:
     gases: Mapping[str, Gas]
     targets: TargetTable
     versions: Mapping[str, str] = field(default_factory=dict)
+    # Every table's source, citation and version, in the order of the files (carriers,
+    # combustion, grid, gwp, targets).
+    sources: Mapping[str, TableSource] = field(default_factory=dict)
 
     def unit_code(self, unit: str) -> str | None:
         """The canonical unit code of ``unit`` or of one of its aliases (万立方米 → 10^4 m3)."""

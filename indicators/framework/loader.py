@@ -231,6 +231,16 @@ def load_framework(id_or_path: str | Path | None = None, version: str | None = N
     return framework
 
 
+@functools.lru_cache(maxsize=32)
+def shipped_framework(framework_id: str, version: str | None = None) -> Framework:
+    """A shipped framework by id, resolved once per process.
+
+    A published version never changes (a change is a new version), so an assessment's pinned
+    framework need not be looked up on disk again: :func:`load_framework` checks the files
+    each time, for editing frameworks by hand."""
+    return load_framework(framework_id, version)
+
+
 def list_frameworks() -> list[dict[str, str]]:
     """Every framework shipped with the package: id, version, names and file."""
     result = []

@@ -128,6 +128,22 @@ def test_national_targets_of_the_action_plan_with_seed_lines():
     assert TABLES.targets.for_comparison("carbon_intensity", 2025) is None
 
 
+def test_every_table_exposes_its_source_citations_and_version():
+    assert list(TABLES.sources) == ["carriers", "combustion", "grid", "gwp", "targets"]
+    for table, source in TABLES.sources.items():
+        assert source.table == table
+        assert source.version == TABLES.versions[table]
+        # Folded YAML text reads as one line, without the file's line breaks.
+        for text in (source.source, source.citation_zh, source.citation_en):
+            assert text.strip() and "\n" not in text and "  " not in text, (table, text)
+    carriers = TABLES.sources["carriers"]
+    assert carriers.citation_zh.startswith("GB/T 2589-2020《综合能耗计算通则》")
+    assert carriers.citation_en.startswith("GB/T 2589-2020 General rules for calculation")
+    assert carriers.version == "gbt2589-2020.1"
+    assert "国发〔2024〕12 号" in TABLES.sources["targets"].citation_zh
+    assert "(Guofa [2024] No. 12)" in TABLES.sources["targets"].citation_en
+
+
 # ---------------------------------------------------------------- broken factor files
 
 
@@ -194,3 +210,30 @@ def test_every_problem_of_a_file_is_reported_at_once(factor_copy):
         load_factor_tables(factor_copy)
     keys = {p.split(":")[0] for p in caught.value.problems}
     assert {"carriers.diesel.kgce_per_base_unit", "carriers.lpg.kgce_per_base_unit"} <= keys
+
+
+@pytest.mark.parametrize("file", ["carriers.yaml", "combustion.yaml", "grid.yaml", "gwp.yaml",
+                                  "targets.yaml"])
+@pytest.mark.parametrize("key", ["citation_zh", "citation_en"])
+def test_a_missing_citation_is_a_problem_of_its_file(factor_copy, file, key):
+    path = factor_copy / file
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(n for n, line in enumerate(lines) if line.startswith(f"{key}:"))
+    end = start + 1
+    while end < len(lines) and lines[end].startswith("  "):  # a folded text's lines
+        end += 1
+    path.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    with pytest.raises(InvalidFramework) as caught:
+        load_factor_tables(factor_copy)
+    assert caught.value.path == str(path)
+    assert f"{key}: must be a non-empty text" in caught.value.problems
+
+
+def test_a_blank_citation_is_a_problem(factor_copy):
+    path = factor_copy / "grid.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if line.startswith("citation_zh:"))
+    path.write_text(text.replace(line, 'citation_zh: "  "', 1), encoding="utf-8")
+    with pytest.raises(InvalidFramework) as caught:
+        load_factor_tables(factor_copy)
+    assert caught.value.problems == ["citation_zh: must be a non-empty text"]
