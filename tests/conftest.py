@@ -296,3 +296,35 @@ def listener() -> Iterator[tuple[int, list[Any]]]:
     stop.set()
     thread.join(timeout=2)
     server.close()
+
+
+# -- shared by several test packages -----------------------------------------------------
+@pytest.fixture
+def in_tenant(app: Flask) -> Any:
+    """Run ``fn`` in a request context acting for ``tenant``; what it wrote is rolled back."""
+
+    def run(tenant: Any, fn: Any) -> Any:
+        from tenants.context import set_tenant
+        from tenants.extensions import db
+
+        with app.test_request_context():
+            set_tenant(db.session, tenant.id)
+            try:
+                return fn()
+            finally:
+                db.rollback()
+
+    return run
+
+
+@pytest.fixture
+def make_enterprise(app: Flask, make_tenant: Any) -> Any:
+    """An enterprise with an owner and a profile (C36, Fujian), as the results tests use."""
+    from tests.integration.assessment_review import factories
+
+    def build(**kwargs: Any) -> Any:
+        tenant = make_tenant("enterprise", **kwargs)
+        factories.give_profile(app, tenant)
+        return tenant
+
+    return build

@@ -21,16 +21,6 @@ def _evidence_dir(request: pytest.FixtureRequest, tmp_path: Path,
 
 
 @pytest.fixture
-def make_enterprise(app: Flask, make_tenant: Any) -> Any:
-    def build(**kwargs: Any) -> Any:
-        tenant = make_tenant("enterprise", **kwargs)
-        factories.give_profile(app, tenant)
-        return tenant
-
-    return build
-
-
-@pytest.fixture
 def make_assessment(app: Flask) -> Any:
     return lambda *a, **kw: factories.make_assessment(app, *a, **kw)
 

@@ -78,6 +78,16 @@ def billing(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGateway
         install_gateway(app, None)
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read refusal texts in English; Chinese, the product's default, is
+    covered by the catalogue tests. Autouse where a conftest imports it (tests/integration/
+    billing, tests/web/billing)."""
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        monkeypatch.setitem(app.config, "DEFAULT_LOCALE", "en")
+
+
 # -- Stripe-shaped objects ----------------------------------------------------------------
 def ts(moment: datetime) -> int:
     return int(moment.timestamp())

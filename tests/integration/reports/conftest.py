@@ -88,21 +88,3 @@ def report_enterprise(app: Flask) -> Any:
         return tenant, finalised_report_assessment(app, tenant, **kwargs)
 
     return make
-
-
-@pytest.fixture
-def in_tenant(app: Flask) -> Any:
-    """Run ``fn`` in a request context acting for ``tenant``; rolled back afterwards."""
-
-    def run(tenant: Any, fn: Any) -> Any:
-        from tenants.context import set_tenant
-        from tenants.extensions import db
-
-        with app.test_request_context():
-            set_tenant(db.session, tenant.id)
-            try:
-                return fn()
-            finally:
-                db.rollback()
-
-    return run

@@ -1,4 +1,5 @@
-"""The web tests of evidence, review and results share the integration tests' fixtures."""
+"""The web tests of evidence, review and results share the integration tests' fixtures
+(``make_enterprise`` comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from tests.integration.assessment_review.conftest import (
     _evidence_dir,
     acting_in,
     make_assessment,
-    make_enterprise,
 )
 
-__all__ = ["_evidence_dir", "acting_in", "make_assessment", "make_enterprise"]
+__all__ = ["_evidence_dir", "acting_in", "make_assessment"]
