@@ -64,7 +64,7 @@ def _filters(tenant: Tenant) -> tuple[FilterForm, Filters | None]:
     return form, form.filters(services.default_year(tenant.id))
 
 
-def _refused(tenant: Tenant, form: FilterForm) -> tuple[str, int]:
+def _refused(form: FilterForm) -> tuple[str, int]:
     """Bad filters: the page with each bad field's error, and no figures."""
     return render_template("dashboard/index.html", form=form, found=None, years=[],
                            rule=ANONYMITY_RULE, minimum=ANONYMITY_MIN_COHORT,
@@ -79,21 +79,27 @@ def _level_chart(found: services.Dashboard) -> str:
                          label=_("Members per level"))
 
 
+def _page(template: str, tenant: Tenant, form: FilterForm, filters: Filters,
+          **context: Any) -> str:
+    """A dashboard page: its filters (the year the figures are for), the years to choose
+    from and the anonymity rule, besides the page's own figures."""
+    form.year.data = filters.year
+    return render_template(
+        template, form=form, filters=filters,
+        years=services.year_choices(tenant.id, filters.year), rule=ANONYMITY_RULE,
+        minimum=ANONYMITY_MIN_COHORT, box_plot=box_plot_svg, **context)
+
+
 @bp.route("/")
 def index() -> str | tuple[str, int]:
     tenant = _association()
     form, filters = _filters(tenant)
     if filters is None:
-        return _refused(tenant, form)
+        return _refused(form)
     lang = lang_of(get_locale())
     found = services.dashboard(tenant, filters, lang)
-    form.year.data = filters.year
-    return render_template(
-        "dashboard/index.html", form=form, found=found, page="index",
-        years=services.year_choices(tenant.id, filters.year), rule=ANONYMITY_RULE,
-        minimum=ANONYMITY_MIN_COHORT, level_chart=_level_chart(found),
-        framework=services.framework(), lang=lang, box_plot=box_plot_svg,
-    )
+    return _page("dashboard/index.html", tenant, form, filters, page="index", found=found,
+                 level_chart=_level_chart(found), framework=services.framework(), lang=lang)
 
 
 @bp.route("/distributions")
@@ -101,17 +107,12 @@ def distributions() -> str | tuple[str, int]:
     tenant = _association()
     form, filters = _filters(tenant)
     if filters is None:
-        return _refused(tenant, form)
-    lang = lang_of(get_locale())
-    found = services.code_distributions(tenant, filters, lang)
-    form.year.data = filters.year
+        return _refused(form)
+    found = services.code_distributions(tenant, filters, lang_of(get_locale()))
     bins = [f"{low}–{high}" for low, high in services.BINS]
-    return render_template(
-        "dashboard/distributions.html", form=form, filters=filters, distributions=found,
-        page="distributions", years=services.year_choices(tenant.id, filters.year),
-        rule=ANONYMITY_RULE, minimum=ANONYMITY_MIN_COHORT, box_plot=box_plot_svg,
-        histogram=lambda counts, name: histogram_svg(counts, bins, label=name),
-    )
+    return _page("dashboard/distributions.html", tenant, form, filters, page="distributions",
+                 distributions=found,
+                 histogram=lambda counts, name: histogram_svg(counts, bins, label=name))
 
 
 @bp.route("/export.csv")
@@ -124,7 +125,7 @@ def export_csv() -> Response | tuple[str, int]:
                                   table=table[:40], tables=", ".join(TABLES)))
         filters = None
     if filters is None:
-        return _refused(tenant, form)
+        return _refused(form)
     lang = lang_of(get_locale())
     found = services.dashboard(tenant, filters, lang)
     if table == "members":
@@ -137,7 +138,7 @@ def export_csv() -> Response | tuple[str, int]:
     else:
         header, rows = export.breakdown_table(found)
     return attachment(export.to_csv(header, rows), "text/csv; charset=utf-8",
-                 f"{tenant.slug}-{table}-{filters.year}.csv")
+                      f"{tenant.slug}-{table}-{filters.year}.csv")
 
 
 @bp.route("/export.xlsx")
@@ -145,7 +146,7 @@ def export_xlsx() -> Response | tuple[str, int]:
     tenant = _association()
     form, filters = _filters(tenant)
     if filters is None:
-        return _refused(tenant, form)
+        return _refused(form)
     lang = lang_of(get_locale())
     found = services.dashboard(tenant, filters, lang)
     data = export.workbook(found, services.code_distributions(tenant, filters, lang), lang)
