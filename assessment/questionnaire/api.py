@@ -101,17 +101,39 @@ def _rejected(assessment: Assessment, key: str, refusal: answering.AnswerRejecte
     return {"errors": errors, "rows": rows, "options": options, "other": elsewhere}
 
 
+def _body(name_key: str) -> dict[str, Any]:
+    """The JSON body, which must name what it saves under ``name_key``; else 400."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get(name_key), str):
+        abort(400)
+    return body
+
+
+def _expected_version(body: dict[str, Any]) -> int | None:
+    """The version the editor saw (None: there was none yet)."""
+    version = body.get("version")
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
+
+
+def _refused(error: DomainError) -> tuple[Response, int]:
+    """A refusal that is not about the value: not the editor's page (403), no longer editable
+    (409); an unknown field is a 404 like any other."""
+    if isinstance(error, NotFound):
+        abort(404)
+    if isinstance(error, Forbidden):
+        return _json(403, message=str(error.message))
+    if isinstance(error, Conflict):
+        return _json(409, message=str(error.message), current=None)
+    return _json(422, message=str(error.message))
+
+
 @bp.route("/<uuid:assessment_id>/answers", methods=["POST"])
 def autosave(assessment_id: uuid.UUID) -> tuple[Response, int]:
     assessment = assessment_or_404(assessment_id)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("key"), str):
-        abort(400)
+    body = _body("key")
     key: str = body["key"]
     state = AnswerState.unknown if body.get("state") == AnswerState.unknown \
         else AnswerState.answered
-    version = body.get("version")
-    version = version if isinstance(version, int) and not isinstance(version, bool) else None
     try:
         value, parse_errors = (None, {}) if state == AnswerState.unknown \
             else _parse(assessment, key, body.get("value"))
@@ -123,19 +145,15 @@ def autosave(assessment_id: uuid.UUID) -> tuple[Response, int]:
         return _json(422, **parse_errors)
     try:
         answer = answering.save_answer(assessment, current_membership(), current_user, key,
-                                      value, state, version)
+                                       value, state, _expected_version(body))
     except answering.StaleAnswer as stale:
         current = stale.current if isinstance(stale.current, Answer) else None
         return _json(409, message=str(stale.message), current=_current(assessment, key,
                                                                          current))
     except answering.AnswerRejected as refusal:
         return _json(422, **_rejected(assessment, key, refusal))
-    except Forbidden as error:
-        return _json(403, message=str(error.message))
-    except Conflict as error:
-        return _json(409, message=str(error.message), current=None)
-    except NotFound:
-        abort(404)
+    except DomainError as error:
+        return _refused(error)
     return _json(200, version=answer.version, state=answer.state,
                  progress=_progress(assessment, key))
 
@@ -143,27 +161,20 @@ def autosave(assessment_id: uuid.UUID) -> tuple[Response, int]:
 @bp.route("/<uuid:assessment_id>/not-applicable", methods=["POST"])
 def autosave_not_applicable(assessment_id: uuid.UUID) -> tuple[Response, int]:
     assessment = assessment_or_404(assessment_id)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
-        abort(400)
+    body = _body("code")
     code: str = body["code"]
-    version = body.get("version")
-    version = version if isinstance(version, int) and not isinstance(version, bool) else None
     try:
         state = answering.set_not_applicable(
             assessment, current_membership(), current_user, code,
-            bool(body.get("not_applicable")), str(body.get("reason") or ""), version)
+            bool(body.get("not_applicable")), str(body.get("reason") or ""),
+            _expected_version(body))
     except answering.StaleAnswer as stale:
         current = stale.current if isinstance(stale.current, IndicatorState) else None
         return _json(409, message=str(stale.message), current=None if current is None else {
             "not_applicable": current.not_applicable, "reason": current.na_reason,
             "version": current.version})
-    except Forbidden as error:
-        return _json(403, message=str(error.message))
-    except Conflict as error:
-        return _json(409, message=str(error.message), current=None)
-    except NotFound:
-        abort(404)
-    except DomainError as error:
+    except (Forbidden, Conflict, NotFound) as error:
+        return _refused(error)
+    except DomainError as error:  # the reason is missing
         return _json(422, errors={fields.na_reason_name(code): [str(error.message)]})
     return _json(200, version=state.version)
