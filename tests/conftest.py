@@ -22,9 +22,9 @@ from flask.testing import FlaskClient
 
 from tests.databases import TestDatabase, postgres_answers, postgres_database, sqlite_database
 
-_ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")  # a real part missing fails
 _POSTGRES = postgres_answers()
-if _ON_CI and not _POSTGRES:
+if ON_CI and not _POSTGRES:
     raise pytest.UsageError(
         "CI=true requires PostgreSQL on 127.0.0.1:5432 (or CHAINGAUGE_TEST_DATABASE_URL); "
         "it did not answer"

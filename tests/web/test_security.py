@@ -14,6 +14,11 @@ from app import ConfigurationError, create_app
 from tenants.config import INSECURE_DEFAULT_SECRET
 from tests.conftest import app_config, csrf_token
 from tests.factories import owner_of
+from tests.web.assessment.factories import (  # noqa: F401 (fixtures)
+    draft_assessment,
+    enterprise_with_profile,
+    page_url,
+)
 from tests.web.helpers import boom_app
 
 LONG_SECRET = "a-production-secret-that-is-long-enough-0123456789"
@@ -120,11 +125,18 @@ def test_security_headers_on_every_kind_of_page(app, client, make_tenant, sign_i
                                                               200, 200, 404]
 
 
-def test_pages_load_nothing_from_third_parties(app, client, make_tenant, sign_in):
-    tenant = make_tenant()
+def test_pages_load_nothing_from_third_parties(
+        app, client, enterprise_with_profile, draft_assessment, sign_in):  # noqa: F811
+    tenant = enterprise_with_profile()
+    assessment = draft_assessment(tenant)
     sign_in(owner_of(app, tenant))
-    for page in ("/switch", f"/t/{tenant.slug}/", f"/t/{tenant.slug}/members"):
-        html = client.get(page).get_data(as_text=True)
+    pages = ("/switch", f"/t/{tenant.slug}/", f"/t/{tenant.slug}/members",
+             page_url(tenant, assessment, "lean"),
+             f"/t/{tenant.slug}/assessments/{assessment.id}/results")
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        html = response.get_data(as_text=True)
         assert not re.search(r'(src|href)="(https?:)?//', html), page
 
 

@@ -189,6 +189,24 @@ def test_a_verification_token_for_an_address_since_changed_is_refused(app, clien
     assert client.get(f"/verify/{token}").status_code == 400
 
 
+def test_a_signed_in_unverified_user_gets_a_new_confirmation_email(
+        app, client, make_user, make_tenant, sign_in, post, outbox, fetch):
+    user = make_user(verified=False)
+    tenant = make_tenant(owner=user)
+    sign_in(user)
+    home = f"/t/{tenant.slug}/"
+    assert "Send it again" in text(client.get(home))
+    response = post("/verify/resend", headers={"Referer": f"http://localhost{home}"})
+    assert response.status_code == 302 and response.headers["Location"] == \
+        f"http://localhost{home}"
+    assert "We sent you a new confirmation e-mail." in flashes(client.get(home))
+    [message] = outbox()
+    assert message["To"] == user.email
+    assert client.get(link_in(message, "/verify/")).status_code == 302
+    [row] = fetch(User, User.id == user.id)
+    assert row.email_verified_at is not None
+
+
 # -- sign-in ------------------------------------------------------------------------------
 def test_login_succeeds_and_lands_on_the_users_tenant(client, sign_in, make_tenant,
                                                       audit_actions):

@@ -12,7 +12,6 @@ from flask import Flask
 from openpyxl import load_workbook
 
 from assessment.assessments import queries
-from assessment.assessments.models import AnswerChange
 from assessment.io import export, importer
 from tenants import queries as platform_queries
 from tenants.context import set_tenant
@@ -141,7 +140,6 @@ def test_one_bad_cell_is_listed_and_nothing_changes(app: Flask, made: Made) -> N
         assert _snapshot(made) == before
         assert not [c for c in queries.answer_history(made.assessment_id)
                     if c.key == "units_sold" and c.new_value == 9000]
-        assert AnswerChange  # the history table is what _snapshot counts
     finally:
         context.pop()
 

@@ -31,6 +31,7 @@ import stripe
 from tenants.billing import entitlements, services
 from tenants.billing.plans import catalogue
 from tenants.extensions import db
+from tests.conftest import ON_CI
 from tests.factories import owner_of
 from tests.integration.billing.helpers import account_of
 
@@ -55,6 +56,9 @@ def _localstripe_command() -> str | None:
 def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     command = _localstripe_command()
     if command is None:
+        if ON_CI:  # as PostgreSQL: optional on a laptop, required on CI
+            pytest.fail("CI=true requires localstripe (pip install localstripe); "
+                        "it is not installed")
         pytest.skip("localstripe is not installed (pip install localstripe)")
     port = _free_port()
     log = (tmp_path_factory.mktemp("localstripe") / "localstripe.log").open("w")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assessment.assessments.models import Answer
+from assessment.assessments.models import Answer, IndicatorState
 from tests.factories import owner_of
 from tests.web.assessment.factories import autosave_url, page_url
 from tests.web.helpers import ENGLISH, text
@@ -15,6 +15,17 @@ def _save(client, tenant, assessment, token, key, value, version=None, state="an
           **headers):
     return client.post(autosave_url(tenant, assessment),
                        json={"key": key, "value": value, "state": state, "version": version},
+                       headers={"X-CSRFToken": token, **headers})
+
+
+FOOTPRINT = "global.footprint"
+
+
+def _not_applicable(client, tenant, assessment, token, not_applicable, reason="",
+                    version=None, **headers):
+    return client.post(f"/t/{tenant.slug}/assessments/{assessment.id}/not-applicable",
+                       json={"code": FOOTPRINT, "not_applicable": not_applicable,
+                             "reason": reason, "version": version},
                        headers={"X-CSRFToken": token, **headers})
 
 
@@ -186,3 +197,65 @@ def test_the_form_without_javascript_says_when_the_other_save_was_my_own(
     assert response.status_code == 409
     page = text(response)
     assert "Saved meanwhile by you, in another tab or window" in page
+
+
+# -- not applicable, per indicator -------------------------------------------------------
+def _na_state(fetch, assessment):
+    return [(s.not_applicable, s.na_reason, s.version)
+            for s in fetch(IndicatorState, IndicatorState.assessment_id == assessment.id,
+                           IndicatorState.code == FOOTPRINT)]
+
+
+def test_not_applicable_saves_and_returns_its_version(
+        app, client, enterprise_with_profile, draft_assessment, sign_in, page_token, fetch):
+    tenant = enterprise_with_profile()
+    assessment = draft_assessment(tenant)
+    sign_in(owner_of(app, tenant))
+    token = page_token(client, page_url(tenant, assessment, "global"))
+    first = _not_applicable(client, tenant, assessment, token, True, " 无海外业务 ")
+    assert (first.status_code, first.json) == (200, {"version": 1})
+    assert _na_state(fetch, assessment) == [(True, "无海外业务", 1)]
+    undone = _not_applicable(client, tenant, assessment, token, False, version=1)
+    assert (undone.status_code, undone.json) == (200, {"version": 2})
+    assert _na_state(fetch, assessment) == [(False, "", 2)]
+
+
+def test_not_applicable_without_a_reason_is_422_for_the_reason_field(
+        app, client, enterprise_with_profile, draft_assessment, sign_in, page_token, fetch):
+    tenant = enterprise_with_profile()
+    assessment = draft_assessment(tenant)
+    sign_in(owner_of(app, tenant))
+    token = page_token(client, page_url(tenant, assessment, "global"))
+    refused = _not_applicable(client, tenant, assessment, token, True, "  ", **ENGLISH)
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {
+        "na__global__footprint__reason": ["Say why this indicator does not apply to your "
+                                          "enterprise."]}
+    assert _na_state(fetch, assessment) == []
+
+
+def test_a_stale_not_applicable_save_is_409_with_the_current_state(
+        app, client, enterprise_with_profile, draft_assessment, sign_in, page_token, fetch):
+    tenant = enterprise_with_profile()
+    assessment = draft_assessment(tenant)
+    sign_in(owner_of(app, tenant))
+    token = page_token(client, page_url(tenant, assessment, "global"))
+    assert _not_applicable(client, tenant, assessment, token, True, "无海外业务"
+                           ).status_code == 200
+    stale = _not_applicable(client, tenant, assessment, token, False, version=None)
+    assert stale.status_code == 409
+    assert stale.json["current"] == {"not_applicable": True, "reason": "无海外业务",
+                                     "version": 1}
+    assert _na_state(fetch, assessment) == [(True, "无海外业务", 1)]
+
+
+def test_not_applicable_without_the_csrf_header_is_refused(
+        app, client, enterprise_with_profile, draft_assessment, sign_in, fetch):
+    tenant = enterprise_with_profile()
+    assessment = draft_assessment(tenant)
+    sign_in(owner_of(app, tenant))
+    response = client.post(f"/t/{tenant.slug}/assessments/{assessment.id}/not-applicable",
+                           json={"code": FOOTPRINT, "not_applicable": True,
+                                 "reason": "无海外业务", "version": None})
+    assert response.status_code == 400
+    assert _na_state(fetch, assessment) == []

@@ -10,8 +10,11 @@ import zipfile
 
 import pytest
 
+from tests.integration.benchmarks.conftest import add_link, make_peer
 from tests.integration.billing.helpers import billing  # noqa: F401 (a fixture)
 from tests.integration.reports.conftest import finalised_report_assessment
+
+COHORT_SCORES = {"overall": 55.0, "lean": 60.0, "lean.on_time_delivery_rate": 70.0}
 
 
 @pytest.fixture(autouse=True)
@@ -82,6 +85,25 @@ def test_consultancy_with_reports_grant_downloads_until_the_link_is_revoked(
     assert client.get(f"{base}/{enterprise.id}/").status_code == 404
 
 
+def test_a_consultancy_with_reports_grant_previews_its_clients_report_under_its_name(
+        app, client, sign_in, make_user, make_tenant, make_link):
+    from tenants.models import LinkGrant, TenantKind
+
+    consultant = make_user()
+    consultancy = make_tenant(TenantKind.consultancy, owner=consultant, name="Web Consultancy")
+    _owner, enterprise, assessment = _enterprise(app, make_user, make_tenant,
+                                                 legal_name="客户制造有限公司")
+    make_link(consultancy, enterprise, grants=[LinkGrant.reports])
+    sign_in(consultant)
+    url = f"/t/{consultancy.slug}/reports/clients/{enterprise.id}/assessments/{assessment.id}"
+    preview = client.get(f"{url}?lang=en")
+    assert preview.status_code == 200
+    html = preview.get_data(as_text=True)
+    assert "客户制造有限公司" in html and "Executive summary" in html
+    assert '<meta name="author" content="Web Consultancy">' in html
+    assert f'href="{url}.pdf?lang=zh"' in html  # the toolbar stays inside the link
+
+
 def test_free_plan_is_refused_the_pdf_with_an_upgrade_link_when_billing_is_on(
         app, client, sign_in, make_user, make_tenant, billing):  # noqa: F811
     owner, tenant, assessment = _enterprise(app, make_user, make_tenant)
@@ -125,6 +147,59 @@ def test_association_downloads_its_cohort_report_and_every_members_report(
     assert archive.status_code == 200
     with zipfile.ZipFile(io.BytesIO(archive.data)) as package:
         assert len(package.namelist()) == 2
+
+
+def _association_with_members(app, make_user, make_tenant, members):
+    """An association and its owner, with ``members`` linked enterprises sharing finalised
+    2025 scores (stored figures, the benchmark tests' fast path)."""
+    from tenants.models import TenantKind
+
+    secretary = make_user()
+    association = make_tenant(TenantKind.association, owner=secretary, name="Cohort Association")
+    for n in range(members):
+        add_link(app, association, make_peer(app, {**COHORT_SCORES, "overall": 40.0 + n}))
+    return secretary, association
+
+
+def test_association_previews_its_cohort_report_in_chinese_and_english(
+        app, client, sign_in, make_user, make_tenant):
+    secretary, association = _association_with_members(app, make_user, make_tenant, 5)
+    sign_in(secretary)
+    url = f"/t/{association.slug}/reports/cohort/2025"
+    chinese = client.get(url)
+    assert chinese.status_code == 200
+    html = chinese.get_data(as_text=True)
+    assert "Cohort Association" in html and "<h2>各维度得分分布</h2>" in html
+    english = client.get(f"{url}?lang=en")
+    assert english.status_code == 200
+    assert "<h2>Dimension distributions</h2>" in english.get_data(as_text=True)
+
+
+def test_a_cohort_preview_without_five_sharing_members_shows_no_statistics(
+        app, client, sign_in, make_user, make_tenant):
+    secretary, association = _association_with_members(app, make_user, make_tenant, 0)
+    sign_in(secretary)
+    response = client.get(f"/t/{association.slug}/reports/cohort/2025?lang=en")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Not shown: fewer than 5 members share finalised scores for this year." in html
+    assert "Dimension distributions" not in html
+
+
+def test_free_association_is_refused_the_cohort_preview_when_billing_is_on(
+        app, client, sign_in, make_user, make_tenant, billing):  # noqa: F811
+    secretary, association = _association_with_members(app, make_user, make_tenant, 0)
+    sign_in(secretary)
+    refused = client.get(f"/t/{association.slug}/reports/cohort/2025")
+    assert refused.status_code == 403
+    assert f"/t/{association.slug}/billing/" in refused.get_data(as_text=True)
+
+
+def test_an_enterprise_has_no_cohort_preview(client, sign_in, make_user, make_tenant):
+    owner = make_user()
+    tenant = make_tenant(owner=owner)
+    sign_in(owner)
+    assert client.get(f"/t/{tenant.slug}/reports/cohort/2025").status_code == 404
 
 
 def test_bulk_job_of_another_association_is_a_404(app, client, sign_in, make_user,
