@@ -26,6 +26,7 @@ from assessment.evidence import views as evidence_views
 from assessment.io import views as io_views
 from assessment.profiles import views as profile_views
 from assessment.questionnaire import views as questionnaire_views
+from assessment.questionnaire.labels import state_label
 from assessment.reports import cli as report_cli
 from assessment.reports import report_views
 from assessment.reports import views as branding_views
@@ -60,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     assessment_home.register()
     # Units in the reader's language, also inside imported macros (they see only globals).
     app.jinja_env.globals["unit_label"] = unit_label
+    app.jinja_env.globals["state_label"] = state_label
     assessment_cli.register(app)
     assessment_demo.register(app)
     benchmark_cli.register(app)

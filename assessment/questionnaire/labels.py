@@ -43,10 +43,16 @@ ELECTRICITY_BASIS_LABELS: dict[str, Any] = {
 
 STATE_LABELS: dict[str, Any] = {
     "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
+    "submitted": _l("Submitted for review"),
     "returned": _l("Returned for changes"),
     "finalised": _l("Finalised"),
 }
+
+
+def state_label(state: str) -> str:
+    """An assessment's state in the reader's language (a template global)."""
+    label = STATE_LABELS.get(state)
+    return str(label) if label is not None else state
 
 
 def choice_label(code: str) -> str:

@@ -21,7 +21,6 @@ from assessment.questionnaire import api, page_views  # noqa: F401  (routes)
 from assessment.questionnaire.blueprint import bp
 from assessment.questionnaire.common import page_title, people
 from assessment.questionnaire.forms import CreateAssessmentForm, build_assignment_form
-from assessment.questionnaire.labels import STATE_LABELS
 from assessment.questionnaire.progress import progress
 from tenants import queries as platform_queries
 from tenants.errors import DomainError
@@ -46,7 +45,7 @@ def _render_index(form: CreateAssessmentForm, status: int = 200) -> tuple[str, i
     assessments = queries.assessments()
     return render_template(
         "assessment/assessments.html", assessments=assessments, form=form,
-        progress={a.id: _overall(a.id) for a in assessments}, state_labels=STATE_LABELS,
+        progress={a.id: _overall(a.id) for a in assessments},
         can_create=current_role() in MANAGERS, has_profile=queries.profile() is not None,
     ), status
 
@@ -93,7 +92,7 @@ def _render_assessment(assessment_id: uuid.UUID, assignment_form: object = None,
                for p, progress_of in zip(pages, per_page, strict=True)],
         overall=overall, assignments=assignments, names=names,
         editable=answering.editable_pages(assessment, current_membership()),
-        assignment_form=assignment_form, state_labels=STATE_LABELS,
+        assignment_form=assignment_form,
         can_assign=current_role() in MANAGERS,
     ), status
 
