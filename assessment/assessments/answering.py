@@ -76,7 +76,7 @@ def editable_pages(assessment: Assessment, membership: Membership) -> set[str]:
     return set()
 
 
-def _require_page(assessment: Assessment, membership: Membership, page: str | None) -> None:
+def require_page(assessment: Assessment, membership: Membership, page: str | None) -> None:
     if assessment.state not in EDITABLE_STATES:
         raise Conflict(_l("This assessment can no longer be edited."))
     if page is None or page not in editable_pages(assessment, membership):
@@ -136,7 +136,7 @@ def save_answer(assessment: Assessment, membership: Membership, user: User, key:
     if key not in framework.inputs and key not in framework.indicators and \
             key not in ENERGY_SECTIONS:
         raise NotFound(_l("Not found."))
-    _require_page(assessment, membership, page_of_key(framework, key))
+    require_page(assessment, membership, page_of_key(framework, key))
     stored = queries.answers(assessment.id)  # one read serves the version check and the rules
     current = next((a for a in stored if a.key == key), None)
     current_version = current.version if current else None
@@ -190,7 +190,7 @@ def save_answers(assessment: Assessment, membership: Membership, user: User,
         if key not in framework.inputs and key not in framework.indicators and \
                 key not in ENERGY_SECTIONS:
             raise NotFound(_l("Not found."))
-        _require_page(assessment, membership, page_of_key(framework, key))
+        require_page(assessment, membership, page_of_key(framework, key))
     clean = {key: (None if state == AnswerState.unknown else value, state)
              for key, (value, state) in values.items()}
     stored = queries.answers(assessment.id)
@@ -212,7 +212,7 @@ def set_not_applicable(assessment: Assessment, membership: Membership, user: Use
     framework = framework_of(assessment)
     if code not in framework.indicators:
         raise NotFound(_l("Not found."))
-    _require_page(assessment, membership, page_of_indicator(framework, code))
+    require_page(assessment, membership, page_of_indicator(framework, code))
     reason = reason.strip()
     if not_applicable and not reason:
         raise DomainError(NA_REASON_REQUIRED,

@@ -13,25 +13,22 @@ import hashlib
 import os
 import re
 import unicodedata
-import uuid
-from collections.abc import Sequence
 from typing import IO
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import col, select
 
 from assessment.assessments import answering
 from assessment.assessments import queries as assessment_queries
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Assessment, Confidence
 from assessment.assessments.pages import page_of_indicator
-from assessment.evidence import sniff
+from assessment.evidence import queries, sniff
 from assessment.evidence.models import EvidenceFile
 from assessment.evidence.storage import max_bytes, storage
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
 from tenants.db import after_commit, db
-from tenants.errors import Conflict, DomainError, Forbidden, NotFound
+from tenants.errors import DomainError, NotFound
 from tenants.models import Membership, User
 from tenants.services import audit
 
@@ -59,41 +56,12 @@ def refusal_message(reason: sniff.Refusal, limit_bytes: int) -> object:
               "workbook (XLSX) or a Word document (DOCX).")
 
 
-# -- reads --------------------------------------------------------------------------------
-def files_of(assessment_id: uuid.UUID, code: str | None = None) -> Sequence[EvidenceFile]:
-    statement = select(EvidenceFile).where(EvidenceFile.assessment_id == assessment_id)
-    if code is not None:
-        statement = statement.where(EvidenceFile.indicator_code == code)
-    return db.session.exec(
-        statement.order_by(col(EvidenceFile.indicator_code), col(EvidenceFile.uploaded_at))
-    ).all()
-
-
-def files_by_indicator(assessment_id: uuid.UUID) -> dict[str, list[EvidenceFile]]:
-    grouped: dict[str, list[EvidenceFile]] = {}
-    for evidence in files_of(assessment_id):
-        grouped.setdefault(evidence.indicator_code, []).append(evidence)
-    return grouped
-
-
-def evidence_file(assessment_id: uuid.UUID, evidence_id: uuid.UUID) -> EvidenceFile | None:
-    """A file of the current tenant's assessment; another tenant's is None (ORM filter)."""
-    return db.session.exec(
-        select(EvidenceFile).where(EvidenceFile.id == evidence_id,
-                                   EvidenceFile.assessment_id == assessment_id)
-    ).first()
-
-
 # -- writes -------------------------------------------------------------------------------
 def _require_editor(assessment: Assessment, membership: Membership, code: str) -> None:
     framework = framework_of(assessment)
     if code not in framework.indicators:
         raise NotFound(_l("Not found."))
-    if assessment.state not in answering.EDITABLE_STATES:
-        raise Conflict(_l("This assessment can no longer be edited."))
-    page = page_of_indicator(framework, code)
-    if page is None or page not in answering.editable_pages(assessment, membership):
-        raise Forbidden(_l("This page is not assigned to you."))
+    answering.require_page(assessment, membership, page_of_indicator(framework, code))
 
 
 def read_limited(stream: IO[bytes], limit_bytes: int) -> bytes:
@@ -154,7 +122,7 @@ def remove(assessment: Assessment, membership: Membership, user: User,
     code = evidence.indicator_code
     db.session.delete(evidence)
     db.session.flush()
-    if not files_of(assessment.id, code):
+    if not queries.files_of(assessment.id, code):
         state = assessment_queries.indicator_state(assessment.id, code)
         if state is not None and state.confidence == Confidence.documented:
             answering.set_confidence(assessment, code, Confidence.self_declared, user)

@@ -21,7 +21,7 @@ from assessment.assessments import answering
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import current_membership
-from assessment.evidence import services, sniff
+from assessment.evidence import queries, services, sniff
 from assessment.evidence.forms import DeleteForm, UploadForm
 from assessment.evidence.storage import max_bytes, storage
 from assessment.results.page import lang_of
@@ -51,7 +51,7 @@ def _render(assessment: Assessment, form: UploadForm | None = None,
     editable = answering.editable_pages(assessment, current_membership())
     return render_template(
         "assessment/evidence.html", assessment=assessment, form=form,
-        delete_form=DeleteForm(), files=services.files_by_indicator(assessment.id),
+        delete_form=DeleteForm(), files=queries.files_by_indicator(assessment.id),
         names=dict(_choices(assessment)), can_upload=bool(editable),
         limit_mb=f"{max_bytes() / (1024 * 1024):g}",
         type_labels={t.content_type: t.label for t in sniff.ALLOWED_TYPES},
@@ -102,7 +102,7 @@ def upload(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
 @bp.route(f"{OWN}/<uuid:evidence_id>/delete", methods=["POST"])
 def delete(assessment_id: uuid.UUID, evidence_id: uuid.UUID) -> Response | tuple[str, int]:
     assessment = open_assessment(assessment_id)
-    evidence = services.evidence_file(assessment.id, evidence_id)
+    evidence = queries.evidence_file(assessment.id, evidence_id)
     if evidence is None:
         abort(404)
     form = DeleteForm()
@@ -125,7 +125,7 @@ def download(assessment_id: uuid.UUID, evidence_id: uuid.UUID,
              enterprise_id: uuid.UUID | None = None) -> Response:
     """Members of the enterprise, or a linked reviewer (grant ``review``); else 404."""
     assessment = open_assessment(assessment_id, enterprise_id, LinkGrant.review)
-    evidence = services.evidence_file(assessment.id, evidence_id)
+    evidence = queries.evidence_file(assessment.id, evidence_id)
     if evidence is None:
         abort(404)
     try:

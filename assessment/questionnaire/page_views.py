@@ -21,7 +21,7 @@ from assessment.assessments.pages import (
     pages_for,
 )
 from assessment.assessments.web import assessment_or_404, current_membership
-from assessment.evidence import services as evidence_services
+from assessment.evidence import queries as evidence_queries
 from assessment.questionnaire import energy, fields
 from assessment.questionnaire.blueprint import bp
 from assessment.questionnaire.common import english, page_or_404, page_title, people
@@ -112,7 +112,7 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
         "answers": answers, "top_errors": top_errors, "result": result,
         # the reviewers' comments and the evidence, shown next to each indicator
         "comments": review_queries.comments_by_indicator(assessment.id),
-        "evidence_by_code": evidence_services.files_by_indicator(assessment.id),
+        "evidence_by_code": evidence_queries.files_by_indicator(assessment.id),
         "profile": queries.profile(), "fields": fields, "energy_module": energy,
         "grid": energy.grid_factor_shown(assessment.year, energy_state.options, is_english)
         if energy_state else None,

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from assessment.assessments.models import Assessment, State
 from assessment.dashboard.peers import you_vs_peers
-from assessment.evidence.services import files_by_indicator
+from assessment.evidence.queries import files_by_indicator
 from assessment.results.page import (
     dimension_rows,
     lang_of,

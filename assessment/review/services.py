@@ -83,7 +83,7 @@ def verify(reviewer: Reviewer, assessment: Assessment, code: str,
     if verified:
         confidence = Confidence.verified
     else:
-        from assessment.evidence.services import files_of
+        from assessment.evidence.queries import files_of
 
         confidence = Confidence.documented if files_of(assessment.id, code) \
             else Confidence.self_declared

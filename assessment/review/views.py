@@ -22,7 +22,7 @@ from assessment.assessments import queries as assessment_queries
 from assessment.assessments import services as lifecycle
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import current_membership
-from assessment.evidence.services import files_by_indicator
+from assessment.evidence.queries import files_by_indicator
 from assessment.results.page import dimension_rows, lang_of, na_reasons
 from assessment.results.services import assessment_results
 from assessment.review import queries, services

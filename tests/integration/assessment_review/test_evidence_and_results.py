@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from assessment.assessments import queries
 from assessment.assessments.models import AssessmentRevision, Confidence
+from assessment.evidence import queries as evidence_queries
 from assessment.evidence import services as evidence
 from assessment.evidence.models import EvidenceFile
 from assessment.results.services import assessment_results, results_for
@@ -48,7 +49,7 @@ def test_attaching_a_file_documents_the_indicator_and_removing_it_undoes_that(
     with acting_in(enterprise):
         user = owner(enterprise)
         loaded = queries.assessment(assessment.id)
-        found = evidence.evidence_file(loaded.id, stored_id)
+        found = evidence_queries.evidence_file(loaded.id, stored_id)
         evidence.remove(loaded, membership_of(enterprise, user), user, found)
         assert queries.indicator_state(loaded.id, CODE).confidence == Confidence.self_declared
     assert not os.path.exists(path)  # deleted once the removal committed
