@@ -9,8 +9,7 @@ from flask import render_template
 from assessment.assessments import queries
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import State
-from assessment.assessments.pages import pages_for
-from assessment.questionnaire.progress import progress
+from assessment.questionnaire.progress import progress_of
 from assessment.review import queries as review_queries
 from tenants.models import Tenant, TenantKind
 from tenants.web import register_home_panel
@@ -29,9 +28,7 @@ def _enterprise_panel() -> str:
     current = next((a for a in assessments if a.state != State.finalised), None)
     current_percent = None
     if current is not None:
-        _pages, overall = progress(pages_for(framework_of(current)),
-                                   queries.answers(current.id),
-                                   queries.indicator_states(current.id), profile is not None)
+        _pages, overall = progress_of(current, profile is not None)
         current_percent = overall.percent
     finalised = next((a for a in assessments if a.state == State.finalised), None)
     latest = queries.latest_revision(finalised.id) if finalised else None

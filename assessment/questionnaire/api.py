@@ -14,7 +14,7 @@ from flask import abort, jsonify, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from assessment.assessments import answering, queries
+from assessment.assessments import answering
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS, page_of_key, pages_for
@@ -23,7 +23,7 @@ from assessment.questionnaire import energy, fields
 from assessment.questionnaire.blueprint import bp
 from assessment.questionnaire.common import english, people
 from assessment.questionnaire.problems import energy_row, place
-from assessment.questionnaire.progress import progress
+from assessment.questionnaire.progress import progress_of
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
 
 
@@ -52,11 +52,8 @@ def _current(assessment: Assessment, key: str, current: Answer | None) -> dict[s
 
 
 def _progress(assessment: Assessment, key: str) -> dict[str, Any]:
-    framework = framework_of(assessment)
-    per_page, overall = progress(pages_for(framework), queries.answers(assessment.id),
-                                 queries.indicator_states(assessment.id),
-                                 queries.profile() is not None)
-    code = page_of_key(framework, key)
+    per_page, overall = progress_of(assessment)
+    code = page_of_key(framework_of(assessment), key)
     mine = next((p for p in per_page if p.page == code), overall)
     return {"page": {"done": mine.done, "total": mine.total, "percent": mine.percent},
             "overall": {"done": overall.done, "total": overall.total,

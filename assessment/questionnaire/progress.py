@@ -1,4 +1,5 @@
-"""Progress of a questionnaire: per page and overall (pure: stored rows in, counts out).
+"""Progress of a questionnaire: per page and overall. :func:`progress` is pure (stored rows
+in, counts out); :func:`progress_of` reads an assessment's rows and calls it.
 
 An input counts as done when it is answered (a value), declared unknown, or belongs to an
 indicator declared not applicable. The profile page is one item (the profile exists); the
@@ -11,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from assessment.assessments.models import Answer, AnswerState, IndicatorState
-from assessment.assessments.pages import ENERGY_PAGE, PROFILE_PAGE, Page
+from assessment.assessments import queries
+from assessment.assessments.documents import framework_of
+from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
+from assessment.assessments.pages import ENERGY_PAGE, PROFILE_PAGE, Page, pages_for
 
 
 @dataclass(frozen=True)
@@ -67,3 +70,14 @@ def progress(pages: Sequence[Page], answers: Sequence[Answer],
     overall = PageProgress("overall", sum(p.done for p in per_page),
                            sum(p.total for p in per_page))
     return per_page, overall
+
+
+def progress_of(assessment: Assessment, has_profile: bool | None = None
+                ) -> tuple[list[PageProgress], PageProgress]:
+    """The progress of ``assessment`` (in the current tenant) from its stored answers.
+
+    ``has_profile``: whether the enterprise has its profile, when the caller already knows."""
+    if has_profile is None:
+        has_profile = queries.profile() is not None
+    return progress(pages_for(framework_of(assessment)), queries.answers(assessment.id),
+                    queries.indicator_states(assessment.id), has_profile)

@@ -21,7 +21,7 @@ from assessment.questionnaire import api, page_views  # noqa: F401  (routes)
 from assessment.questionnaire.blueprint import bp
 from assessment.questionnaire.common import page_title, people
 from assessment.questionnaire.forms import CreateAssessmentForm, build_assignment_form
-from assessment.questionnaire.progress import progress
+from assessment.questionnaire.progress import progress_of
 from tenants import queries as platform_queries
 from tenants.errors import DomainError
 from tenants.models import Role
@@ -32,21 +32,13 @@ __all__ = ["bp"]
 MANAGERS = (Role.owner, Role.admin)
 
 
-def _overall(assessment_id: uuid.UUID) -> int:
-    assessment = assessment_or_404(assessment_id)
-    _pages, overall = progress(pages_for(framework_of(assessment)),
-                               queries.answers(assessment.id),
-                               queries.indicator_states(assessment.id),
-                               queries.profile() is not None)
-    return overall.percent
-
-
 def _render_index(form: CreateAssessmentForm, status: int = 200) -> tuple[str, int]:
     assessments = queries.assessments()
+    has_profile = queries.profile() is not None
     return render_template(
         "assessment/assessments.html", assessments=assessments, form=form,
-        progress={a.id: _overall(a.id) for a in assessments},
-        can_create=current_role() in MANAGERS, has_profile=queries.profile() is not None,
+        progress={a.id: progress_of(a, has_profile)[1].percent for a in assessments},
+        can_create=current_role() in MANAGERS, has_profile=has_profile,
     ), status
 
 
@@ -76,9 +68,7 @@ def _render_assessment(assessment_id: uuid.UUID, assignment_form: object = None,
     assessment = assessment_or_404(assessment_id)
     framework = framework_of(assessment)
     pages = pages_for(framework)
-    per_page, overall = progress(pages, queries.answers(assessment.id),
-                                 queries.indicator_states(assessment.id),
-                                 queries.profile() is not None)
+    per_page, overall = progress_of(assessment)
     assignments = {a.page: a.user_id for a in queries.page_assignments(assessment.id)}
     names = people()
     if assignment_form is None and current_role() in MANAGERS:
