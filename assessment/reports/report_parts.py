@@ -14,11 +14,10 @@ from assessment.benchmarks.services import CohortStatistics
 from assessment.reports import formatting as fmt
 from assessment.units import unit_label
 from indicators import Framework
+from indicators.catalogue.contract import CARBON_INDICATOR, ENERGY_INDICATOR
 from indicators.energy import IntensityChange, TableSource, YearOnYear, load_factor_tables
 from indicators.recommendations import Recommendation
 
-ENERGY_CODE = "green.energy_intensity"
-CARBON_CODE = "green.carbon_intensity"
 VERDICTS = {
     "meets": _l("Meets the national target"),
     "misses": _l("Misses the national target"),
@@ -177,8 +176,8 @@ def energy_section(results: Mapping[str, Any], previous: Mapping[str, Any] | Non
         previous_total_tce=fmt.number(before_energy.get("total_tce"), 2),
         total_tco2e=fmt.number(emissions.get("total_tco2e"), 2),
         previous_total_tco2e=fmt.number(before_emissions.get("total_tco2e"), 2),
-        energy_intensity=intensity(ENERGY_CODE),
-        carbon_intensity=intensity(CARBON_CODE),
+        energy_intensity=intensity(ENERGY_INDICATOR),
+        carbon_intensity=intensity(CARBON_INDICATOR),
         carriers=_shares({k: float(v) for k, v in (energy.get("by_carrier") or {}).items()},
                          names, "tce"),
         scopes=_shares(scope_amounts, scopes, "tCO2e"),
@@ -237,16 +236,11 @@ def what_if_lines(what_if: list[dict[str, Any]], framework: Framework,
     return lines
 
 
-def _short(value: float, decimals: int) -> str:
-    text = fmt.number(value, decimals)
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _bands(indicator: Any, lang: str) -> str:
     """The scoring bands as "value → score" points (linear in between), in short."""
     if indicator.qualitative:
         return str(_l("level 1-5 → 0, 25, 50, 75, 100"))
-    points = ", ".join(f"{_short(v, indicator.decimals)}→{fmt.number(s, 0)}"
+    points = ", ".join(f"{fmt.short_number(v, indicator.decimals)}→{fmt.number(s, 0)}"
                        for v, s in indicator.bands)
     if indicator.relative:
         return str(_l("percentile in the industry cohort; without one: %(points)s",
