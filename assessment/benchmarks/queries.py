@@ -20,9 +20,11 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col, select
 
 from assessment.assessments.models import ResultFigure
 from assessment.benchmarks.cohorts import Cohort, CohortFilter, Scope
+from assessment.benchmarks.models import BenchmarkSnapshot
 from assessment.benchmarks.pools import Pool
 from assessment.benchmarks.stats import PERCENTILES, Distribution, distribution
 from tenants.context import in_system_scope
@@ -200,3 +202,19 @@ def _rank_counts_python(conditions: list[ColumnElement[bool]],
         tally[1] += score == own
         tally[2] += 1
     return {code: (t[0], t[1], t[2]) for code, t in counts.items()}
+
+
+def years_and_divisions_with_figures() -> list[tuple[int, str]]:
+    """Every (year, industry division) that has current figures (system scope)."""
+    rows = db.session.execute(
+        sa.select(FIGURE.c.year, FIGURE.c.industry_division).distinct()
+        .where(FIGURE.c.current == sa.true())
+    ).all()
+    return [(year, division) for year, division in rows]
+
+
+def snapshot_rows(pool_key: str, year: int, cohort_keys: list[str]) -> list[BenchmarkSnapshot]:
+    """The stored statistics of these cohorts of a pool and year."""
+    return list(db.session.exec(select(BenchmarkSnapshot).where(
+        BenchmarkSnapshot.pool_key == pool_key, BenchmarkSnapshot.year == year,
+        col(BenchmarkSnapshot.cohort_key).in_(cohort_keys))).all())

@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import current_app
-from sqlmodel import col, delete, select
+from sqlmodel import col, delete
 
 from assessment.benchmarks import queries
 from assessment.benchmarks.cohorts import Cohort, CohortFilter, Scope, choose_cohort
@@ -79,12 +78,8 @@ def refresh(year: int, division: str | None) -> int:
 
 def refresh_all() -> int:
     """Every (year, division) that has current figures."""
-    figure = queries.FIGURE
     with system_scope(db.session, "benchmark snapshot refresh: list cohorts"):
-        pairs = db.session.execute(
-            sa.select(figure.c.year, figure.c.industry_division).distinct()
-            .where(figure.c.current == sa.true())
-        ).all()
+        pairs = queries.years_and_divisions_with_figures()
     return sum(refresh(year, division) for year, division in sorted(pairs))
 
 
@@ -94,9 +89,7 @@ def read(pool: Pool, wanted: CohortFilter, codes: Iterable[str] | None) -> Cohor
         return None
     max_age = current_app.config.get("BENCHMARK_SNAPSHOT_MAX_AGE", DEFAULT_MAX_AGE)
     cohorts = _cohorts_of(wanted.year, wanted.division)
-    rows = db.session.exec(select(BenchmarkSnapshot).where(
-        BenchmarkSnapshot.pool_key == pool.key, BenchmarkSnapshot.year == wanted.year,
-        col(BenchmarkSnapshot.cohort_key).in_([c.key for c in cohorts]))).all()
+    rows = queries.snapshot_rows(pool.key, wanted.year, [c.key for c in cohorts])
     by_cohort: dict[str, list[BenchmarkSnapshot]] = {}
     for row in rows:
         by_cohort.setdefault(row.cohort_key, []).append(row)

@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import select
 
+from assessment.reports import queries
 from assessment.reports.logos import LogoRejected, clean_logo
 from assessment.reports.models import DEFAULT_BRAND_COLOUR, TenantBranding
 from tenants.billing import entitlements
@@ -44,11 +44,6 @@ class ReportBranding:
     footer_text: str
 
 
-def branding_row() -> TenantBranding | None:
-    """The current tenant's branding (tenant-scoped query)."""
-    return db.session.exec(select(TenantBranding)).first()
-
-
 def save_branding(tenant: Tenant, membership: Membership, user: User, *,
                   logo: bytes | None = None, remove_logo: bool = False,
                   brand_colour: str = DEFAULT_BRAND_COLOUR, footer_text: str = "",
@@ -72,7 +67,7 @@ def save_branding(tenant: Tenant, membership: Membership, user: User, *,
             errors["logo"] = LOGO_MESSAGES[rejected.reason]
     if errors:
         raise FieldErrors(errors)
-    row = branding_row()
+    row = queries.branding()
     if row is not None and expected_version is not None and row.version != expected_version:
         raise Conflict(_l("Someone else changed the branding after you opened it. Reload the "
                           "page to see their changes."))
@@ -96,9 +91,7 @@ def save_branding(tenant: Tenant, membership: Membership, user: User, *,
 def report_branding(issuer: Tenant) -> ReportBranding:
     """The branding of the tenant issuing a report (read across tenants: system scope)."""
     with system_scope(db.session, "report branding of the issuing tenant"):
-        row = db.session.exec(
-            select(TenantBranding).where(TenantBranding.tenant_id == issuer.id)
-        ).first()
+        row = queries.branding_of(issuer.id)
     if row is None or not entitlements.may(issuer, "branding"):
         return ReportBranding(issuer.name, None, DEFAULT_BRAND_COLOUR, "")
     logo = None

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from assessment.assessments.models import Assessment, ResultFigure, State
 from assessment.benchmarks.pools import AssociationPool
 from assessment.reports.bulk_models import BulkReportJob
+from assessment.reports.models import TenantBranding
 from tenants import queries as platform_queries
 from tenants.context import system_scope
 from tenants.db import db
@@ -70,3 +71,15 @@ def bulk_jobs() -> Sequence[BulkReportJob]:
 
 def bulk_job(job_id: uuid.UUID) -> BulkReportJob | None:
     return db.session.exec(select(BulkReportJob).where(BulkReportJob.id == job_id)).first()
+
+
+def branding() -> TenantBranding | None:
+    """The current tenant's report branding."""
+    return db.session.exec(select(TenantBranding)).first()
+
+
+def branding_of(tenant_id: uuid.UUID) -> TenantBranding | None:
+    """A tenant's report branding, whatever the current tenant (the caller is in system
+    scope: a report issued by a consultancy is read in its client's context)."""
+    return db.session.exec(
+        select(TenantBranding).where(TenantBranding.tenant_id == tenant_id)).first()

@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assessment.assessments.web import current_membership
-from assessment.reports import branding
+from assessment.reports import branding, queries
 from assessment.reports.forms import BrandingForm
 from tenants.billing import entitlements
 from tenants.errors import FieldErrors
@@ -21,7 +21,7 @@ bp = tenant_blueprint("branding", __name__, "/branding")
 
 
 def _page(form: BrandingForm, status: int = 200) -> tuple[str, int]:
-    row = branding.branding_row()
+    row = queries.branding()
     preview = None
     if row is not None and row.logo and row.logo_media_type:
         preview = f"data:{row.logo_media_type};base64,{base64.b64encode(row.logo).decode()}"
@@ -34,7 +34,7 @@ def _page(form: BrandingForm, status: int = 200) -> tuple[str, int]:
 def edit() -> tuple[str, int]:
     if current_tenant().kind == TenantKind.enterprise:
         abort(404)
-    row = branding.branding_row()
+    row = queries.branding()
     form = BrandingForm()
     if row is not None:
         form.brand_colour.data = row.brand_colour
