@@ -99,6 +99,8 @@ class _Loader:
     def enterprise(self, company: DemoEnterprise, owner: User) -> Tenant:
         tenant, _new = platform_demo.demo_tenant(owner, company.name, TenantKind.enterprise,
                                                  company.slug)
+        # Free allows one assessment a year; a demo enterprise holds three years of them.
+        platform_demo.demo_seats(tenant, "professional", 1)
         set_tenant(db.session, tenant.id)
         if queries.profile() is None:
             rng = random.Random(company.slug)  # noqa: S311 - invented figures, not secrets

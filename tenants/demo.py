@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from tenants import queries
 from tenants.billing.config import billing_enabled
-from tenants.billing.models import BillingAccount
+from tenants.billing.services import get_or_create_account
 from tenants.db import db
 from tenants.models import (
     LinkGrant,
@@ -60,15 +60,18 @@ def demo_member(tenant: Tenant, user: User, role: Role) -> None:
 
 
 def demo_seats(tenant: Tenant, plan: str, seats: int) -> None:
-    """With billing switched on, a demo subscription large enough for the demo's links.
+    """With billing switched on, a demo subscription to ``plan`` with ``seats`` (enough for
+    the demo's links and assessments).
 
     Without it (self-hosted, the usual demo) the platform sets no limits and this does nothing.
     """
-    if not billing_enabled() or db.session.get(BillingAccount, tenant.id) is not None:
+    if not billing_enabled():
         return
-    db.session.add(BillingAccount(tenant_id=tenant.id, plan=plan, status="active",
-                                  quantity=seats,
-                                  stripe_subscription_id=f"sub_demo_{tenant.slug}"))
+    account = get_or_create_account(tenant)
+    if account.stripe_subscription_id is not None:
+        return  # a subscription of its own (the demo's, or a real one): left as it is
+    account.plan, account.status, account.quantity = plan, "active", seats
+    account.stripe_subscription_id = f"sub_demo_{tenant.slug}"
     db.session.flush()
 
 

@@ -85,10 +85,6 @@ class EnergyResult:
             self._factors = [] if self._log is None else self._log.records()
         return self._factors
 
-    @factors_used.setter
-    def factors_used(self, records: list[dict[str, Any]]) -> None:
-        self._factors = records
-
     def energy_contract(self) -> dict[str, Any]:
         return {"total_tce": contract_float(self.total_tce),
                 "by_carrier": {code: contract_float(v) for code, v in self.by_carrier.items()}}

@@ -108,6 +108,27 @@ def test_the_demo_sends_no_mail_but_its_benchmarks_are_refreshed(app: Flask, out
     assert snapshots > 0
 
 
+def test_with_billing_on_the_demo_association_has_seats_for_its_members(
+        app: Flask, monkeypatch) -> None:
+    from tenants.billing import queries as billing_queries
+    from tenants.queries import tenant_by_slug
+
+    monkeypatch.setitem(app.config, "STRIPE_SECRET_KEY", "sk_test_demo")
+    with app.test_request_context():
+        load(members=6)
+        db.commit()
+        with system_scope(db.session, "test: demo billing"):
+            association = tenant_by_slug("demo-association")
+            account = billing_queries.account(association.id)
+            assert (account.plan, account.status, account.quantity) == \
+                ("association", "active", 6 + 10)
+        load(members=6)  # again: the subscription is left as it is
+        db.commit()
+        with system_scope(db.session, "test: demo billing again"):
+            assert billing_queries.account(association.id).quantity == 16
+        db.rollback()
+
+
 def test_the_full_demo_has_thirty_members_across_divisions(app: Flask) -> None:
     with app.test_request_context():
         logins = load()
