@@ -347,6 +347,6 @@ def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:
                               lang),
         roadmap=roadmap(sources.recommendations, sources.what_if, lang),
         what_if=what_if_lines(sources.what_if, framework, lang),
-        methodology=methodology(framework, sources.statistics, sources.factor_sources, lang),
+        methodology=methodology(framework, sources.factor_sources, lang),
         general_comments=[c.body for c in sources.comments if c.indicator_code is None],
     )

@@ -9,7 +9,8 @@ report renders without it.
 Fonts come from fontconfig (Noto Sans CJK, named explicitly in the CSS on ``html`` and
 ``@page``); with ``libharfbuzz-subset0`` installed WeasyPrint embeds subsets, which keeps a CJK
 report small and fast. One ``FontConfiguration`` and the prebuilt ``CSS`` are reused across
-renders.
+renders, and so are the laid-out pages of a report's static part (its methodology appendix,
+:mod:`assessment.reports.static_part`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 import weasyprint
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+from assessment.reports import static_part
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +91,7 @@ class LockedDownFetcher(URLFetcher):
 
 
 _fonts_lock = threading.Lock()
+_kept_pages = static_part.KeptPages()
 
 
 @contextmanager
@@ -138,12 +143,19 @@ def render_pdf(html: str, extra_css: str = "", *, uncompressed: bool = False) ->
     if extra_css:
         stylesheets.append(weasyprint.CSS(string=extra_css, font_config=font_configuration(),
                                           url_fetcher=fetcher))
-    # FontConfiguration is not documented as thread-safe; renders share it, so serialise.
+
+    def layout(source: str) -> Document:
+        return weasyprint.HTML(string=source, base_url=f"{ASSET_SCHEME}:/",
+                               url_fetcher=fetcher).render(stylesheets=stylesheets,
+                                                           font_config=font_configuration())
+
+    # FontConfiguration is not documented as thread-safe; renders share it (and the kept
+    # pages), so serialise. The laid-out document is a temporary, released before the
+    # collector runs again: kept past that point (in a local), a process rendering one report
+    # after another grew from 140 MB to over 500 MB in 30 reports.
     with _fonts_lock, _collector_paused():
-        document = weasyprint.HTML(string=html, base_url=f"{ASSET_SCHEME}:/",
-                                   url_fetcher=fetcher)
-        pdf = document.write_pdf(stylesheets=stylesheets, font_config=font_configuration(),
-                                 uncompressed_pdf=uncompressed)
+        pdf = static_part.laid_out(html, extra_css, layout, _kept_pages).write_pdf(
+            uncompressed_pdf=uncompressed)
     assert pdf is not None
     return RenderedPdf(pdf, tuple(fetcher.refused))
 

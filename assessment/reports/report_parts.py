@@ -10,7 +10,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from assessment.benchmarks.anonymity import ANONYMITY_RULE
-from assessment.benchmarks.services import CohortStatistics
 from assessment.reports import formatting as fmt
 from assessment.units import unit_label
 from indicators import Framework
@@ -125,7 +124,6 @@ class Methodology:
     formulas: list[FormulaLine]
     levels: list[LevelBand]
     weights: list[tuple[str, str]]
-    cohort_label: str
     anonymity_rule: str
     factor_sources: list[FactorRow]
 
@@ -266,8 +264,11 @@ def _cited(source: FactorSource, lang: str) -> FactorRow:
                      fmt.pick(lang, source.citation_zh, source.citation_en), source.version)
 
 
-def methodology(framework: Framework, statistics: CohortStatistics | None,
-                factor_sources: list[FactorSource], lang: str) -> Methodology:
+def methodology(framework: Framework, factor_sources: list[FactorSource],
+                lang: str) -> Methodology:
+    """The appendix: the same for every report of one framework, language and factor tables
+    (the renderer reuses its pages, see :mod:`assessment.reports.static_part`); the cohort
+    used is in the executive summary."""
     formulas = []
     for dimension in framework.dimensions:
         for indicator in dimension.indicators:
@@ -291,7 +292,6 @@ def methodology(framework: Framework, statistics: CohortStatistics | None,
                for d in framework.dimensions]
     return Methodology(
         formulas=formulas, levels=levels, weights=weights,
-        cohort_label=statistics.label(lang) if statistics is not None else fmt.DASH,
         anonymity_rule=str(ANONYMITY_RULE),
         factor_sources=[_cited(source, lang) for source in factor_sources],
     )

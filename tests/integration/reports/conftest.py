@@ -27,9 +27,11 @@ def credit_code(n: int) -> str:
 def finalised_report_assessment(app: Flask, tenant: Any, *, year: int = 2025,
                                 legal_name: str | None = None, division: str = "C36",
                                 opt_in: bool = True, seed: str | None = None,
-                                comment: str | None = None) -> Any:
+                                comment: str | None = None,
+                                general_comment: str | None = None) -> Any:
     """A finalised assessment of ``tenant`` with a full demo answer set (totals first),
-    optionally with a reviewer's comment on it; returns the (detached) assessment."""
+    optionally with a reviewer's comment on an indicator and one on the whole assessment;
+    returns the (detached) assessment."""
     from assessment.assessments import answering, queries
     from assessment.assessments import services as lifecycle
     from assessment.demo_figures import demo_answers
@@ -61,6 +63,8 @@ def finalised_report_assessment(app: Flask, tenant: Any, *, year: int = 2025,
         if comment:
             lifecycle.add_comment(assessment, owner, tenant.id, comment,
                                   "lean.on_time_delivery_rate")
+        if general_comment:
+            lifecycle.add_comment(assessment, owner, tenant.id, general_comment)
         lifecycle.finalise(assessment, owner)
         db.commit()
         db.session.expunge(assessment)

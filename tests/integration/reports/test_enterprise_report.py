@@ -57,6 +57,34 @@ def test_english_report_uses_english_indicator_names(report_enterprise, in_tenan
 
 
 
+def test_the_appendix_reused_from_an_earlier_render_gives_the_same_pdf_as_a_whole_render(
+        report_enterprise, in_tenant, tmp_path):
+    from assessment.reports import rendering, services
+    from assessment.reports.render import brand_css, report_html
+
+    note = "整体供应链协同较好，建议加强数字化。"
+    enterprise, assessment = report_enterprise(general_comment=note)
+
+    def html_and_css() -> tuple[str, str]:
+        report = services.enterprise_report(assessment, "zh", enterprise)
+        return (report_html(services.ENTERPRISE_TEMPLATE, report, "zh", for_pdf=True),
+                brand_css(report.branding))
+
+    html, css = in_tenant(enterprise, html_and_css)
+    rendering._kept_pages.clear()
+    whole = rendering.render_pdf(html.replace("<!--cg:content-->", ""), css).content
+    assert rendering.render_pdf(html, css).content == whole  # rendered whole, appendix kept
+    assert rendering.render_pdf(html, css).content == whole  # appendix pages reused
+
+    # The reviewer's note on the whole assessment is in the executive summary: the appendix
+    # is the same for every enterprise and carries nothing of one.
+    pages = pdf_text(tmp_path, whole).split("\f")
+    note_page = next(i for i, page in enumerate(pages) if note in page)
+    appendix_page = next(i for i, page in enumerate(pages)
+                         if page.lstrip().startswith("附录：方法说明"))
+    assert "执行摘要" in pages[note_page] and note_page < appendix_page
+
+
 def test_hostile_name_comment_and_logo_fetch_nothing_and_embed_nothing(
         app, make_tenant, make_link, in_tenant, listener, tmp_path):
     from assessment.reports.models import TenantBranding

@@ -19,7 +19,7 @@ def test_factor_sources_are_the_loaders_tables_in_file_order():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_methodology_cites_each_table_in_the_readers_language(lang):
     sources = factor_sources()
-    rows = methodology(load_framework(), None, list(sources), lang).factor_sources
+    rows = methodology(load_framework(), list(sources), lang).factor_sources
     assert [row.table for row in rows] == [str(FACTOR_TABLE_LABELS[s.table]) for s in sources]
     assert [row.version for row in rows] == [s.version for s in sources]
     assert [row.source for row in rows] == [
@@ -30,7 +30,7 @@ def test_the_methodology_cites_each_table_in_the_readers_language(lang):
 
 
 def test_the_citations_read_as_before_they_moved_into_the_data_files():
-    rows = {lang: methodology(load_framework(), None, list(factor_sources()), lang).factor_sources
+    rows = {lang: methodology(load_framework(), list(factor_sources()), lang).factor_sources
             for lang in ("zh", "en")}
     assert rows["zh"][0].source == (
         "GB/T 2589-2020《综合能耗计算通则》附录 A 各种能源折标准煤参考系数")
