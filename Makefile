@@ -6,6 +6,8 @@ BIN         := $(VENV)/bin
 PYTHON      ?= python3
 HOST        ?= 127.0.0.1
 PORT        ?= 5000
+# The report font, cut down from fonts-noto-cjk at install (assessment/reports/fonts.py).
+REPORT_FONT := static/reports/fonts/.built
 # WeasyPrint needs Pango; harfbuzz-subset keeps CJK reports fast; Noto CJK is the report
 # font; poppler-utils (pdftotext, pdffonts) and Chromium are used by the tests.
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 \
@@ -21,7 +23,7 @@ run: install
 
 test: install lint typecheck importlint pytest
 
-install: system-packages $(VENV)/.installed translations
+install: system-packages $(VENV)/.installed translations $(REPORT_FONT)
 
 system-packages:
 	@missing="$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done)"; \
@@ -37,6 +39,11 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+# The report font's faces: derived from the system's Noto Sans CJK, so built here, not in git.
+$(REPORT_FONT): $(VENV)/.installed assessment/reports/data/report_font.yaml
+	$(BIN)/python -m assessment.reports.fonts --force
 	touch $@
 
 # Compiled catalogues are build products; the .po files are the source.
@@ -61,4 +68,4 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache static/reports/fonts

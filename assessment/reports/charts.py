@@ -1,6 +1,6 @@
 """Distribution charts for reports, drawn with matplotlib as SVG (pure functions).
 
-Text stays text (``svg.fonttype = "none"``), set in Noto Sans CJK SC, so Chinese labels
+Text stays text (``svg.fonttype = "none"``), set in the report font, so Chinese labels
 are searchable and the PDF embeds one subset font. Output is deterministic (a fixed hash
 salt and no date), so an unchanged report hashes the same and is served from the cache.
 Charts go into the page as ``data:`` URLs in ``<img>``: matplotlib's SVG carries a style
@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-FONT = "Noto Sans CJK SC"
+from assessment.reports import fonts
+
 BRAND = "#0f5c8c"
 LEVEL_COLOURS = ("#dfe7ee", "#c8d6e2", "#a9c1d5", "#86a8c4", "#5f8db2")
 
@@ -38,12 +39,15 @@ class Box:
 @cache
 def _matplotlib() -> None:
     import matplotlib
+    from matplotlib import font_manager
 
     matplotlib.use("Agg")
+    for _face, path in fonts.built_faces():  # measured in the font the PDF will use
+        font_manager.fontManager.addfont(str(path))
     matplotlib.rcParams.update({
         "svg.fonttype": "none",
         "svg.hashsalt": "chaingauge-report",
-        "font.family": [FONT, "DejaVu Sans"],
+        "font.family": [fonts.FAMILY, fonts.FALLBACK, "DejaVu Sans"],
         "font.size": 9,
         "axes.edgecolor": "#5b6b7a",
         "axes.spines.top": False,

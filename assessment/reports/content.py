@@ -18,6 +18,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from assessment.benchmarks.services import CohortStatistics, Position
+from assessment.reports import fonts
 from assessment.reports import formatting as fmt
 from assessment.reports.branding import ReportBranding
 from assessment.reports.report_parts import (
@@ -47,7 +48,6 @@ STATUS_LABELS = {
     "not_applicable": _l("Not applicable"),
 }
 HIGHLIGHTS = 3
-REPORT_FONT = "Noto Sans CJK SC"  # as named in static/reports/report.css
 
 
 @dataclass(frozen=True)
@@ -298,7 +298,7 @@ def _radar(sources: ReportSources, sections: list[DimensionSection]) -> str:
                     title=str(_l("Dimension scores against the cohort median")))
     # WeasyPrint does not apply the page's CSS to an inline SVG's text: without a font named
     # on the SVG it falls back to fontconfig's defaults, two more fonts to subset and embed.
-    return svg.replace("<svg ", f'<svg font-family="{REPORT_FONT}" ', 1)
+    return svg.replace("<svg ", f'<svg font-family="{fonts.SVG_FAMILIES}" ', 1)
 
 
 def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:

@@ -15,6 +15,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from assessment.reports import fonts
 from assessment.reports.branding import BRAND_COLOUR, ReportBranding
 from assessment.reports.models import DEFAULT_BRAND_COLOUR
 from assessment.reports.rendering import PdfCache, content_key, render_pdf
@@ -47,7 +48,7 @@ def report_html(template: str, report: Any, lang: str, *, for_pdf: bool,
     (``(label, url)`` pairs)."""
     with force_locale(locale_of(lang)):
         return render_template(template, report=report, for_pdf=for_pdf, lang=lang,
-                               toolbar=toolbar or [])
+                               toolbar=toolbar or [], report_font=fonts.SVG_FAMILIES)
 
 
 def reports_root() -> Path:

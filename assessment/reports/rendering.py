@@ -6,9 +6,10 @@ internal hosts, embed attachments. Ours fetches only ``data:`` URLs and the app'
 assets through an internal ``asset:`` scheme; everything else is refused and logged, and the
 report renders without it.
 
-Fonts come from fontconfig (Noto Sans CJK, named explicitly in the CSS on ``html`` and
-``@page``); with ``libharfbuzz-subset0`` installed WeasyPrint embeds subsets, which keeps a CJK
-report small and fast. One ``FontConfiguration`` and the prebuilt ``CSS`` are reused across
+Fonts: the report font (:mod:`assessment.reports.fonts`, Noto Sans CJK SC cut down at install,
+loaded through ``@font-face`` from the asset folder), then Noto Sans CJK from fontconfig, named
+explicitly in the CSS on ``html`` and ``@page``; with ``libharfbuzz-subset0`` installed
+WeasyPrint embeds subsets. One ``FontConfiguration`` and the prebuilt ``CSS`` are reused across
 renders, and so are the laid-out pages of a report's static part (its methodology appendix,
 :mod:`assessment.reports.static_part`).
 """
@@ -35,7 +36,7 @@ from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
-from assessment.reports import static_part
+from assessment.reports import fonts, static_part
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +120,11 @@ def font_configuration() -> FontConfiguration:
 
 @cache
 def base_stylesheet() -> weasyprint.CSS:
-    """The report stylesheet, parsed once."""
+    """The report stylesheet with the report font's faces, parsed once."""
     return weasyprint.CSS(
-        filename=str(ASSET_ROOT / "report.css"),
+        string=fonts.font_face_css(f"{ASSET_SCHEME}:/fonts/")
+        + (ASSET_ROOT / "report.css").read_text(encoding="utf-8"),
+        base_url=f"{ASSET_SCHEME}:/",
         font_config=font_configuration(),
         url_fetcher=LockedDownFetcher(),
     )
@@ -165,6 +168,7 @@ def content_key(*parts: str) -> str:
     digest = hashlib.sha256()
     digest.update(weasyprint.__version__.encode())
     digest.update((ASSET_ROOT / "report.css").read_bytes())
+    digest.update(fonts.SPEC_FILE.read_bytes())
     for part in parts:
         digest.update(b"\0")
         digest.update(part.encode("utf-8"))

@@ -132,6 +132,10 @@ def test_cohort_pdf_reads_back(app, make_tenant, tmp_path):
         db.rollback()
     text = pdf_text(tmp_path, found.content)
     assert "Machinery Association" in text and "Dimension distributions" in text
+    # The charts' text (matplotlib SVG) is set in the report font too: nothing fell back.
+    fonts = pdf_text(tmp_path, found.content, "pdffonts").splitlines()[2:]
+    assert {line.split()[0].split("+")[1] for line in fonts} == {
+        "ChainGauge-Sans-SC", "ChainGauge-Sans-SC-Bold"}, fonts
 
 
 def test_bulk_job_renders_one_pdf_per_member_with_reports_granted(app, make_tenant,

@@ -38,11 +38,10 @@ def test_pdf_text_has_name_and_overall_score_and_a_subset_cjk_font(
     assert "准时交货率" in text  # indicator names from the framework, in Chinese
     assert page_count(tmp_path, found.content) >= 12
     fonts = pdf_text(tmp_path, found.content, "pdffonts").splitlines()[2:]
-    cjk = [line for line in fonts if "CJK" in line]
-    assert cjk
-    for line in cjk:
-        name, *_ = line.split()
-        assert "+" in name  # a subset
+    # The report font only (its charts' SVG text included): two subsets, nothing fell back.
+    assert sorted(line.split()[0].split("+")[1] for line in fonts) == [
+        "ChainGauge-Sans-SC", "ChainGauge-Sans-SC-Bold"], fonts
+    for line in fonts:
         assert line.split()[-5:-3] == ["yes", "yes"]  # embedded, subset
     info = pdf_text(tmp_path, found.content, "pdfinfo")
     assert "苏州精益测试机械有限公司" in info  # the title

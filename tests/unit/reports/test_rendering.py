@@ -23,19 +23,19 @@ def _pdf_to(tmp_path: Path, pdf: bytes, tool: str, *args: str) -> str:
                           check=True, capture_output=True, text=True).stdout
 
 
-def test_chinese_text_is_extractable_and_the_cjk_font_is_embedded_as_a_subset(tmp_path):
+def test_chinese_text_is_extractable_and_the_report_font_is_embedded_as_a_subset(tmp_path):
     rendered = render_pdf(PAGE.format(lang="zh-CN", title="示例精密机械有限公司",
                                       body="综合指数 72.4 分，集成级"))
     text = _pdf_to(tmp_path, rendered.content, "pdftotext")
     assert "示例精密机械有限公司" in text and "72.4" in text
     fonts = _pdf_to(tmp_path, rendered.content, "pdffonts").splitlines()[2:]
-    cjk = [line for line in fonts if "CJK" in line]
-    assert cjk, fonts
+    # Only the report font (the CJK font cut down at install), regular for the text and bold
+    # for the heading: nothing fell back to another font.
+    assert sorted(line.split()[0].split("+")[1] for line in fonts) == [
+        "ChainGauge-Sans-SC", "ChainGauge-Sans-SC-Bold"], fonts
     # pdffonts columns: name type encoding emb sub uni ...; subset names carry a +XXXXXX tag
-    for line in cjk:
-        name, *_rest = line.split()
-        assert "+" in name, line
-        assert " yes yes " in f" {' '.join(line.split()[-5:])} ", line
+    for line in fonts:
+        assert line.split()[-5:-3] == ["yes", "yes"], line  # embedded, subset
 
 
 def test_pdf_metadata_carries_title_author_and_language(tmp_path):
