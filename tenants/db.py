@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _SESSION_KEY = "_chaingauge_db_session"
 _AFTER_COMMIT_KEY = "_chaingauge_after_commit"
+_AFTER_ROLLBACK_KEY = "_chaingauge_after_rollback"
 _KEEP_ON_ERROR_KEY = "_chaingauge_keep_on_error"
 
 
@@ -142,6 +143,7 @@ class Database:
         session = g.get(_SESSION_KEY)
         if session is not None:
             session.commit()
+        g.pop(_AFTER_ROLLBACK_KEY, None)  # committed: nothing to undo
         callbacks: list[Callable[[], None]] = g.pop(_AFTER_COMMIT_KEY, [])
         for callback in callbacks:
             try:
@@ -154,6 +156,7 @@ class Database:
         if session is not None:
             session.rollback()
         g.pop(_AFTER_COMMIT_KEY, None)
+        _undo_outside_the_database()
 
     @contextlib.contextmanager
     def commit_scope(self) -> Iterator[Session]:
@@ -184,13 +187,34 @@ class Database:
     def _remove_session(self, exc: BaseException | None) -> None:
         session = g.pop(_SESSION_KEY, None)
         g.pop(_AFTER_COMMIT_KEY, None)
+        rolled_back = exc is not None
         if session is not None:
             if exc is not None or session.in_transaction():
                 session.rollback()
+                rolled_back = True
             session.close()
+        if rolled_back:
+            _undo_outside_the_database()
+        g.pop(_AFTER_ROLLBACK_KEY, None)
 
 
 db = Database()
+
+
+def after_rollback(callback: Callable[[], None]) -> None:
+    """Run ``callback`` if the current unit of work rolls back instead of committing: to undo
+    what it did outside the database (a file it stored, say); dropped on commit."""
+    if not has_app_context():
+        raise RuntimeError("after_rollback() needs an application context")
+    g.setdefault(_AFTER_ROLLBACK_KEY, []).append(callback)
+
+
+def _undo_outside_the_database() -> None:
+    for callback in g.pop(_AFTER_ROLLBACK_KEY, []):
+        try:
+            callback()
+        except Exception:  # the rollback itself has happened; log what could not be undone
+            log.exception("after-rollback callback failed")
 
 
 def after_commit(callback: Callable[[], None]) -> None:

@@ -27,7 +27,7 @@ from assessment.evidence.models import EvidenceFile
 from assessment.evidence.storage import max_bytes, storage
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
-from tenants.db import after_commit, db
+from tenants.db import after_commit, after_rollback, db
 from tenants.errors import DomainError, NotFound
 from tenants.models import Membership, User
 from tenants.services import audit
@@ -95,7 +95,10 @@ def attach(assessment: Assessment, membership: Membership, user: User, code: str
     except sniff.FileRefused as refused:
         raise EvidenceRefused(refused.reason, limit) from None
     store = storage()
-    stored_name = store.save(assessment.tenant_id, data)
+    tenant_id = assessment.tenant_id
+    stored_name = store.save(tenant_id, data)
+    # No row, no file: if this unit of work does not commit, the file goes too.
+    after_rollback(lambda: store.delete(tenant_id, stored_name))
     evidence = EvidenceFile(
         assessment_id=assessment.id, indicator_code=code,
         original_name=clean_original_name(original_name), stored_name=stored_name,
@@ -111,7 +114,7 @@ def attach(assessment: Assessment, membership: Membership, user: User, code: str
                      file=evidence.original_name, type=file_type.label, size=len(data))
         db.session.flush()
     except Exception:
-        store.delete(assessment.tenant_id, stored_name)  # no row, no file
+        store.delete(tenant_id, stored_name)  # at once: a caller may recover and commit
         raise
     return evidence
 

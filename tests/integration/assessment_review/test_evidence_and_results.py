@@ -55,6 +55,23 @@ def test_attaching_a_file_documents_the_indicator_and_removing_it_undoes_that(
     assert not os.path.exists(path)  # deleted once the removal committed
 
 
+def test_a_file_attached_in_a_unit_of_work_that_rolls_back_goes_with_it(
+        app, make_enterprise, make_assessment, acting_in):
+    enterprise = make_enterprise()
+    assessment = make_assessment(enterprise)
+    with acting_in(enterprise):
+        user = owner(enterprise)
+        loaded = queries.assessment(assessment.id)
+        stored = evidence.attach(loaded, membership_of(enterprise, user), user, CODE, "a.png",
+                                 io.BytesIO(factories.PNG))
+        path = os.path.join(app.config["EVIDENCE_DIR"], str(enterprise.id), stored.stored_name)
+        assert os.path.exists(path)
+        db.rollback()  # the request failed after the upload: no row, and no file
+        assert not os.path.exists(path)
+    with acting_in(enterprise):
+        assert evidence_queries.files_of(assessment.id, CODE) == []
+
+
 def test_a_verified_indicator_stays_verified_when_more_evidence_arrives(
         app, make_enterprise, make_assessment, acting_in):
     from assessment.assessments import answering
