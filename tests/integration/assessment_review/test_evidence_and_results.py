@@ -26,6 +26,14 @@ from tests.integration.assessment_review.factories import membership_of, owner
 CODE = "lean.on_time_delivery_rate"
 
 
+def _attach_png(app, enterprise, assessment_id, name):
+    """The test PNG attached by the owner (inside ``acting_in``): its row and its file's path."""
+    user = owner(enterprise)
+    stored = evidence.attach(queries.assessment(assessment_id), membership_of(enterprise, user),
+                             user, CODE, name, io.BytesIO(factories.PNG))
+    return stored, os.path.join(app.config["EVIDENCE_DIR"], str(enterprise.id), stored.stored_name)
+
+
 
 
 def test_attaching_a_file_documents_the_indicator_and_removing_it_undoes_that(
@@ -33,14 +41,10 @@ def test_attaching_a_file_documents_the_indicator_and_removing_it_undoes_that(
     enterprise = make_enterprise()
     assessment = make_assessment(enterprise)
     with acting_in(enterprise):
-        user = owner(enterprise)
-        loaded = queries.assessment(assessment.id)
-        stored = evidence.attach(loaded, membership_of(enterprise, user), user, CODE,
-                                 "交货记录.PDF", io.BytesIO(factories.PNG))
+        stored, path = _attach_png(app, enterprise, assessment.id, "交货记录.PDF")
         assert stored.content_type == "image/png"  # judged by content, not by the name
         assert evidence.download_name(stored) == "交货记录.png"
-        assert queries.indicator_state(loaded.id, CODE).confidence == Confidence.documented
-        path = os.path.join(app.config["EVIDENCE_DIR"], str(enterprise.id), stored.stored_name)
+        assert queries.indicator_state(assessment.id, CODE).confidence == Confidence.documented
         with open(path, "rb") as handle:
             assert handle.read() == factories.PNG
         assert "交货" not in stored.stored_name and len(stored.stored_name) == 32
@@ -60,11 +64,7 @@ def test_a_file_attached_in_a_unit_of_work_that_rolls_back_goes_with_it(
     enterprise = make_enterprise()
     assessment = make_assessment(enterprise)
     with acting_in(enterprise):
-        user = owner(enterprise)
-        loaded = queries.assessment(assessment.id)
-        stored = evidence.attach(loaded, membership_of(enterprise, user), user, CODE, "a.png",
-                                 io.BytesIO(factories.PNG))
-        path = os.path.join(app.config["EVIDENCE_DIR"], str(enterprise.id), stored.stored_name)
+        _stored, path = _attach_png(app, enterprise, assessment.id, "a.png")
         assert os.path.exists(path)
         db.rollback()  # the request failed after the upload: no row, and no file
         assert not os.path.exists(path)
