@@ -30,8 +30,13 @@ from assessment.assessments.models import (
     PageAssignment,
     State,
 )
-from assessment.assessments.pages import ENERGY_SECTIONS, page_of_key, pages_for
-from indicators import InvalidInput, Problem
+from assessment.assessments.pages import (
+    ENERGY_SECTIONS,
+    page_of_indicator,
+    page_of_key,
+    pages_for,
+)
+from indicators import Framework, InvalidInput, Problem
 from tenants.db import db
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.models import Membership, Role, User
@@ -84,15 +89,20 @@ def require_page(assessment: Assessment, membership: Membership, page: str | Non
 
 
 # -- answers -----------------------------------------------------------------------------
-def _related_keys(assessment: Assessment, key: str) -> set[str]:
-    """The saved key and the keys a cross-field rule ties it to (a sub-count and its total)."""
-    related = {key}
-    for name, spec in framework_of(assessment).inputs.items():
-        if spec.max_input == key:
-            related.add(name)
-        if name == key and spec.max_input:
-            related.add(spec.max_input)
+def related_keys(framework: Framework, keys: Iterable[str]) -> set[str]:
+    """The keys and those a cross-field rule ties them to (a sub-count and its total)."""
+    related = set(keys)
+    for name, spec in framework.inputs.items():
+        if spec.max_input and (name in related or spec.max_input in related):
+            related.update((name, spec.max_input))
     return related
+
+
+def changed_since(expected_version: int | None,
+                  current: Answer | IndicatorState | None) -> bool:
+    """Whether ``current`` is no longer what the editor saw (``expected_version``; None:
+    there was nothing yet): the one version check of every save path."""
+    return expected_version != (current.version if current is not None else None)
 
 
 def _problems_for(problems: Iterable[Problem], keys: set[str]) -> list[Problem]:
@@ -139,13 +149,12 @@ def save_answer(assessment: Assessment, membership: Membership, user: User, key:
     require_page(assessment, membership, page_of_key(framework, key))
     stored = queries.answers(assessment.id)  # one read serves the version check and the rules
     current = next((a for a in stored if a.key == key), None)
-    current_version = current.version if current else None
-    if expected_version != current_version:
+    if changed_since(expected_version, current):
         raise StaleAnswer(current)
     if state == AnswerState.unknown:
         value = None
     problems = _problems_for(validate_answers(assessment, {key: (value, state)}, stored),
-                             _related_keys(assessment, key))
+                             related_keys(framework, [key]))
     if problems:
         raise AnswerRejected(problems, key)
     return _write_answer(assessment, user, key, current, value, state)
@@ -207,8 +216,6 @@ def save_answers(assessment: Assessment, membership: Membership, user: User,
 def set_not_applicable(assessment: Assessment, membership: Membership, user: User, code: str,
                        not_applicable: bool, reason: str = "",
                        expected_version: int | None = None) -> IndicatorState:
-    from assessment.assessments.pages import page_of_indicator
-
     framework = framework_of(assessment)
     if code not in framework.indicators:
         raise NotFound(_l("Not found."))
@@ -218,7 +225,7 @@ def set_not_applicable(assessment: Assessment, membership: Membership, user: Use
         raise DomainError(NA_REASON_REQUIRED,
                           "na_reason")
     indicator_state = queries.indicator_state(assessment.id, code)
-    if expected_version != (indicator_state.version if indicator_state else None):
+    if changed_since(expected_version, indicator_state):
         raise StaleAnswer(indicator_state)
     if indicator_state is None:
         indicator_state = IndicatorState(assessment_id=assessment.id, code=code)

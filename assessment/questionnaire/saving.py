@@ -21,7 +21,7 @@ from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import page_of_indicator, page_of_key
 from assessment.questionnaire.problems import target_of
-from indicators import Framework, Problem
+from indicators import Problem
 from tenants.errors import Forbidden
 from tenants.models import Membership, User
 
@@ -63,15 +63,6 @@ class PageSave:
         return not (self.problems or self.stale or self.reasons_missing)
 
 
-def related_keys(framework: Framework, keys: Sequence[str]) -> set[str]:
-    """The keys and those a sub-count rule ties them to."""
-    related = set(keys)
-    for name, spec in framework.inputs.items():
-        if spec.max_input and (name in related or spec.max_input in related):
-            related.update((name, spec.max_input))
-    return related
-
-
 def _unchanged(current: Answer | None, change: AnswerChange) -> bool:
     if current is None:
         return change.value is None and change.state == AnswerState.answered
@@ -109,11 +100,11 @@ def save_page(assessment: Assessment, membership: Membership, user: User,
     na_changed = [c for c in not_applicable if not _na_unchanged(states.get(c.code), c)]
     for change in changed:
         current = answers.get(change.key)
-        if change.expected_version != (current.version if current else None):
+        if answering.changed_since(change.expected_version, current):
             result.stale.append(StaleField(change.key, change.value, current))
     for na_change in na_changed:
         state = states.get(na_change.code)
-        if na_change.expected_version != (state.version if state else None):
+        if answering.changed_since(na_change.expected_version, state):
             result.stale.append(StaleField(f"not_applicable:{na_change.code}",
                                            na_change.not_applicable, state))
         if na_change.not_applicable and not na_change.reason.strip():
@@ -122,7 +113,7 @@ def save_page(assessment: Assessment, membership: Membership, user: User,
         overrides: dict[str, tuple[Any, str]] = {
             c.key: (None if c.state == AnswerState.unknown else c.value, str(c.state))
             for c in changed}
-        wanted = related_keys(framework, list(overrides))
+        wanted = answering.related_keys(framework, overrides)
         for problem in answering.validate_answers(assessment, overrides):
             target = target_of(framework, problem.key)
             if target is not None and target.key in wanted:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assessment.assessments.models import Answer, IndicatorState
 from tests.factories import owner_of
 from tests.web.assessment.factories import autosave_url, page_url
@@ -29,13 +31,21 @@ def _not_applicable(client, tenant, assessment, token, not_applicable, reason=""
                        headers={"X-CSRFToken": token, **headers})
 
 
-def test_a_field_saves_and_returns_its_new_version(app, client, enterprise_with_profile,
-                                                   draft_assessment, sign_in, page_token,
-                                                   stored_answer):
-    tenant = enterprise_with_profile()
-    assessment = draft_assessment(tenant)
-    sign_in(owner_of(app, tenant))
-    token = page_token(client, page_url(tenant, assessment, "lean"))
+@pytest.fixture
+def owner_on_page(app, client, enterprise_with_profile, draft_assessment, sign_in, page_token):
+    """The owner of a new draft, signed in on one of its pages: (tenant, assessment, token)."""
+
+    def open_page(page: str):
+        tenant = enterprise_with_profile()
+        assessment = draft_assessment(tenant)
+        sign_in(owner_of(app, tenant))
+        return tenant, assessment, page_token(client, page_url(tenant, assessment, page))
+
+    return open_page
+
+
+def test_a_field_saves_and_returns_its_new_version(client, owner_on_page, stored_answer):
+    tenant, assessment, token = owner_on_page("lean")
     first = _save(client, tenant, assessment, token, "deliveries_total", "1000")
     assert first.status_code == 200
     assert first.json["version"] == 1
@@ -123,26 +133,16 @@ def test_a_rule_broken_by_the_field_is_422_with_the_message_for_the_field(
     assert "whole number" in not_a_number.json["errors"]["deliveries_on_time"][0]
 
 
-def test_unknown_is_saved_as_a_state_not_as_zero(app, client, enterprise_with_profile,
-                                                 draft_assessment, sign_in, page_token,
-                                                 stored_answer):
-    tenant = enterprise_with_profile()
-    assessment = draft_assessment(tenant)
-    sign_in(owner_of(app, tenant))
-    token = page_token(client, page_url(tenant, assessment, "lean"))
+def test_unknown_is_saved_as_a_state_not_as_zero(client, owner_on_page, stored_answer):
+    tenant, assessment, token = owner_on_page("lean")
     response = _save(client, tenant, assessment, token, "units_output", "12", state="unknown")
     assert response.status_code == 200
     answer = stored_answer(assessment, "units_output")
     assert (answer.state, answer.value) == ("unknown", None)
 
 
-def test_an_energy_row_error_names_its_row(app, client, enterprise_with_profile,
-                                           draft_assessment, sign_in, page_token,
-                                           stored_answer):
-    tenant = enterprise_with_profile()
-    assessment = draft_assessment(tenant)
-    sign_in(owner_of(app, tenant))
-    token = page_token(client, page_url(tenant, assessment, "energy"))
+def test_an_energy_row_error_names_its_row(client, owner_on_page, stored_answer):
+    tenant, assessment, token = owner_on_page("energy")
     rows = [{"carrier": "diesel", "quantity": "10", "unit": "t"},
             {"carrier": "natural_gas", "quantity": "3", "unit": "kWh"}]
     refused = _save(client, tenant, assessment, token, "energy", rows)
@@ -206,12 +206,8 @@ def _na_state(fetch, assessment):
                            IndicatorState.code == FOOTPRINT)]
 
 
-def test_not_applicable_saves_and_returns_its_version(
-        app, client, enterprise_with_profile, draft_assessment, sign_in, page_token, fetch):
-    tenant = enterprise_with_profile()
-    assessment = draft_assessment(tenant)
-    sign_in(owner_of(app, tenant))
-    token = page_token(client, page_url(tenant, assessment, "global"))
+def test_not_applicable_saves_and_returns_its_version(client, owner_on_page, fetch):
+    tenant, assessment, token = owner_on_page("global")
     first = _not_applicable(client, tenant, assessment, token, True, " 无海外业务 ")
     assert (first.status_code, first.json) == (200, {"version": 1})
     assert _na_state(fetch, assessment) == [(True, "无海外业务", 1)]
@@ -221,11 +217,8 @@ def test_not_applicable_saves_and_returns_its_version(
 
 
 def test_not_applicable_without_a_reason_is_422_for_the_reason_field(
-        app, client, enterprise_with_profile, draft_assessment, sign_in, page_token, fetch):
-    tenant = enterprise_with_profile()
-    assessment = draft_assessment(tenant)
-    sign_in(owner_of(app, tenant))
-    token = page_token(client, page_url(tenant, assessment, "global"))
+        client, owner_on_page, fetch):
+    tenant, assessment, token = owner_on_page("global")
     refused = _not_applicable(client, tenant, assessment, token, True, "  ", **ENGLISH)
     assert refused.status_code == 422
     assert refused.json["errors"] == {
@@ -235,11 +228,8 @@ def test_not_applicable_without_a_reason_is_422_for_the_reason_field(
 
 
 def test_a_stale_not_applicable_save_is_409_with_the_current_state(
-        app, client, enterprise_with_profile, draft_assessment, sign_in, page_token, fetch):
-    tenant = enterprise_with_profile()
-    assessment = draft_assessment(tenant)
-    sign_in(owner_of(app, tenant))
-    token = page_token(client, page_url(tenant, assessment, "global"))
+        client, owner_on_page, fetch):
+    tenant, assessment, token = owner_on_page("global")
     assert _not_applicable(client, tenant, assessment, token, True, "无海外业务"
                            ).status_code == 200
     stale = _not_applicable(client, tenant, assessment, token, False, version=None)
