@@ -13,7 +13,6 @@ from selenium.common.exceptions import StaleElementReferenceException, WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -45,7 +44,22 @@ def click_and_load(driver: WebDriver, element: WebElement) -> None:
     """Click a link or a submit button and wait until the next page has replaced this one."""
     old = css(driver, "html")
     click(driver, element)
-    wait_for(driver, ec.staleness_of(old))
+    wait_for(driver, lambda _driver: _replaced(old))
+
+
+def _replaced(element: WebElement) -> bool:
+    """Whether ``element`` has left the document. Chromium 156 sometimes answers a question
+    about a node of the page being replaced with "Node ... does not belong to the document"
+    rather than a stale-element error; both mean the same here."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+    return False
 
 
 def button(driver: WebDriver, text: str, within: str = "main") -> WebElement:
