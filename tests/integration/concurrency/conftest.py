@@ -47,9 +47,9 @@ class Committed:
                    ) -> tuple[Any, Any, Any]:
         """An enterprise with a profile and a draft of ``YEAR`` holding ``answers``, its
         owner and (optionally) an administrator: (tenant, assessment, owner)."""
+        from tenants.models import Role
         from tests import factories
         from tests.integration.assessment_review.factories import make_assessment
-        from tenants.models import Role
 
         owner = self.user(name="Owner")
         members = [(colleague, Role.admin)] if colleague is not None else []

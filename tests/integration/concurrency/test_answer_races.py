@@ -7,6 +7,7 @@ insert against the unique key); the later rounds update the stored row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from assessment.assessments.models import Answer, AnswerChange, IndicatorState
@@ -74,8 +75,8 @@ def test_two_editors_autosave_one_answer_exactly_one_wins_each_round(committed):
                                           "state": "answered", "version": seen},
                                headers={"X-CSRFToken": token, "Accept-Language": "en"})
 
-        outcomes = [_outcome(r) for r in race(lambda: save(editors[0], values[0]),
-                                               lambda: save(editors[1], values[1]))]
+        outcomes = [_outcome(r) for r in race(partial(save, editors[0], values[0]),
+                                               partial(save, editors[1], values[1]))]
         winner = _check_round(round_no, values, outcomes, problems)
         stored = committed.read(Answer, Answer.assessment_id == assessment.id,
                                 Answer.key == "deliveries_total")
@@ -115,8 +116,8 @@ def test_two_editors_declare_one_indicator_not_applicable_exactly_one_wins_each_
                                           "reason": reason, "version": seen},
                                headers={"X-CSRFToken": token, "Accept-Language": "en"})
 
-        outcomes = [_outcome(r) for r in race(lambda: declare(editors[0], reasons[0]),
-                                               lambda: declare(editors[1], reasons[1]))]
+        outcomes = [_outcome(r) for r in race(partial(declare, editors[0], reasons[0]),
+                                               partial(declare, editors[1], reasons[1]))]
         winner = _check_round(round_no, reasons, outcomes, problems)
         stored = committed.read(IndicatorState, IndicatorState.assessment_id == assessment.id,
                                 IndicatorState.code == FOOTPRINT)
@@ -168,7 +169,7 @@ def test_two_writers_save_one_energy_row_exactly_one_wins_each_round(committed):
                     db.rollback()
                     return Lost(shown)
 
-        outcomes = race(lambda: save(owner, rows[0]), lambda: save(colleague, rows[1]))
+        outcomes = race(partial(save, owner, rows[0]), partial(save, colleague, rows[1]))
         conflicts = [o for o in outcomes if isinstance(o, Lost)]
         errors = [o for o in outcomes if isinstance(o, BaseException)]
         stored = committed.read(Answer, Answer.assessment_id == assessment.id,
@@ -190,5 +191,51 @@ def test_two_writers_save_one_energy_row_exactly_one_wins_each_round(committed):
         version = stored[0].version
     history = committed.read(AnswerChange, AnswerChange.assessment_id == assessment.id,
                              AnswerChange.key == "energy")
+    assert problems == [], f"{len(problems)} of {ROUNDS} rounds failed: {problems[:5]}"
+    assert len(history) == ROUNDS
+
+
+def test_two_page_saves_of_one_field_exactly_one_wins_each_round(committed):
+    """The form without JavaScript saves a whole page at once (``saving.save_page``): a
+    colleague's save landing between its check and its write is listed as stale, the page
+    answers 409 and writes nothing."""
+    from assessment.assessments import queries
+    from assessment.assessments.models import AnswerState
+    from assessment.questionnaire import saving
+    from tenants.extensions import db
+
+    colleague = committed.user(name="Colleague")
+    tenant, assessment, owner = committed.enterprise(colleague)
+    version, problems = None, []
+    for round_no in range(ROUNDS):
+        values = [20_000 + 2 * round_no, 20_001 + 2 * round_no]
+
+        def save(user: Any, value: int, seen: int | None = version) -> Any:
+            with committed.acting(tenant, user) as (actor, membership):
+                result = saving.save_page(
+                    queries.assessment(assessment.id), membership, actor,
+                    [saving.AnswerChange("units_output", value, AnswerState.answered, seen)])
+                if result.ok:
+                    db.commit()
+                    return "saved"
+                db.rollback()
+                return Lost(None) if [s.key for s in result.stale] == ["units_output"] \
+                    else result
+
+        outcomes = race(partial(save, owner, values[0]), partial(save, colleague, values[1]))
+        stored = committed.read(Answer, Answer.assessment_id == assessment.id,
+                                Answer.key == "units_output")
+        new_version = (version or 0) + 1
+        if sorted(map(str, outcomes)) != ["Lost(current=None)", "saved"]:
+            kind = "lost update" if outcomes == ["saved", "saved"] else "error"
+            problems.append(f"round {round_no}: {kind} {outcomes}")
+        elif (stored[0].value, stored[0].version) != \
+                (values[outcomes.index("saved")], new_version):
+            problems.append(f"round {round_no}: stored {stored[0].value} v{stored[0].version}")
+        if not stored:
+            break
+        version = stored[0].version
+    history = committed.read(AnswerChange, AnswerChange.assessment_id == assessment.id,
+                             AnswerChange.key == "units_output")
     assert problems == [], f"{len(problems)} of {ROUNDS} rounds failed: {problems[:5]}"
     assert len(history) == ROUNDS

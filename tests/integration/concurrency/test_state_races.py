@@ -64,7 +64,7 @@ def test_double_submit_finalise_and_reopen_each_change_the_state_once(committed)
         for step, path, state, refusal in (
                 ("submit", "submit", "submitted", "already submitted"),
                 ("finalise", "review/finalise", "finalised", "already finalised"),
-                ("reopen", "reopen", "draft", "already reopened")):
+                ("reopen", "reopen", "draft", "already open for editing")):
             before = _stored(committed, assessment)
             outcomes = _twice(committed, clients, f"{base}/{path}", before.version)
             after = _stored(committed, assessment)
