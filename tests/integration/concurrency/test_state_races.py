@@ -90,3 +90,36 @@ def test_double_submit_finalise_and_reopen_each_change_the_state_once(committed)
     assert sorted(r.revision for r in revisions) == list(range(1, ROUNDS + 1))
     assert sorted(f.revision for f in overall) == list(range(1, ROUNDS + 1))
     assert _stored(committed, assessment).revision == ROUNDS + 1
+
+
+def test_a_save_sent_after_a_colleagues_submit_is_refused(committed):
+    """The editor's request read a draft; a colleague's submit commits before the editor's
+    write: the write is refused (the assessment is no longer editable), not stored after
+    the submission. Both requests with their own sessions and connections."""
+    from assessment.assessments import answering, queries
+    from assessment.assessments import services as lifecycle
+    from assessment.assessments.models import Answer
+    from tenants.errors import Conflict
+    from tenants.extensions import db
+
+    colleague = committed.user(name="Colleague")
+    tenant, assessment, owner = committed.enterprise(colleague, dict(ANSWERS))
+    refusal = None
+    with committed.acting(tenant, owner) as (editor, membership):
+        opened = queries.assessment(assessment.id)
+        assert opened is not None and opened.state == "draft"
+        db.commit()  # ends the read (on SQLite a transaction holds the write lock)
+        with committed.acting(tenant, colleague) as (_other, other_membership):
+            lifecycle.submit(queries.assessment(assessment.id), other_membership)
+            db.commit()
+        try:
+            answering.save_answer(opened, membership, editor, "digital_investment", 901,
+                                  expected_version=1)
+            db.commit()
+        except Conflict as error:
+            refusal = str(error.message)
+            db.rollback()
+    stored = committed.read(Answer, Answer.assessment_id == assessment.id,
+                            Answer.key == "digital_investment")
+    assert (stored[0].value, stored[0].version) == (900, 1)
+    assert refusal in ("该评估已无法编辑。", "This assessment can no longer be edited.")
