@@ -60,14 +60,14 @@ class Committed:
 
     @contextmanager
     def acting(self, tenant: Any, user: Any) -> Iterator[tuple[Any, Any]]:
-        """(user, membership) in a request context of ``tenant`` with its own session; the
-        block commits or rolls back itself."""
+        """(user, membership) in a request context of ``tenant`` with its own session (its
+        own app context, even inside another one); the block commits or rolls back."""
         from tenants import queries as platform_queries
         from tenants.context import set_tenant
         from tenants.extensions import db
         from tenants.models import User
 
-        with self.app.test_request_context():
+        with self.app.app_context(), self.app.test_request_context():
             set_tenant(db.session, tenant.id)
             actor = db.session.get(User, user.id)
             membership = platform_queries.membership(tenant.id, user.id)
