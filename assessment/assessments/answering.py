@@ -113,8 +113,9 @@ def _not_editable(_current: Assessment | None) -> Conflict:
 def _still_editable(assessment: Assessment) -> None:
     """Stamp the assessment as changed, on condition that it is still a draft or returned:
     a save racing a submit either lands before it or is refused, never after it. Called
-    after the rows are written, so every save takes its locks in the same order (indicator
-    states, answers by key, then the assessment) and two saves cannot deadlock."""
+    before a save writes its rows, so that every write to an assessment locks the assessment
+    row first (on PostgreSQL) and two saves, or a save and an import, cannot deadlock over
+    their rows."""
     update_or_conflict(assessment, {"state": EDITABLE_STATES}, {"updated_at": utcnow()},
                        _not_editable)
 
@@ -198,19 +199,22 @@ def _write_answers(assessment: Assessment, user: User, current: Mapping[str, Ans
     """Write ``values`` over the ``current`` rows (the versions the writer saw), each a
     conditional update or a first insert: a row changed or created meanwhile by someone
     else raises :class:`StaleAnswer` with that row. Unchanged fields get no new version and
-    no history row. Keys are written in order so that concurrent saves lock rows in the
-    same order."""
+    no history row."""
     now = utcnow()
     saved: dict[str, Answer] = {}
     first: list[Answer] = []
-    changed = False
+    changed = []
     for key in sorted(values):
+        answer = current.get(key)
+        if answer is not None and (answer.value, answer.state) == values[key]:
+            saved[key] = answer  # nothing changed: no new version, no history row
+        else:
+            changed.append(key)
+    if changed:
+        _still_editable(assessment)
+    for key in changed:
         value, state = values[key]
         answer = current.get(key)
-        if answer is not None and answer.value == value and answer.state == state:
-            saved[key] = answer  # nothing changed: no new version, no history row
-            continue
-        changed = True
         db.session.add(AnswerChange(
             assessment_id=assessment.id, key=key,
             old_value=answer.value if answer else None, new_value=value,
@@ -231,8 +235,6 @@ def _write_answers(assessment: Assessment, user: User, current: Mapping[str, Ans
         # all first answers in one savepoint: an import or the demo writes hundreds of rows
         keys = [a.key for a in first]
         insert_or_conflict(first, lambda: _first_taken(assessment, keys), StaleAnswer)
-    if changed:
-        _still_editable(assessment)
     db.session.flush()
     return [saved[key] for key in values]
 
@@ -288,6 +290,7 @@ def set_not_applicable(assessment: Assessment, membership: Membership, user: Use
         raise StaleAnswer(indicator_state)
     na_reason = reason if not_applicable else ""
     now = utcnow()
+    _still_editable(assessment)
     if indicator_state is None:
         old = (False, "")
         indicator_state = IndicatorState(assessment_id=assessment.id, code=code,
@@ -307,7 +310,6 @@ def set_not_applicable(assessment: Assessment, membership: Membership, user: Use
         new_value={"not_applicable": not_applicable, "reason": na_reason},
         changed_by_id=user.id,
     ))
-    _still_editable(assessment)
     db.session.flush()
     return indicator_state
 
