@@ -8,17 +8,25 @@ Rules enforced here (never in views or templates):
 - every saved answer passes the engine's validation as part of the whole document, so a
   stored draft is always a valid contract document;
 - a save carries the version it was based on; a stale one is refused with the current value.
+  The database decides (:mod:`.atomic`): every write is ``UPDATE ... WHERE version = :seen``
+  or a first insert against the row's unique key, so of two editors saving at the same
+  instant exactly one wins and the other gets :class:`StaleAnswer`; every write also
+  re-checks, in the same statement that touches the assessment, that it is still editable.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, update
+from sqlmodel import col
 
 from assessment.assessments import queries
+from assessment.assessments.atomic import insert_or_conflict, update_or_conflict
 from assessment.assessments.documents import build_document, evaluate_document, framework_of
 from assessment.assessments.models import (
     Answer,
@@ -50,11 +58,21 @@ class StaleAnswer(Conflict):
     """The field was saved since the editor loaded it (by a colleague, or by the editor in
     another tab); nothing was overwritten."""
 
-    def __init__(self, current: Answer | IndicatorState | None):
+    def __init__(self, current: Answer | IndicatorState | None, key: str | None = None):
         super().__init__(_l("This answer was changed after you opened the page, in another "
                             "tab or window or by a colleague. Compare both values and save "
                             "again."))
         self.current = current
+        # the answer key, or "not_applicable:<code>" for an indicator's state
+        self.key = key if key is not None else _key_of(current)
+
+
+def _key_of(row: Answer | IndicatorState | None) -> str | None:
+    if isinstance(row, Answer):
+        return row.key
+    if isinstance(row, IndicatorState):
+        return f"not_applicable:{row.code}"
+    return None
 
 
 class AnswerRejected(DomainError):
@@ -83,9 +101,23 @@ def editable_pages(assessment: Assessment, membership: Membership) -> set[str]:
 
 def require_page(assessment: Assessment, membership: Membership, page: str | None) -> None:
     if assessment.state not in EDITABLE_STATES:
-        raise Conflict(_l("This assessment can no longer be edited."))
+        raise _not_editable(assessment)
     if page is None or page not in editable_pages(assessment, membership):
         raise Forbidden(_l("This page is not assigned to you."))
+
+
+def _not_editable(_current: Assessment | None) -> Conflict:
+    return Conflict(_l("This assessment can no longer be edited."))
+
+
+def _still_editable(assessment: Assessment) -> None:
+    """Stamp the assessment as changed, on condition that it is still a draft or returned:
+    a save racing a submit either lands before it or is refused, never after it. Called
+    before a save writes its rows, so that every write to an assessment locks the assessment
+    row first (on PostgreSQL) and two saves, or a save and an import, cannot deadlock over
+    their rows."""
+    update_or_conflict(assessment, {"state": EDITABLE_STATES}, {"updated_at": utcnow()},
+                       _not_editable)
 
 
 # -- answers -----------------------------------------------------------------------------
@@ -157,42 +189,71 @@ def save_answer(assessment: Assessment, membership: Membership, user: User, key:
                              related_keys(framework, [key]))
     if problems:
         raise AnswerRejected(problems, key)
-    return _write_answer(assessment, user, key, current, value, state)
+    saved = _write_answers(assessment, user, {key: current} if current else {},
+                           {key: (value, state)})
+    return saved[0]
 
 
-def _write_answer(assessment: Assessment, user: User, key: str, current: Answer | None,
-                  value: Any, state: str, flush: bool = True) -> Answer:
-    if current is not None and current.value == value and current.state == state:
-        return current  # nothing changed: no new version, no history row
-    db.session.add(AnswerChange(
-        assessment_id=assessment.id, key=key,
-        old_value=current.value if current else None, new_value=value,
-        old_state=current.state if current else None, new_state=state,
-        changed_by_id=user.id,
-    ))
-    if current is None:
-        current = Answer(assessment_id=assessment.id, key=key, value=value, state=state,
-                         updated_by_id=user.id)
-        db.session.add(current)
-    else:
-        current.value = value
-        current.state = state
-        current.version += 1
-        current.updated_by_id = user.id
-        current.updated_at = utcnow()
-    assessment.updated_at = utcnow()
-    if flush:
-        db.session.flush()
-    return current
+def _write_answers(assessment: Assessment, user: User, current: Mapping[str, Answer],
+                   values: Mapping[str, tuple[Any, str]]) -> list[Answer]:
+    """Write ``values`` over the ``current`` rows (the versions the writer saw), each a
+    conditional update or a first insert: a row changed or created meanwhile by someone
+    else raises :class:`StaleAnswer` with that row. Unchanged fields get no new version and
+    no history row."""
+    now = utcnow()
+    saved: dict[str, Answer] = {}
+    first: list[Answer] = []
+    changed = []
+    for key in sorted(values):
+        answer = current.get(key)
+        if answer is not None and (answer.value, answer.state) == values[key]:
+            saved[key] = answer  # nothing changed: no new version, no history row
+        else:
+            changed.append(key)
+    if changed:
+        _still_editable(assessment)
+    for key in changed:
+        value, state = values[key]
+        answer = current.get(key)
+        db.session.add(AnswerChange(
+            assessment_id=assessment.id, key=key,
+            old_value=answer.value if answer else None, new_value=value,
+            old_state=answer.state if answer else None, new_state=state,
+            changed_by_id=user.id,
+        ))
+        if answer is None:
+            saved[key] = Answer(assessment_id=assessment.id, key=key, value=value,
+                                state=state, updated_by_id=user.id, updated_at=now)
+            first.append(saved[key])
+            continue
+        update_or_conflict(answer, {"version": answer.version},
+                           {"value": value, "state": state, "version": answer.version + 1,
+                            "updated_by_id": user.id, "updated_at": now},
+                           partial(StaleAnswer, key=key))
+        saved[key] = answer
+    if first:
+        # all first answers in one savepoint: an import or the demo writes hundreds of rows
+        keys = [a.key for a in first]
+        insert_or_conflict(first, lambda: _first_taken(assessment, keys), StaleAnswer)
+    db.session.flush()
+    return [saved[key] for key in values]
+
+
+def _first_taken(assessment: Assessment, keys: list[str]) -> Answer | None:
+    """An answer among ``keys`` that a concurrent writer stored first (None: none)."""
+    return next((a for a in queries.answers(assessment.id) if a.key in keys), None)
 
 
 def save_answers(assessment: Assessment, membership: Membership, user: User,
-                 values: dict[str, tuple[Any, str]]) -> list[Answer]:
-    """Save many fields at once, all or nothing (imports): {key: (value, state)}.
+                 values: dict[str, tuple[Any, str]],
+                 expected_versions: Mapping[str, int | None] | None = None) -> list[Answer]:
+    """Save many fields at once, all or nothing (pages, imports): {key: (value, state)}.
 
-    Same rules as :func:`save_answer` (known keys, editable pages, the whole document valid),
-    without per-field versions: the caller has compared the values it read. Unchanged
-    fields get no new version and no history row.
+    Same rules as :func:`save_answer` (known keys, editable pages, the whole document valid).
+    ``expected_versions``: the version the editor saw of each key (a page); without it the
+    versions read here are the ones the writes are conditional on (an import compares the
+    values it read itself). Either way a field changed meanwhile raises
+    :class:`StaleAnswer`. Unchanged fields get no new version and no history row.
     """
     framework = framework_of(assessment)
     for key in values:
@@ -203,14 +264,14 @@ def save_answers(assessment: Assessment, membership: Membership, user: User,
     clean = {key: (None if state == AnswerState.unknown else value, state)
              for key, (value, state) in values.items()}
     stored = queries.answers(assessment.id)
+    current = {a.key: a for a in stored}
+    for key, seen in (expected_versions or {}).items():
+        if key in clean and changed_since(seen, current.get(key)):
+            raise StaleAnswer(current.get(key), key)
     problems = validate_answers(assessment, clean, stored)
     if problems:
         raise AnswerRejected(problems, problems[0].key)
-    current = {a.key: a for a in stored}
-    saved = [_write_answer(assessment, user, key, current.get(key), value, state, flush=False)
-             for key, (value, state) in clean.items()]
-    db.session.flush()  # once for the lot: an import or the demo writes hundreds of rows
-    return saved
+    return _write_answers(assessment, user, current, clean)
 
 
 def set_not_applicable(assessment: Assessment, membership: Membership, user: User, code: str,
@@ -227,19 +288,26 @@ def set_not_applicable(assessment: Assessment, membership: Membership, user: Use
     indicator_state = queries.indicator_state(assessment.id, code)
     if changed_since(expected_version, indicator_state):
         raise StaleAnswer(indicator_state)
+    na_reason = reason if not_applicable else ""
+    now = utcnow()
+    _still_editable(assessment)
     if indicator_state is None:
-        indicator_state = IndicatorState(assessment_id=assessment.id, code=code)
-        db.session.add(indicator_state)
+        old = (False, "")
+        indicator_state = IndicatorState(assessment_id=assessment.id, code=code,
+                                         not_applicable=not_applicable, na_reason=na_reason,
+                                         updated_at=now)
+        insert_or_conflict([indicator_state],
+                           lambda: queries.indicator_state(assessment.id, code), StaleAnswer)
     else:
-        indicator_state.version += 1
-    old = (indicator_state.not_applicable, indicator_state.na_reason)
-    indicator_state.not_applicable = not_applicable
-    indicator_state.na_reason = reason if not_applicable else ""
-    indicator_state.updated_at = utcnow()
+        old = (indicator_state.not_applicable, indicator_state.na_reason)
+        update_or_conflict(indicator_state, {"version": indicator_state.version},
+                           {"not_applicable": not_applicable, "na_reason": na_reason,
+                            "version": indicator_state.version + 1, "updated_at": now},
+                           StaleAnswer)
     db.session.add(AnswerChange(
         assessment_id=assessment.id, key=f"not_applicable:{code}",
         old_value={"not_applicable": old[0], "reason": old[1]},
-        new_value={"not_applicable": not_applicable, "reason": indicator_state.na_reason},
+        new_value={"not_applicable": not_applicable, "reason": na_reason},
         changed_by_id=user.id,
     ))
     db.session.flush()
@@ -249,17 +317,26 @@ def set_not_applicable(assessment: Assessment, membership: Membership, user: Use
 def set_confidence(assessment: Assessment, code: str, confidence: Confidence,
                    user: User | None = None) -> IndicatorState:
     """Documented follows evidence; verified is a reviewer's word (see review services)."""
+    verified_by_id = user.id if confidence == Confidence.verified and user else None
     indicator_state = queries.indicator_state(assessment.id, code)
     if indicator_state is None:
-        indicator_state = IndicatorState(assessment_id=assessment.id, code=code)
-        db.session.add(indicator_state)
-    # No version bump: the version guards the editor's "not applicable" choice, which an
-    # upload or a reviewer's verification does not change.
+        indicator_state = IndicatorState(assessment_id=assessment.id, code=code,
+                                         confidence=confidence, verified_by_id=verified_by_id)
+        insert_or_conflict([indicator_state],
+                           lambda: queries.indicator_state(assessment.id, code),
+                           _changed_meanwhile)
+        return indicator_state
+    # No version bump and no condition: the version guards the editor's "not applicable"
+    # choice, which an upload or a reviewer's verification does not change; the UPDATE
+    # names only these two columns, so a concurrent "not applicable" save is kept.
     indicator_state.confidence = confidence
-    indicator_state.verified_by_id = user.id if confidence == Confidence.verified and user \
-        else None
+    indicator_state.verified_by_id = verified_by_id
     db.session.flush()
     return indicator_state
+
+
+def _changed_meanwhile(_current: object) -> Conflict:
+    return Conflict(_l("The assessment changed since you opened it. Reload and try again."))
 
 
 def assign_page(assessment: Assessment, membership: Membership, page: str,
@@ -270,16 +347,19 @@ def assign_page(assessment: Assessment, membership: Membership, page: str,
         raise Forbidden(_l("Only owners and administrators assign pages."))
     if page not in {p.code for p in pages_for(framework_of(assessment))}:
         raise NotFound(_l("Not found."))
-    existing = queries.page_assignment(assessment.id, page)
+    # Statements, not loaded rows: the last owner's choice wins, and a row another request
+    # removed or changed meanwhile is no error (the unit of work would raise StaleDataError).
+    this_page = (col(PageAssignment.assessment_id) == assessment.id,
+                 col(PageAssignment.page) == page)
     if user_id is None:
-        if existing is not None:
-            db.session.delete(existing)
-        db.session.flush()
+        db.session.execute(delete(PageAssignment).where(*this_page))
         return
     if platform_queries.membership(membership.tenant_id, user_id) is None:
         raise NotFound(_l("Not found."))
-    if existing is None:
-        db.session.add(PageAssignment(assessment_id=assessment.id, page=page, user_id=user_id))
-    else:
-        existing.user_id = user_id
-    db.session.flush()
+    result = db.session.execute(update(PageAssignment).where(*this_page)
+                                .values(user_id=user_id))
+    if getattr(result, "rowcount", 0) == 0:
+        insert_or_conflict([PageAssignment(assessment_id=assessment.id, page=page,
+                                           user_id=user_id)],
+                           lambda: queries.page_assignment(assessment.id, page),
+                           _changed_meanwhile)

@@ -4,7 +4,12 @@ change and flush; the request commits. Answers are written by :mod:`.answering`.
 Rules enforced here (never in views or templates):
 - state changes: draft → submitted → returned | finalised; a submission passes the engine's
   validation as a whole document;
-- every state change carries the assessment's version it was based on;
+- every state change carries the assessment's version it was based on, and is a
+  compare-and-set in the database (``UPDATE assessment SET state = :to ... WHERE state IN
+  (:allowed) AND version = :seen``): of two identical requests at the same instant (a
+  double click, two reviewers) exactly one changes the state and the other is told it is
+  already done; nothing else of a state change (revision, figures, audit event) is written
+  before that update has matched;
 - reopening a finalised assessment starts a new revision and keeps the old one.
 """
 
@@ -17,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from assessment.assessments import queries
 from assessment.assessments.answering import EDITABLE_STATES, AnswerRejected, validate_answers
+from assessment.assessments.atomic import update_or_conflict
 from assessment.assessments.documents import build_document, evaluate_document, framework_of
 from assessment.assessments.models import (
     Assessment,
@@ -63,30 +69,64 @@ def create_assessment(membership: Membership, year: int, user: User,
 
 
 # -- state changes -----------------------------------------------------------------------
-def _check_version(assessment: Assessment, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != assessment.version:
-        raise Conflict(_l("The assessment changed since you opened it. Reload and try again."))
+ALREADY = {
+    State.submitted: _l("This assessment is already submitted."),
+    State.returned: _l("This assessment was already returned for changes."),
+    State.finalised: _l("This assessment is already finalised."),
+    State.draft: _l("This assessment is already open for editing."),
+}
+
+
+def _refusal(assessment: Assessment | None, allowed_from: tuple[State, ...], to: State,
+             seen_version: int | None) -> Conflict | None:
+    """Why ``assessment`` cannot go to ``to`` now (None: it can). The state already reached
+    comes first: it is what a double click or a colleague's identical request meets."""
+    if assessment is None:
+        return Conflict(_l("The assessment changed since you opened it. Reload and try again."))
+    if assessment.state == to:
+        return Conflict(ALREADY[to])
+    if seen_version is not None and seen_version != assessment.version:
+        return Conflict(_l("The assessment changed since you opened it. Reload and try again."))
+    if assessment.state not in allowed_from:
+        return Conflict(_l("This action is not possible in the assessment's current state."))
+    return None
+
+
+def _check_transition(assessment: Assessment, allowed_from: tuple[State, ...], to: State,
+                      expected_version: int | None) -> None:
+    """Refuse early, before any work, what the compare-and-set would refuse anyway."""
+    refusal = _refusal(assessment, allowed_from, to, expected_version)
+    if refusal is not None:
+        raise refusal
 
 
 def _transition(assessment: Assessment, allowed_from: tuple[State, ...], to: State,
-                expected_version: int | None) -> None:
-    _check_version(assessment, expected_version)
-    if assessment.state not in allowed_from:
-        raise Conflict(_l("This action is not possible in the assessment's current state."))
-    assessment.state = to
-    assessment.version += 1
-    assessment.updated_at = utcnow()
+                expected_version: int | None, **changes: Any) -> None:
+    """Change the state, decided by the database: the update matches only while the stored
+    assessment is still in ``allowed_from`` at the version seen; else the loser is told why
+    (already done, changed meanwhile) and nothing is written."""
+    _check_transition(assessment, allowed_from, to, expected_version)
+    seen = assessment.version
+
+    def lost(current: Assessment | None) -> Exception:
+        return _refusal(current, allowed_from, to, seen) or Conflict(
+            _l("The assessment changed since you opened it. Reload and try again."))
+
+    update_or_conflict(assessment, {"state": allowed_from, "version": seen},
+                       {"state": to, "version": seen + 1, "updated_at": utcnow(), **changes},
+                       lost)
 
 
 def submit(assessment: Assessment, membership: Membership,
            expected_version: int | None = None) -> Assessment:
     if Role(membership.role) not in (Role.owner, Role.admin):
         raise Forbidden(_l("Only owners and administrators submit an assessment."))
+    _check_transition(assessment, EDITABLE_STATES, State.submitted, expected_version)
     problems = validate_answers(assessment, {})
     if problems:
         raise AnswerRejected(problems, problems[0].key)
-    _transition(assessment, EDITABLE_STATES, State.submitted, expected_version)
-    assessment.submitted_at = utcnow()
+    _transition(assessment, EDITABLE_STATES, State.submitted, expected_version,
+                submitted_at=utcnow())
     audit.record("assessment.submitted", tenant_id=membership.tenant_id,
                  subject=str(assessment.year))
     db.session.flush()
@@ -110,6 +150,7 @@ def add_comment(assessment: Assessment, author: User, author_tenant_id: uuid.UUI
 
 def return_for_changes(assessment: Assessment, reviewer: User,
                        expected_version: int | None = None) -> Assessment:
+    _check_transition(assessment, (State.submitted,), State.returned, expected_version)
     if not queries.open_comments(assessment.id, assessment.revision):
         raise DomainError(_l("Add at least one comment that says what to change."), "body")
     _transition(assessment, (State.submitted,), State.returned, expected_version)
@@ -121,10 +162,11 @@ def return_for_changes(assessment: Assessment, reviewer: User,
 
 def finalise(assessment: Assessment, reviewer: User,
              expected_version: int | None = None) -> AssessmentRevision:
-    """Freeze answers and results into an immutable revision and publish its figures."""
-    _check_version(assessment, expected_version)
-    if assessment.state != State.submitted:
-        raise Conflict(_l("Only a submitted assessment can be finalised."))
+    """Freeze answers and results into an immutable revision and publish its figures.
+
+    The state changes first (the compare-and-set): only the request that won it writes the
+    revision, the figures and the audit event, and refreshes the benchmarks."""
+    _check_transition(assessment, (State.submitted,), State.finalised, expected_version)
     profile = queries.profile()
     if profile is None:
         raise DomainError(_l("Complete the enterprise profile first."), "profile")
@@ -133,6 +175,8 @@ def finalise(assessment: Assessment, reviewer: User,
     evaluation = evaluate_document(framework_of(assessment), document)
     results = evaluation.to_contract()
     now = utcnow()
+    _transition(assessment, (State.submitted,), State.finalised, expected_version,
+                finalised_at=now)
     for older in queries.revisions(assessment.id):
         if older.superseded_at is None:
             older.superseded_at = now
@@ -145,8 +189,6 @@ def finalise(assessment: Assessment, reviewer: User,
     )
     db.session.add(revision)
     _publish_figures(assessment, profile, results)
-    _transition(assessment, (State.submitted,), State.finalised, None)
-    assessment.finalised_at = now
     audit.record("assessment.finalised", tenant_id=assessment.tenant_id,
                  subject=str(assessment.year), actor_user_id=reviewer.id,
                  overall=results["overall"]["score"])
@@ -188,8 +230,8 @@ def reopen(assessment: Assessment, membership: Membership,
     """A finalised assessment becomes a draft of its next revision; the old one stays."""
     if Role(membership.role) not in (Role.owner, Role.admin):
         raise Forbidden(_l("Only owners and administrators reopen an assessment."))
-    _transition(assessment, (State.finalised,), State.draft, expected_version)
-    assessment.revision += 1
+    _transition(assessment, (State.finalised,), State.draft, expected_version,
+                revision=assessment.revision + 1)
     audit.record("assessment.reopened", tenant_id=membership.tenant_id,
                  subject=str(assessment.year), revision=assessment.revision)
     db.session.flush()

@@ -5,7 +5,9 @@ conflict, listed with both values) and the document the answers would make, thro
 engine, as one. Only when nothing is wrong is anything written, through the assessment
 services (``set_not_applicable``, ``save_answers``) so that the rules, versions and history
 are theirs. A refusal raised half-way still leaves nothing behind: the request answers with
-an error status and rolls back.
+an error status and rolls back. That includes a colleague's save landing between the check
+and the write: the services' conditional writes refuse it (:class:`StaleAnswer`) and it is
+listed as stale like any other.
 """
 
 from __future__ import annotations
@@ -121,15 +123,24 @@ def save_page(assessment: Assessment, membership: Membership, user: User,
     if not result.ok or dry_run:
         return result
 
-    for na_change in na_changed:
-        state = states.get(na_change.code)
-        answering.set_not_applicable(assessment, membership, user, na_change.code,
-                                    na_change.not_applicable, na_change.reason,
-                                    state.version if state else None)
-    if changed:
-        # One write for the page: the document is valid as a whole even where a single step
-        # would not be (a total lowered together with its sub-count).
-        answering.save_answers(assessment, membership, user,
-                              {c.key: (c.value, c.state) for c in changed})
+    try:
+        for na_change in sorted(na_changed, key=lambda c: c.code):
+            answering.set_not_applicable(assessment, membership, user, na_change.code,
+                                        na_change.not_applicable, na_change.reason,
+                                        na_change.expected_version)
+        if changed:
+            # One write for the page: the document is valid as a whole even where a single
+            # step would not be (a total lowered together with its sub-count).
+            answering.save_answers(assessment, membership, user,
+                                  {c.key: (c.value, c.state) for c in changed},
+                                  {c.key: c.expected_version for c in changed})
+    except answering.StaleAnswer as stale:
+        # Saved by someone else after the check above: what was written is rolled back
+        # with the request (the view answers 409), and the page shows both values.
+        mine: dict[str, Any] = {c.key: c.value for c in changed}
+        mine.update({f"not_applicable:{c.code}": c.not_applicable for c in na_changed})
+        result.stale.append(StaleField(stale.key or "", mine.get(stale.key or ""),
+                                       stale.current))
+        return result
     result.saved_keys = [c.key for c in changed]
     return result

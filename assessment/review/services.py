@@ -47,9 +47,13 @@ class Reviewer:
         return self.role in (LINKED_REVIEWER_ROLES if self.linked else OWN_REVIEWER_ROLES)
 
 
-def _require(reviewer: Reviewer, assessment: Assessment) -> None:
+def _require_reviewer(reviewer: Reviewer) -> None:
     if not reviewer.may_act:
         raise Forbidden(_l("Your role does not allow you to review assessments."))
+
+
+def _require(reviewer: Reviewer, assessment: Assessment) -> None:
+    _require_reviewer(reviewer)
     if assessment.state != State.submitted:
         raise Conflict(_l("Only a submitted assessment can be reviewed."))
 
@@ -94,13 +98,15 @@ def verify(reviewer: Reviewer, assessment: Assessment, code: str,
     return state
 
 
+# Return and finalise leave the state to the lifecycle's compare-and-set, which tells the
+# second of two identical decisions that it is already done ("already finalised").
 def return_for_changes(reviewer: Reviewer, assessment: Assessment,
                        expected_version: int | None) -> Assessment:
-    _require(reviewer, assessment)
+    _require_reviewer(reviewer)
     return lifecycle.return_for_changes(assessment, reviewer.user, expected_version)
 
 
 def finalise(reviewer: Reviewer, assessment: Assessment,
              expected_version: int | None) -> AssessmentRevision:
-    _require(reviewer, assessment)
+    _require_reviewer(reviewer)
     return lifecycle.finalise(assessment, reviewer.user, expected_version)
