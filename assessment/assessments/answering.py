@@ -247,8 +247,11 @@ def set_not_applicable(assessment: Assessment, membership: Membership, user: Use
 
 
 def set_confidence(assessment: Assessment, code: str, confidence: Confidence,
-                   user: User | None = None) -> IndicatorState:
-    """Documented follows evidence; verified is a reviewer's word (see review services)."""
+                   user: User | None = None,
+                   reviewer_tenant_id: uuid.UUID | None = None) -> IndicatorState:
+    """Documented follows evidence; verified (a linked reviewer's word, for
+    ``reviewer_tenant_id``) and internally reviewed (the enterprise's own check) are set by
+    the review services, which record who, for which organisation, and when."""
     indicator_state = queries.indicator_state(assessment.id, code)
     if indicator_state is None:
         indicator_state = IndicatorState(assessment_id=assessment.id, code=code)
@@ -256,8 +259,10 @@ def set_confidence(assessment: Assessment, code: str, confidence: Confidence,
     # No version bump: the version guards the editor's "not applicable" choice, which an
     # upload or a reviewer's verification does not change.
     indicator_state.confidence = confidence
-    indicator_state.verified_by_id = user.id if confidence == Confidence.verified and user \
-        else None
+    checked = confidence in (Confidence.verified, Confidence.internally_reviewed) and user
+    indicator_state.verified_by_id = user.id if checked and user else None
+    indicator_state.verified_by_tenant_id = reviewer_tenant_id if checked else None
+    indicator_state.verified_at = utcnow() if checked else None
     db.session.flush()
     return indicator_state
 
