@@ -80,6 +80,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
+    with op.batch_alter_table('indicator_state', schema=None) as batch_op:
+        batch_op.drop_constraint('ck_indicator_state_verified_outside', type_='check')
     with _rls_lifted(DATA_TABLES):
         bind.execute(sa.text("UPDATE indicator_state SET confidence = 'verified' "
                              "WHERE confidence = 'internally_reviewed'"))
@@ -96,7 +98,6 @@ def downgrade() -> None:
                                     revisions.c.tenant_id == row['tenant_id'])
                              .values(confidence=changed))
     with op.batch_alter_table('indicator_state', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_indicator_state_verified_outside', type_='check')
         batch_op.drop_constraint('fk_indicator_state_verified_by_tenant', type_='foreignkey')
         batch_op.drop_column('verified_at')
         batch_op.drop_column('verified_by_tenant_id')
