@@ -102,10 +102,9 @@ def test_the_database_refuses_a_verified_label_without_another_organisation(
         user = owner(enterprise)
         loaded = queries.assessment(assessment.id)
         for reviewer_tenant in (None, enterprise.id):
-            with pytest.raises(IntegrityError):
-                with db.session.begin_nested():
-                    answering.set_confidence(loaded, CODE, Confidence.verified, user,
-                                             reviewer_tenant)
+            with pytest.raises(IntegrityError), db.session.begin_nested():
+                answering.set_confidence(loaded, CODE, Confidence.verified, user,
+                                         reviewer_tenant)
         state = answering.set_confidence(loaded, CODE, Confidence.internally_reviewed, user,
                                          enterprise.id)
         assert state.confidence == Confidence.internally_reviewed
