@@ -25,6 +25,7 @@ from assessment.assessments.models import AnswerState, Assessment
 from assessment.demo_figures import demo_answers
 from assessment.profiles.rules import uscc_check_character
 from assessment.profiles.services import ProfileData, save_profile
+from assessment.review import services as review
 from tenants import demo as platform_demo
 from tenants import mail
 from tenants import queries as platform_queries
@@ -123,7 +124,10 @@ class _Loader:
         return found
 
     def assessment(self, tenant: Tenant, owner: User, year: int, *, finalise_by: User | None,
-                   partial: bool = False) -> Assessment | None:
+                   partial: bool = False, reviewing: Tenant | None = None
+                   ) -> Assessment | None:
+        """``reviewing``: the linked tenant ``finalise_by`` reviews for (the revision then
+        names it); None: the enterprise finalises itself (a self-assessment)."""
         set_tenant(db.session, tenant.id)
         if queries.assessment_for_year(year) is not None:
             return None
@@ -144,7 +148,12 @@ class _Loader:
             answering.set_not_applicable(assessment, membership, owner, code, True, reason)
         if finalise_by is not None:
             services.submit(assessment, membership)
-            services.finalise(assessment, finalise_by)
+            if reviewing is None:
+                services.finalise(assessment, finalise_by)
+            else:
+                review.finalise(review.Reviewer(
+                    user=finalise_by, tenant_id=reviewing.id, role=Role.assessor,
+                    linked=True, tenant_name=reviewing.name), assessment, None)
         return assessment
 
 
@@ -190,7 +199,8 @@ def _create(members: int) -> list[Login]:
         for year in FINALISED_YEARS:
             if year == FINALISED_YEARS[0] and company.index % 8 == 7:
                 continue  # joined the platform a year later
-            loader.assessment(tenant, owner, year, finalise_by=finaliser)
+            loader.assessment(tenant, owner, year, finalise_by=finaliser,
+                              reviewing=consultancy if company.index in clients else None)
         if company.index < DRAFTS:
             draft = loader.assessment(tenant, owner, DRAFT_YEAR, finalise_by=None, partial=True)
             if draft is not None and company.index == min(clients, default=-1):

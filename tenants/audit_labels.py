@@ -31,6 +31,7 @@ AUDIT_LABELS: dict[str, Any] = {
     "assessment.finalised": _l("Assessment finalised"),
     "assessment.reopened": _l("Assessment reopened"),
     "assessment.verified": _l("Indicator verified by a reviewer"),
+    "assessment.internally_reviewed": _l("Indicator reviewed internally"),
     "evidence.attached": _l("Evidence attached"),
     "evidence.removed": _l("Evidence removed"),
     "billing.customer_created": _l("Billing customer created"),

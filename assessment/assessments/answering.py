@@ -315,22 +315,31 @@ def set_not_applicable(assessment: Assessment, membership: Membership, user: Use
 
 
 def set_confidence(assessment: Assessment, code: str, confidence: Confidence,
-                   user: User | None = None) -> IndicatorState:
-    """Documented follows evidence; verified is a reviewer's word (see review services)."""
-    verified_by_id = user.id if confidence == Confidence.verified and user else None
+                   user: User | None = None,
+                   reviewer_tenant_id: uuid.UUID | None = None) -> IndicatorState:
+    """Documented follows evidence; verified (a linked reviewer's word, for
+    ``reviewer_tenant_id``) and internally reviewed (the enterprise's own check) are set by
+    the review services, which record who, for which organisation, and when."""
+    checked = bool(user) and confidence in (Confidence.verified, Confidence.internally_reviewed)
+    checker = {
+        "verified_by_id": user.id if checked and user else None,
+        "verified_by_tenant_id": reviewer_tenant_id if checked else None,
+        "verified_at": utcnow() if checked else None,
+    }
     indicator_state = queries.indicator_state(assessment.id, code)
     if indicator_state is None:
         indicator_state = IndicatorState(assessment_id=assessment.id, code=code,
-                                         confidence=confidence, verified_by_id=verified_by_id)
+                                         confidence=confidence, **checker)
         insert_or_conflict([indicator_state],
                            lambda: queries.indicator_state(assessment.id, code),
                            _changed_meanwhile)
         return indicator_state
     # No version bump and no condition: the version guards the editor's "not applicable"
     # choice, which an upload or a reviewer's verification does not change; the UPDATE
-    # names only these two columns, so a concurrent "not applicable" save is kept.
+    # names only the confidence columns, so a concurrent "not applicable" save is kept.
     indicator_state.confidence = confidence
-    indicator_state.verified_by_id = verified_by_id
+    for name, value in checker.items():
+        setattr(indicator_state, name, value)
     db.session.flush()
     return indicator_state
 

@@ -41,7 +41,18 @@ class AnswerState(StrEnum):
 class Confidence(StrEnum):
     self_declared = "self_declared"
     documented = "documented"  # evidence is attached
-    verified = "verified"  # set only by a reviewer
+    # The enterprise's own owner or administrator checked it: never "verified".
+    internally_reviewed = "internally_reviewed"
+    # A reviewer of a linked tenant (an accepted link granting ``review``) checked it; the
+    # database refuses this value without that tenant (ck_indicator_state_verified_outside).
+    verified = "verified"
+
+
+# A verified label names an organisation other than the enterprise itself. Decided by the
+# database, so that no code path (a view, an import, a script) can make an enterprise
+# verify its own answers.
+VERIFIED_OUTSIDE = ("confidence <> 'verified' OR (verified_by_tenant_id IS NOT NULL "
+                    "AND verified_by_tenant_id <> tenant_id)")
 
 
 class Assessment(TenantScoped, table=True):
@@ -99,6 +110,7 @@ class IndicatorState(TenantScoped, table=True):
     __table_args__ = (
         tenant_foreign_key("assessment_id", "assessment"),
         sa.UniqueConstraint("tenant_id", "assessment_id", "code", name="uq_indicator_state"),
+        sa.CheckConstraint(VERIFIED_OUTSIDE, name="ck_indicator_state_verified_outside"),
     )
 
     assessment_id: uuid.UUID = Field(index=True)
@@ -106,7 +118,11 @@ class IndicatorState(TenantScoped, table=True):
     not_applicable: bool = Field(default=False)
     na_reason: str = Field(default="", max_length=1000)
     confidence: str = Field(default=Confidence.self_declared, sa_type=sa.String(20))
+    # Who gave the label "verified" or "internally reviewed", for which organisation, when
+    # (all three empty for the other labels).
     verified_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    verified_by_tenant_id: uuid.UUID | None = Field(default=None, foreign_key="tenant.id")
+    verified_at: datetime | None = optional_timestamp_field()
     version: int = Field(default=1)
     updated_at: datetime = timestamp_field()
 
@@ -159,6 +175,11 @@ class AssessmentRevision(TenantScoped, table=True):
     confidence: dict[str, str] = Field(default_factory=dict, sa_type=sa.JSON)
     finalised_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
     finalised_at: datetime = Field(sa_type=UTCDateTime)
+    # The linked consultancy or association whose reviewer finalised this revision, and its
+    # name then (a signature does not change when the organisation is renamed); both empty
+    # for a self-assessment (finalised by the enterprise itself).
+    reviewed_by_tenant_id: uuid.UUID | None = Field(default=None, foreign_key="tenant.id")
+    reviewed_by_name: str = Field(default="", max_length=200)
     superseded_at: datetime | None = optional_timestamp_field()
 
 

@@ -10,6 +10,8 @@ from assessment.assessments import queries
 from assessment.assessments.documents import build_document, evaluate_document, framework_of
 from assessment.assessments.models import Assessment, State
 from assessment.io.xlsx import write_workbook
+from assessment.results.services import current_revision
+from assessment.review.labels import review_status
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,16 +23,30 @@ def export_document(assessment: Assessment) -> dict[str, Any]:
                           queries.indicator_states(assessment.id))
 
 
+def export_metadata(assessment: Assessment) -> dict[str, Any]:
+    """What the exported document is, beside its answers: whether anyone outside the
+    enterprise reviewed it (``review``: a finalised assessment's "self-assessment" or the
+    reviewing organisation, in the exporting user's language; None before finalisation).
+    The engine accepts and ignores ``metadata``; an import ignores it too."""
+    revision = current_revision(assessment) if assessment.state == State.finalised else None
+    status = review_status(revision)
+    return {"assessment": str(assessment.id), "revision": assessment.revision,
+            "state": assessment.state,
+            "review": status.as_metadata() if status is not None else None}
+
+
 def export_json(assessment: Assessment) -> bytes:
-    return (json.dumps(export_document(assessment), ensure_ascii=False, indent=2,
+    document = {**export_document(assessment), "metadata": export_metadata(assessment)}
+    return (json.dumps(document, ensure_ascii=False, indent=2,
                        sort_keys=True) + "\n").encode("utf-8")
 
 
 def export_xlsx(assessment: Assessment, organisation: str, english: bool) -> bytes:
     answers = {a.key: a for a in queries.answers(assessment.id)}
     states = {s.code: s for s in queries.indicator_states(assessment.id)}
+    review = export_metadata(assessment)["review"]
     return write_workbook(assessment, framework_of(assessment), answers, states, organisation,
-                          english)
+                          english, review_label=review["label"] if review else "")
 
 
 def export_filename(assessment: Assessment, slug: str, extension: str) -> str:

@@ -279,7 +279,8 @@ class _Writer:
             row += 1
         return row
 
-    def readme_sheet(self, sheet: Worksheet, assessment: Assessment, organisation: str) -> None:
+    def readme_sheet(self, sheet: Worksheet, assessment: Assessment, organisation: str,
+                     review_label: str = "") -> None:
         sheet.column_dimensions["A"].hidden = True
         for column, width in {"B": 24, "C": 60, "D": 16, "E": 24, "F": 24, "H": 10}.items():
             sheet.column_dimensions[column].width = width
@@ -292,6 +293,9 @@ class _Writer:
             (L.META_FRAMEWORK, _("Framework"), assessment.framework_id),
             ("", _("Framework version"), assessment.framework_version),
             (L.META_ASSESSMENT, _("Assessment"), str(assessment.id)),
+            # A finalised assessment's "self-assessment" or its reviewer (row 8, free above
+            # the instructions); empty before finalisation.
+            ("", _("Review status"), review_label or None),
         ]
         for offset, (key, label, value) in enumerate(facts, start=3):
             sheet[f"A{offset}"] = key or None
@@ -331,14 +335,15 @@ class _Writer:
 
 def write_workbook(assessment: Assessment, framework: Framework, answers: Mapping[str, Answer],
                    states: Mapping[str, IndicatorState], organisation: str,
-                   english: bool) -> bytes:
-    """The assessment as an .xlsx file (bytes)."""
+                   english: bool, review_label: str = "") -> bytes:
+    """The assessment as an .xlsx file (bytes); ``review_label`` says in the readme whether
+    anyone outside the enterprise reviewed it."""
     writer = _Writer(framework, answers, states, english)
     book = Workbook()
     readme = book.active
     assert readme is not None
     readme.title = _sheet_title(0, _("Readme"))
-    writer.readme_sheet(readme, assessment, organisation)
+    writer.readme_sheet(readme, assessment, organisation, review_label)
     for index, dimension in enumerate(framework.dimensions, start=1):
         sheet = book.create_sheet(_sheet_title(index, writer.text(dimension.name_zh,
                                                                   dimension.name_en)))

@@ -40,6 +40,7 @@ from indicators.recommendations import Recommendation
 CONFIDENCE_LABELS = {
     "self_declared": _l("Self-declared"),
     "documented": _l("Documented"),
+    "internally_reviewed": _l("Internally reviewed"),
     "verified": _l("Verified"),
 }
 STATUS_LABELS = {
@@ -83,6 +84,9 @@ class ReportSources:
     factor_sources: list[FactorSource] = field(default_factory=list)
     not_applicable_reasons: dict[str, str] = field(default_factory=dict)
     comments: list[ReportComment] = field(default_factory=list)
+    # The linked organisation whose reviewer finalised the revision; empty: a
+    # self-assessment (assessment.review.labels).
+    reviewed_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,8 @@ class EnterpriseReport:
     what_if: list[WhatIfLine]
     methodology: Methodology
     general_comments: list[str]
+    reviewed: bool  # False: a self-assessment
+    review_label: str  # on every page: "自评" / "Self-assessment", or who reviewed it
 
 
 def _name(obj: Any, lang: str) -> str:
@@ -349,4 +355,13 @@ def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:
         what_if=what_if_lines(sources.what_if, framework, lang),
         methodology=methodology(framework, sources.factor_sources, lang),
         general_comments=[c.body for c in sources.comments if c.indicator_code is None],
+        reviewed=bool(sources.reviewed_by),
+        review_label=review_label(sources.reviewed_by),
     )
+
+
+def review_label(reviewed_by: str) -> str:
+    """The words on every page of the report (in the report's language)."""
+    if reviewed_by:
+        return str(_l("Reviewed by %(organisation)s", organisation=reviewed_by))
+    return str(_l("Self-assessment"))

@@ -23,6 +23,7 @@ from assessment.reports.content import ReportComment, ReportSources
 from assessment.reports.formatting import pick
 from assessment.reports.report_parts import FactorSource
 from assessment.results.services import assessment_results
+from assessment.review.labels import review_status
 from indicators import InvalidInput
 from indicators.catalogue.industries import find_division
 from indicators.energy import YearOnYear, compare_with_previous, load_factor_tables
@@ -95,6 +96,7 @@ def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
             recommendations = []
     reasons = {s.code: s.na_reason for s in queries.indicator_states(assessment.id)
                if s.not_applicable}
+    status = review_status(revision)
     comments = [ReportComment(c.indicator_code, c.body)
                 for c in queries.comments(assessment.id) if c.revision == revision.revision]
     return ReportSources(
@@ -123,4 +125,5 @@ def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
         factor_sources=list(factor_sources()),
         not_applicable_reasons=reasons,
         comments=comments,
+        reviewed_by=status.organisation if status is not None and status.reviewed else "",
     )

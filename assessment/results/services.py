@@ -149,4 +149,5 @@ def results_for(assessment: Assessment) -> dict[str, Any]:
     return evaluate_document(framework_of(assessment), document).to_contract()
 
 
-CONFIDENCE_ORDER = (Confidence.self_declared, Confidence.documented, Confidence.verified)
+CONFIDENCE_ORDER = (Confidence.self_declared, Confidence.documented,
+                    Confidence.internally_reviewed, Confidence.verified)

@@ -31,6 +31,8 @@ from assessment.review.access import (
     linked_enterprise,
     open_assessment,
 )
+from assessment.review.labels import review_status
+from assessment.review.queries import checks_by_indicator
 from indicators import InvalidInput
 from tenants.models import LinkGrant
 from tenants.web import current_tenant, tenant_blueprint
@@ -72,6 +74,7 @@ def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> st
         overall_level=overall_level_name(found, lang), what_if=found.what_if(),
         link_args=link_args(), linked=linked, peers=peers,
         report_args=report_args(assessment, linked),
+        review=review_status(found.revision), checks=checks_by_indicator(assessment.id),
     )
 
 

@@ -5,6 +5,13 @@ A reviewer is either an owner or administrator of the enterprise itself, or a me
 grants ``review``; the link itself is checked by ``access.enter_linked_enterprise`` before
 any of this runs. The lifecycle rules (states, versions, the immutable revision) live in
 ``assessment.assessments.services``; this module adds who may call them and when.
+
+Honest verification: only a linked reviewer's check is *verified* (recorded with the
+reviewer, the organisation and the time); the enterprise's own check is *internally
+reviewed*, never verified (the database refuses a verified label without another
+organisation, see ``Confidence``). A revision finalised by a linked reviewer records the
+reviewing organisation; one the enterprise finalised itself is a self-assessment
+(``assessment.review.labels``).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from assessment.assessments.models import (
     ReviewComment,
     State,
 )
+from assessment.review import queries as review_queries
 from tenants.db import db
 from tenants.errors import Conflict, Forbidden, NotFound
 from tenants.models import Role, User
@@ -40,7 +48,8 @@ class Reviewer:
     user: User
     tenant_id: uuid.UUID  # the tenant the reviewer acts for (the enterprise or the linked one)
     role: Role
-    linked: bool
+    linked: bool  # True only once access.enter_linked_enterprise admitted the request
+    tenant_name: str = ""  # the organisation's name, recorded on a revision it finalises
 
     @property
     def may_act(self) -> bool:
@@ -77,23 +86,39 @@ def resolve_comment(reviewer: Reviewer, assessment: Assessment,
     return found
 
 
+ALREADY_VERIFIED = _l("A linked reviewer verified this indicator: only a linked reviewer can "
+                      "change that.")
+
+
 def verify(reviewer: Reviewer, assessment: Assessment, code: str,
            verified: bool = True) -> IndicatorState:
-    """Mark an indicator's answers verified (or withdraw it: back to documented when
-    evidence is attached, else self-declared)."""
+    """Check an indicator's answers, or withdraw the check (back to documented when evidence
+    is attached, else self-declared).
+
+    A linked reviewer's check is *verified*; the enterprise's own owner or administrator
+    gets *internally reviewed* for the same request, and may neither overwrite nor withdraw
+    a linked reviewer's verification (it is the reviewer's word, not the enterprise's)."""
     _require(reviewer, assessment)
     if code not in framework_of(assessment).indicators:
         raise NotFound(_l("Not found."))
+    current = review_queries.indicator_state_locked(assessment.id, code)
+    if not reviewer.linked and current is not None \
+            and current.confidence == Confidence.verified:
+        raise Conflict(ALREADY_VERIFIED)
     if verified:
-        confidence = Confidence.verified
+        outside = reviewer.linked and reviewer.tenant_id != assessment.tenant_id
+        confidence = Confidence.verified if outside else Confidence.internally_reviewed
     else:
         from assessment.evidence.queries import files_of
 
         confidence = Confidence.documented if files_of(assessment.id, code) \
             else Confidence.self_declared
-    state = answering.set_confidence(assessment, code, confidence, reviewer.user)
-    audit.record("assessment.verified" if verified else "assessment.unverified",
-                 tenant_id=assessment.tenant_id, subject=code,
+    state = answering.set_confidence(assessment, code, confidence, reviewer.user,
+                                     reviewer.tenant_id)
+    action = {Confidence.verified: "assessment.verified",
+              Confidence.internally_reviewed: "assessment.internally_reviewed"}.get(
+        confidence, "assessment.unverified")
+    audit.record(action, tenant_id=assessment.tenant_id, subject=code,
                  actor_user_id=reviewer.user.id, reviewer_tenant=reviewer.tenant_id)
     return state
 
@@ -108,5 +133,23 @@ def return_for_changes(reviewer: Reviewer, assessment: Assessment,
 
 def finalise(reviewer: Reviewer, assessment: Assessment,
              expected_version: int | None) -> AssessmentRevision:
+<<<<<<< HEAD
     _require_reviewer(reviewer)
     return lifecycle.finalise(assessment, reviewer.user, expected_version)
+=======
+    """Finalise; a linked reviewer's finalisation records the reviewing organisation on the
+    revision (the report then names it), the enterprise's own makes a self-assessment."""
+    _require(reviewer, assessment)
+    revision = lifecycle.finalise(assessment, reviewer.user, expected_version)
+    if reviewer.linked and reviewer.tenant_id != assessment.tenant_id:
+        name = reviewer.tenant_name
+        if not name:
+            from tenants import queries as platform_queries
+
+            tenant = platform_queries.tenant_by_id(reviewer.tenant_id)
+            name = tenant.name if tenant is not None else ""
+        revision.reviewed_by_tenant_id = reviewer.tenant_id
+        revision.reviewed_by_name = name
+        db.session.flush()
+    return revision
+>>>>>>> wave2-verify

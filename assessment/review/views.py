@@ -49,7 +49,8 @@ def _reviewer() -> services.Reviewer:
     entered = linked_enterprise()
     acting = entered.acting_tenant if entered else current_tenant()
     return services.Reviewer(user=current_user._get_current_object(), tenant_id=acting.id,
-                             role=current_role(), linked=entered is not None)
+                             role=current_role(), linked=entered is not None,
+                             tenant_name=acting.name)
 
 
 def _render(assessment: Assessment, status: int = 200, comment_form: CommentForm | None = None,
@@ -62,6 +63,7 @@ def _render(assessment: Assessment, status: int = 200, comment_form: CommentForm
     return render_template(
         "assessment/review.html", assessment=assessment, found=found, rows=rows, lang=lang,
         comments=queries.comments_by_indicator(assessment.id), evidence=evidence,
+        checks=queries.checks_by_indicator(assessment.id),
         open_comments=assessment_queries.open_comments(assessment.id, assessment.revision),
         reviewer=_reviewer(), link_args=link_args(), linked=linked_enterprise(),
         comment_form=comment_form or CommentForm(), state_form=StateForm(),

@@ -21,6 +21,9 @@ from indicators.problems import Problem
 TOP_LEVEL_KEYS = (
     "framework", "inputs", "energy", "process_emissions", "not_applicable", "year", "options",
     "previous_year",
+    # Who produced the document and how far it was reviewed (an application's export says
+    # "self-assessment" or who reviewed it); an object, never read by the evaluation.
+    "metadata",
 )
 YEAR_RANGE = (1990, 2100)
 
@@ -142,7 +145,7 @@ class DocumentChecker:
                 document[key], list
             ):
                 problems.append(problem(key, "not_a_list", "必须是列表", "must be a list"))
-        for key in ("options", "previous_year"):
+        for key in ("options", "previous_year", "metadata"):
             if key in document and document[key] is not None and not isinstance(
                 document[key], dict
             ):

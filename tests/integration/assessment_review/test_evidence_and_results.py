@@ -73,7 +73,27 @@ def test_a_file_attached_in_a_unit_of_work_that_rolls_back_goes_with_it(
 
 
 def test_a_verified_indicator_stays_verified_when_more_evidence_arrives(
+        app, make_enterprise, make_assessment, make_tenant, acting_in):
+    from assessment.assessments import answering
+
+    enterprise = make_enterprise()
+    consultancy = make_tenant("consultancy")  # verified: a linked reviewer's word
+    assessment = make_assessment(enterprise)
+    with acting_in(enterprise):
+        user = owner(enterprise)
+        loaded = queries.assessment(assessment.id)
+        answering.set_confidence(loaded, CODE, Confidence.verified, user, consultancy.id)
+        evidence.attach(loaded, membership_of(enterprise, user), user, CODE, "a.pdf",
+                        io.BytesIO(factories.PDF))
+        assert queries.indicator_state(loaded.id, CODE).confidence == Confidence.verified
+
+
+def test_the_database_refuses_a_verified_label_without_another_organisation(
         app, make_enterprise, make_assessment, acting_in):
+    """Whatever path writes it, "verified" must name an organisation other than the
+    enterprise itself (the enterprise's own check is "internally reviewed")."""
+    from sqlalchemy.exc import IntegrityError
+
     from assessment.assessments import answering
 
     enterprise = make_enterprise()
@@ -81,10 +101,13 @@ def test_a_verified_indicator_stays_verified_when_more_evidence_arrives(
     with acting_in(enterprise):
         user = owner(enterprise)
         loaded = queries.assessment(assessment.id)
-        answering.set_confidence(loaded, CODE, Confidence.verified, user)
-        evidence.attach(loaded, membership_of(enterprise, user), user, CODE, "a.pdf",
-                        io.BytesIO(factories.PDF))
-        assert queries.indicator_state(loaded.id, CODE).confidence == Confidence.verified
+        for reviewer_tenant in (None, enterprise.id):
+            with pytest.raises(IntegrityError), db.session.begin_nested():
+                answering.set_confidence(loaded, CODE, Confidence.verified, user,
+                                         reviewer_tenant)
+        state = answering.set_confidence(loaded, CODE, Confidence.internally_reviewed, user,
+                                         enterprise.id)
+        assert state.confidence == Confidence.internally_reviewed
 
 
 def test_a_viewer_cannot_attach_and_nothing_is_stored(

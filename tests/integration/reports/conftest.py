@@ -28,10 +28,13 @@ def finalised_report_assessment(app: Flask, tenant: Any, *, year: int = 2025,
                                 legal_name: str | None = None, division: str = "C36",
                                 opt_in: bool = True, seed: str | None = None,
                                 comment: str | None = None,
-                                general_comment: str | None = None) -> Any:
+                                general_comment: str | None = None,
+                                reviewed_by: Any = None) -> Any:
     """A finalised assessment of ``tenant`` with a full demo answer set (totals first),
     optionally with a reviewer's comment on an indicator and one on the whole assessment;
-    returns the (detached) assessment."""
+    returns the (detached) assessment. Finalised by its owner (a self-assessment), or with
+    ``reviewed_by`` (a consultancy or association linked with the review grant) by that
+    tenant's owner acting through the link."""
     from assessment.assessments import answering, queries
     from assessment.assessments import services as lifecycle
     from assessment.demo_figures import demo_answers
@@ -65,7 +68,16 @@ def finalised_report_assessment(app: Flask, tenant: Any, *, year: int = 2025,
                                   "lean.on_time_delivery_rate")
         if general_comment:
             lifecycle.add_comment(assessment, owner, tenant.id, general_comment)
-        lifecycle.finalise(assessment, owner)
+        if reviewed_by is None:
+            lifecycle.finalise(assessment, owner)
+        else:
+            from assessment.review import services as review
+            from tenants.models import Role
+
+            reviewer = review.Reviewer(
+                user=platform_queries.owners_of(reviewed_by.id)[0], tenant_id=reviewed_by.id,
+                role=Role.owner, linked=True, tenant_name=reviewed_by.name)
+            review.finalise(reviewer, assessment, None)
         db.commit()
         db.session.expunge(assessment)
     return assessment

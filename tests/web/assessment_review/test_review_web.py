@@ -67,12 +67,15 @@ def test_own_admin_comments_returns_then_finalises(
     assert post(f"{base}/review/indicators/{CODE}/verify", {"verified": "1"}).status_code == 303
     [state] = fetch(IndicatorState, IndicatorState.tenant_id == enterprise.id,
                     IndicatorState.code == CODE)
-    assert state.confidence == "verified" and state.verified_by_id == admin.id
+    # The enterprise's own check is "internally reviewed", never "verified".
+    assert state.confidence == "internally_reviewed" and state.verified_by_id == admin.id
+    assert state.verified_by_tenant_id == enterprise.id and state.verified_at is not None
     done = post(f"{base}/review/finalise", {"expected_version": 4})
     assert done.status_code == 303 and done.headers["Location"].endswith(f"{base}/results")
     assert _version(fetch, assessment).state == "finalised"
     [revision] = fetch(AssessmentRevision, AssessmentRevision.assessment_id == assessment.id)
-    assert revision.confidence[CODE] == "verified"
+    assert revision.confidence[CODE] == "internally_reviewed"
+    assert revision.reviewed_by_tenant_id is None  # finalised by itself: a self-assessment
     figures = fetch(ResultFigure, ResultFigure.assessment_id == assessment.id)
     assert {f.kind for f in figures} == {"indicator", "dimension", "overall"}
     [overall] = [f for f in figures if f.kind == "overall"]
