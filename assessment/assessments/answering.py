@@ -321,7 +321,7 @@ def set_confidence(assessment: Assessment, code: str, confidence: Confidence,
     ``reviewer_tenant_id``) and internally reviewed (the enterprise's own check) are set by
     the review services, which record who, for which organisation, and when."""
     checked = bool(user) and confidence in (Confidence.verified, Confidence.internally_reviewed)
-    checker = {
+    checker: dict[str, Any] = {
         "verified_by_id": user.id if checked and user else None,
         "verified_by_tenant_id": reviewer_tenant_id if checked else None,
         "verified_at": utcnow() if checked else None,
@@ -329,7 +329,9 @@ def set_confidence(assessment: Assessment, code: str, confidence: Confidence,
     indicator_state = queries.indicator_state(assessment.id, code)
     if indicator_state is None:
         indicator_state = IndicatorState(assessment_id=assessment.id, code=code,
-                                         confidence=confidence, **checker)
+                                         confidence=confidence)
+        for name, value in checker.items():
+            setattr(indicator_state, name, value)
         insert_or_conflict([indicator_state],
                            lambda: queries.indicator_state(assessment.id, code),
                            _changed_meanwhile)

@@ -133,13 +133,9 @@ def return_for_changes(reviewer: Reviewer, assessment: Assessment,
 
 def finalise(reviewer: Reviewer, assessment: Assessment,
              expected_version: int | None) -> AssessmentRevision:
-<<<<<<< HEAD
-    _require_reviewer(reviewer)
-    return lifecycle.finalise(assessment, reviewer.user, expected_version)
-=======
     """Finalise; a linked reviewer's finalisation records the reviewing organisation on the
     revision (the report then names it), the enterprise's own makes a self-assessment."""
-    _require(reviewer, assessment)
+    _require_reviewer(reviewer)
     revision = lifecycle.finalise(assessment, reviewer.user, expected_version)
     if reviewer.linked and reviewer.tenant_id != assessment.tenant_id:
         name = reviewer.tenant_name
@@ -152,4 +148,3 @@ def finalise(reviewer: Reviewer, assessment: Assessment,
         revision.reviewed_by_name = name
         db.session.flush()
     return revision
->>>>>>> wave2-verify
