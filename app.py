@@ -33,7 +33,7 @@ from assessment.reports import views as branding_views
 from assessment.results import views as results_views
 from assessment.review import views as review_views
 from assessment.units import unit_label
-from tenants import billing, jobs, mail
+from tenants import billing, jobs, mail, storage
 from tenants import cli as tenants_cli
 from tenants.billing import views as billing_views
 from tenants.config import INSECURE_DEFAULT_SECRET, defaults
@@ -158,6 +158,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None  # the login page explains itself
     jobs.init_app(app)
     mail.init_app(app)
+    storage.init_app(app)
     billing.init_app(app)
 
 

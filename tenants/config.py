@@ -37,4 +37,13 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "LOG_JSON": True,
         "DEMO_PASSWORD": "chaingauge-demo",
+        # Where evidence files and generated reports live (tenants/storage.py): "local"
+        # (EVIDENCE_DIR / REPORT_DIR, default under the instance folder) or "s3", an
+        # S3-compatible object store shared by every node; credentials from the AWS_*
+        # environment variables only.
+        "FILE_STORAGE": "local",
+        "EVIDENCE_DIR": None,
+        "S3_BUCKET": None,
+        "S3_ENDPOINT_URL": None,
+        "S3_REGION": None,
     }
