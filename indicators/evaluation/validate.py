@@ -20,7 +20,7 @@ from indicators.problems import Problem
 
 TOP_LEVEL_KEYS = (
     "framework", "inputs", "energy", "process_emissions", "not_applicable", "year", "options",
-    "previous_year",
+    "previous_year", "industry",
 )
 YEAR_RANGE = (1990, 2100)
 
