@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from assessment.assessments import queries
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS
 from indicators import Evaluation, Framework, evaluate
@@ -27,7 +28,9 @@ def build_document(
     """The contract's input document for the answers as they stand.
 
     Unknown answers are left out (the engine then reports the indicator ``missing``), so
-    "unknown" is never confused with 0.
+    "unknown" is never confused with 0. The profile's industry goes in as ``industry``:
+    framework 2.0.0 scores energy and carbon intensity within it (1.0.0 ignores it), and a
+    stored document keeps the industry it was scored in.
     """
     inputs: dict[str, Any] = {}
     document: dict[str, Any] = {"framework": assessment.framework_id, "inputs": inputs}
@@ -43,6 +46,9 @@ def build_document(
     if not_applicable:
         document["not_applicable"] = not_applicable
     document["year"] = assessment.year
+    profile = queries.profile()
+    if profile is not None:
+        document["industry"] = profile.industry_division
     return document
 
 
