@@ -160,3 +160,4 @@ def test_an_unknown_version_is_refused(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["assessment", "rescore", "--to-version",
                                                 "9.9.9"])
     assert result.exit_code != 0 and "9.9.9" in result.output
+
