@@ -20,17 +20,25 @@ def framework_of(assessment: Assessment) -> Framework:
     return shipped_framework(assessment.framework_id, assessment.framework_version)
 
 
+def current_industry() -> str | None:
+    """The current tenant's GB/T 4754 division, from its enterprise profile."""
+    profile = queries.profile()
+    return profile.industry_division if profile is not None else None
+
+
 def build_document(
     assessment: Assessment,
     answers: Iterable[Answer],
     states: Iterable[IndicatorState],
+    industry: str | None = None,
 ) -> dict[str, Any]:
     """The contract's input document for the answers as they stand.
 
     Unknown answers are left out (the engine then reports the indicator ``missing``), so
-    "unknown" is never confused with 0. The profile's industry goes in as ``industry``:
-    framework 2.0.0 scores energy and carbon intensity within it (1.0.0 ignores it), and a
-    stored document keeps the industry it was scored in.
+    "unknown" is never confused with 0. ``industry`` (the profile's division, see
+    :func:`current_industry`) goes in as the document's ``industry``: framework 2.0.0 scores
+    energy and carbon intensity within it (1.0.0 ignores it), and a stored document keeps
+    the industry it was scored in.
     """
     inputs: dict[str, Any] = {}
     document: dict[str, Any] = {"framework": assessment.framework_id, "inputs": inputs}
@@ -46,9 +54,8 @@ def build_document(
     if not_applicable:
         document["not_applicable"] = not_applicable
     document["year"] = assessment.year
-    profile = queries.profile()
-    if profile is not None:
-        document["industry"] = profile.industry_division
+    if industry is not None:
+        document["industry"] = industry
     return document
 
 

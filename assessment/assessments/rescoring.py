@@ -26,7 +26,12 @@ from sqlalchemy.engine import CursorResult
 from sqlmodel import col
 
 from assessment.assessments import queries
-from assessment.assessments.documents import build_document, evaluate_document, framework_of
+from assessment.assessments.documents import (
+    build_document,
+    current_industry,
+    evaluate_document,
+    framework_of,
+)
 from assessment.assessments.models import Assessment, State
 from indicators import InvalidInput
 from indicators.framework.loader import shipped_framework
@@ -86,7 +91,7 @@ def rescore_assessment(assessment: Assessment, version: str, *, dry_run: bool,
                                     f"{version}")]
         return outcome
     document = build_document(assessment, queries.answers(assessment.id),
-                              queries.indicator_states(assessment.id))
+                              queries.indicator_states(assessment.id), current_industry())
     try:
         outcome.overall_before = evaluate_document(framework_of(assessment),
                                                    document).overall.score

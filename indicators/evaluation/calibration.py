@@ -50,8 +50,10 @@ class ScoredAgainst:
             return (f"按本行业（{self.code} {self.name_zh}）公布的统计刻度评分",
                     f"scored on the bands of its own industry ({self.code} {self.name_en})")
         if self.scope == "industry_cohort":
-            return (f"按本行业（{self.code} {self.name_zh}）{self.cohort_size} 家企业的队列评分",
-                    f"scored within its industry cohort ({self.code} {self.name_en}, "
+            where_zh = f"{self.code} {self.name_zh}" if self.code else self.name_zh
+            where_en = f"{self.code} {self.name_en}" if self.code else self.name_en
+            return (f"按本行业（{where_zh}）{self.cohort_size} 家企业的队列评分",
+                    f"scored within its industry cohort ({where_en}, "
                     f"{self.cohort_size} enterprises)")
         return (f"本行业无可引用的统计，也无足够的行业队列，按更宽的组别评分：{self.name_zh}",
                 f"no cited statistic and no large enough cohort for its industry; scored "

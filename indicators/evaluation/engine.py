@@ -294,11 +294,14 @@ def _score_indicator(
             )
         if ind.industry_bands is not None and context is not None:
             if not context.division_is_cited(ind.industry_bands) and cohort is not None \
-                    and len(cohort) >= fw.min_cohort_size and context.industry is not None:
-                division = find_division(context.industry)
-                assert division is not None
-                against = ScoredAgainst("industry_cohort", division.code, division.name_zh,
-                                        division.name_en, cohort_size=len(cohort))
+                    and len(cohort) >= fw.min_cohort_size:
+                # The caller's cohort is the enterprise's industry cohort.
+                division = find_division(context.industry) if context.industry else None
+                against = ScoredAgainst(
+                    "industry_cohort", division.code if division else None,
+                    division.name_zh if division else "同业队列",
+                    division.name_en if division else "peer cohort", cohort_size=len(cohort),
+                )
             else:
                 cohort = None  # cited bands win over a cohort; a small cohort is not used
                 bands, against = context.bands(ind.industry_bands)

@@ -120,6 +120,8 @@ def test_rescore_moves_open_answers_and_keeps_finalised_results(
         assert draft_row is not None
         draft_results = assessment_results(draft_row, compare=False)
         assert draft_results.results["framework"]["version"] == NEW
+        assert draft_results.evaluation is not None
+        assert draft_results.evaluation.document["industry"] == "C34"  # the profile's
         energy = draft_results.results["indicators"]["green.energy_intensity"]
         assert energy["details"]["scored_against"]["scope"] == "manufacturing"
         # the finalised one still shows its stored 1.0.0 figures, and they recompute exactly
