@@ -9,9 +9,11 @@ Ranking, in order:
    the enterprise before those addressed to its ecosystem; measures addressed only to the
    authorities are never recommended to an enterprise.
 3. When the indicator is green.energy_intensity or green.carbon_intensity, catalogue
-   technologies that address energy (resp. carbon) follow its measures: the division's own
-   sectors first, then the cross-sector ones; within a sector, entries that state a
-   quantified effect first, then catalogue order. Energy weakness also brings
+   technologies that address energy (resp. carbon) follow its measures, but only those whose
+   适用范围 includes the division (``catalogue/scopes.py``): those whose scope names the
+   division first, then those that fit through equipment tied to it, then general ones and
+   cross-cutting equipment; within each, the division's own catalogue sectors first, then
+   entries that state a quantified effect, then catalogue order. Energy weakness also brings
    high-efficiency equipment categories that apply to the division.
 An item motivated by several indicators appears once, at its first (most urgent) place, and
 its reason names every indicator that called for it.
@@ -27,9 +29,10 @@ from typing import Any, Protocol
 
 from indicators.catalogue.contract import CARBON_INDICATOR, ENERGY_INDICATOR, INDICATORS
 from indicators.catalogue.industries import division as find_division_or_fail
-from indicators.catalogue.industries import sectors_for
+from indicators.catalogue.industries import list_divisions
 from indicators.catalogue.loader import load_catalogue
 from indicators.catalogue.model import SEED, Division, EquipmentCategory, Measure, Technology
+from indicators.catalogue.scopes import Scope, load_scopes
 from indicators.framework.loader import DEFAULT_FRAMEWORK, shipped_framework
 from indicators.framework.model import Framework
 from indicators.problems import InvalidFramework, InvalidInput, Problem
@@ -103,6 +106,7 @@ def recommend(
     limit: int = 10,
     threshold: float = DEFAULT_THRESHOLD,
     dimension_weights: Mapping[str, float] | None = None,
+    facilities: tuple[str, ...] = (),
 ) -> list[Recommendation]:
     """Up to ``limit`` recommendations for an evaluated enterprise of division ``industry``.
 
@@ -110,7 +114,9 @@ def recommend(
     returning it. The measures that improve each indicator, and the dimension weights that
     break score ties unless ``dimension_weights`` is given, come from the evaluation's
     framework: an ``Evaluation``'s own, else the one the contract names (``framework.id`` and
-    ``version``; the default framework when it names none).
+    ``version``; the default framework when it names none). ``facilities`` names what the
+    enterprise runs beyond its production (``data_centre``, ``base_station``), which brings
+    the technologies made for them.
     Raises InvalidInput (keys ``industry``, ``limit``, ``evaluation``,
     ``evaluation.framework``) on bad arguments.
     """
@@ -157,7 +163,7 @@ def recommend(
         for measure in _measures_for(found.measures if found else ()):
             plan.add(motive, _measure_item(measure))
         if motive.indicator in (ENERGY_INDICATOR, CARBON_INDICATOR):
-            for tech in _technologies_for(motive.indicator, div):
+            for tech in _technologies_for(motive.indicator, div, facilities):
                 plan.add(motive, _technology_item(tech, div))
         if motive.indicator == ENERGY_INDICATOR:
             for cat in _equipment_for(div, contract.get("energy")):
@@ -207,16 +213,40 @@ def _measures_for(numbers: tuple[int, ...]) -> list[Measure]:
     return sorted(found, key=lambda m: (_AUDIENCE_ORDER[m.audience], m.number))
 
 
-def _technologies_for(indicator: str, div: Division) -> list[Technology]:
+def _technologies_for(
+    indicator: str, div: Division, facilities: tuple[str, ...] = ()
+) -> list[Technology]:
+    """The technologies for a weak energy (carbon) indicator whose scope includes ``div``."""
     wanted = (
         Technology.addresses_energy
         if indicator == ENERGY_INDICATOR
         else Technology.addresses_carbon
     )
-    rank = {code: i for i, code in enumerate(sectors_for(div.code))}
-    found = [t for t in load_catalogue().technologies if t.sector.code in rank and wanted(t)]
-    found.sort(key=lambda t: (rank[t.sector.code], t.effect_zh is None, t.number))
-    return found[:TECHNOLOGIES_PER_INDICATOR]
+    scopes = load_scopes()
+    found = []
+    for index, tech in enumerate(load_catalogue().technologies):
+        scope = scopes.of(tech.id)
+        if wanted(tech) and scope.applies_to(div.code, facilities):
+            own_sector = tech.sector.code in div.sectors
+            found.append(
+                (_fit_rank(scope, div.code, facilities), not own_sector,
+                 tech.effect_zh is None, index, tech)
+            )
+    found.sort(key=lambda entry: entry[:4])
+    return [entry[4] for entry in found[:TECHNOLOGIES_PER_INDICATOR]]
+
+
+def _fit_rank(scope: Scope, division: str, facilities: tuple[str, ...] = ()) -> int:
+    """0: the scope names the division; 1: equipment tied to it or a facility the enterprise
+    runs; 2: general or cross-cutting."""
+    if scope.names_division(division):
+        return 0
+    if any(
+        (e.divisions is not None and division in e.divisions) or e.code in facilities
+        for e in scope.equipment
+    ):
+        return 1
+    return 2
 
 
 def _equipment_for(div: Division, energy: Any) -> list[EquipmentCategory]:
@@ -348,13 +378,24 @@ def _measure_item(m: Measure) -> _Item:
 
 
 def _technology_item(t: Technology, div: Division) -> _Item:
-    own = t.sector.code in div.sectors
-    if own:
-        fit_zh = f"属本行业（{div.code} {div.name_zh}）对应的{t.sector.name_zh}技术"
-        fit_en = f"a {t.sector.name_en} technology, the catalogue sector of {div.code}"
+    scope = load_scopes().of(t.id)
+    scope_en = scope.text_en({d.code: d.name_en for d in list_divisions()})
+    rank = _fit_rank(scope, div.code)
+    if rank == 0:
+        fit_zh = f"{t.sector.name_zh}技术，适用范围包含本行业（{div.code} {div.name_zh}）"
+        fit_en = f"a {t.sector.name_en} technology whose scope names {div.code} {div.name_en}"
+    elif rank == 1:
+        names = "、".join(e.name_zh for e in scope.equipment)
+        fit_zh = f"适用于本行业（{div.code} {div.name_zh}）使用的{names}"
+        fit_en = (f"its scope names {', '.join(e.name_en for e in scope.equipment)}, "
+                  f"used in {div.code} {div.name_en}")
+    elif scope.general:
+        fit_zh = "适用范围不限行业"
+        fit_en = "its scope covers every industry"
     else:
-        fit_zh = f"{t.sector.name_zh}技术，适用于各制造行业"
-        fit_en = f"a cross-sector technology ({t.sector.name_en})"
+        names = "、".join(e.name_zh for e in scope.equipment)
+        fit_zh = f"适用于各行业通用的{names}"
+        fit_en = f"its scope names equipment found in every industry ({scope_en})"
     summary_zh = t.summary_zh + (f"效果：{t.effect_zh}" if t.effect_zh else "") + t.applies_to_zh
     return _Item(
         kind="technology",
@@ -364,7 +405,7 @@ def _technology_item(t: Technology, div: Division) -> _Item:
         summary_zh=summary_zh,
         summary_en=(
             f"{t.name_en}: listed under {t.sector.name_en} in the 2024 national catalogue of "
-            "recommended energy-saving and carbon-reduction technologies."
+            f"recommended energy-saving and carbon-reduction technologies. Scope: {scope_en}."
         ),
         fit_zh=fit_zh,
         fit_en=fit_en,

@@ -30,6 +30,7 @@ AUDIT_LABELS: dict[str, Any] = {
     "assessment.returned": _l("Assessment returned for changes"),
     "assessment.finalised": _l("Assessment finalised"),
     "assessment.reopened": _l("Assessment reopened"),
+    "assessment.rescored": _l("Assessment moved to a new framework version"),
     "assessment.verified": _l("Indicator verified by a reviewer"),
     "assessment.internally_reviewed": _l("Indicator reviewed internally"),
     "evidence.attached": _l("Evidence attached"),

@@ -27,7 +27,12 @@ from sqlmodel import col
 
 from assessment.assessments import queries
 from assessment.assessments.atomic import insert_or_conflict, update_or_conflict
-from assessment.assessments.documents import build_document, evaluate_document, framework_of
+from assessment.assessments.documents import (
+    build_document,
+    current_industry,
+    evaluate_document,
+    framework_of,
+)
 from assessment.assessments.models import (
     Answer,
     AnswerChange,
@@ -162,7 +167,8 @@ def validate_answers(
             rows.append(answer)
     for key, (value, state) in overrides.items():
         rows.append(Answer(key=key, value=value, state=state, assessment_id=assessment.id))
-    document = build_document(assessment, rows, queries.indicator_states(assessment.id))
+    document = build_document(assessment, rows, queries.indicator_states(assessment.id),
+                              current_industry())
     try:
         evaluate_document(framework_of(assessment), document)
     except InvalidInput as invalid:

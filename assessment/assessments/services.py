@@ -23,7 +23,11 @@ from flask_babel import lazy_gettext as _l
 from assessment.assessments import queries
 from assessment.assessments.answering import EDITABLE_STATES, AnswerRejected, validate_answers
 from assessment.assessments.atomic import update_or_conflict
-from assessment.assessments.documents import build_document, evaluate_document, framework_of
+from assessment.assessments.documents import (
+    build_document,
+    evaluate_document,
+    framework_of,
+)
 from assessment.assessments.models import (
     Assessment,
     AssessmentRevision,
@@ -171,7 +175,8 @@ def finalise(assessment: Assessment, reviewer: User,
     if profile is None:
         raise DomainError(_l("Complete the enterprise profile first."), "profile")
     states = queries.indicator_states(assessment.id)
-    document = build_document(assessment, queries.answers(assessment.id), states)
+    document = build_document(assessment, queries.answers(assessment.id), states,
+                              profile.industry_division)
     evaluation = evaluate_document(framework_of(assessment), document)
     results = evaluation.to_contract()
     now = utcnow()

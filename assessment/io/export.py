@@ -7,7 +7,12 @@ import json
 from typing import Any
 
 from assessment.assessments import queries
-from assessment.assessments.documents import build_document, evaluate_document, framework_of
+from assessment.assessments.documents import (
+    build_document,
+    current_industry,
+    evaluate_document,
+    framework_of,
+)
 from assessment.assessments.models import Assessment, State
 from assessment.io.xlsx import write_workbook
 from assessment.results.services import current_revision
@@ -20,7 +25,7 @@ def export_document(assessment: Assessment) -> dict[str, Any]:
     """Exactly the document the engine evaluates: ``python -m indicators evaluate`` on it
     gives the figures the application shows."""
     return build_document(assessment, queries.answers(assessment.id),
-                          queries.indicator_states(assessment.id))
+                          queries.indicator_states(assessment.id), current_industry())
 
 
 def export_metadata(assessment: Assessment) -> dict[str, Any]:

@@ -243,6 +243,20 @@ def _bands(indicator: Any, lang: str) -> str:
     if indicator.relative:
         return str(_l("percentile in the industry cohort; without one: %(points)s",
                       points=points))
+    # Framework 2.0.0 (scm-2024-2.0.0.yaml): the rules beside the bands, so that the appendix
+    # never presents fallback bands as the ones every enterprise is scored on.
+    if getattr(indicator, "industry_bands", None):
+        return str(_l("within the enterprise's industry: its cited industry bands, else its "
+                      "percentile in the industry cohort; otherwise all manufacturing: "
+                      "%(points)s", points=points))
+    if getattr(indicator, "undisclosed_as_zero", False):
+        return str(_l("%(points)s; an undisclosed share counts as 0", points=points))
+    companion = getattr(indicator, "companion", None)
+    if companion is not None:
+        held = ", ".join(f"{fmt.short_number(v, 0)}→{fmt.number(s, 0)}"
+                         for v, s in companion.bands)
+        return str(_l("half %(points)s; half trainings held: %(held)s", points=points,
+                      held=held))
     return points or fmt.DASH
 
 

@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assessment.assessments import queries
-from assessment.assessments.documents import build_document, evaluate_document, framework_of
+from assessment.assessments.documents import (
+    build_document,
+    current_industry,
+    evaluate_document,
+    framework_of,
+)
 from assessment.assessments.models import Assessment, AssessmentRevision, Confidence, State
 from indicators import Evaluation, Framework, InvalidInput, Problem, rescore
 
@@ -94,7 +99,8 @@ def assessment_results(assessment: Assessment, *, compare: bool = True) -> Asses
             found.trace_matches = _same_figures(found.evaluation.to_contract(), found.results)
     else:
         states = queries.indicator_states(assessment.id)
-        document = build_document(assessment, queries.answers(assessment.id), states)
+        document = build_document(assessment, queries.answers(assessment.id), states,
+                                  current_industry())
         confidence = {s.code: s.confidence for s in states}
         try:
             evaluation = evaluate_document(framework, document)
@@ -145,7 +151,8 @@ def results_for(assessment: Assessment) -> dict[str, Any]:
         if revision is not None:
             return copy.deepcopy(revision.results)
     states = queries.indicator_states(assessment.id)
-    document = build_document(assessment, queries.answers(assessment.id), states)
+    document = build_document(assessment, queries.answers(assessment.id), states,
+                              current_industry())
     return evaluate_document(framework_of(assessment), document).to_contract()
 
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from indicators.catalogue.industries import find_division
 from indicators.evaluation import energy_link
+from indicators.evaluation.calibration import Calibration, ScoredAgainst, load_calibration
 from indicators.evaluation.formulas import Compute, compile_indicator
 from indicators.evaluation.relative import percentile_score
 from indicators.evaluation.result import (
@@ -25,7 +27,7 @@ from indicators.evaluation.scoring import band_score
 from indicators.evaluation.validate import DocumentChecker, check_cohorts, problem
 from indicators.framework.loader import DEFAULT_FRAMEWORK, load_framework
 from indicators.framework.model import Framework, Indicator
-from indicators.problems import InvalidFramework, InvalidInput
+from indicators.problems import InvalidFramework, InvalidInput, Problem
 
 DECLARED_NA = ("企业声明不适用", "declared not applicable by the enterprise")
 SCORE_DECIMALS = 1
@@ -133,18 +135,26 @@ def evaluate(
     document: Any,
     framework: Framework | str | None = None,
     cohorts: dict[str, list[float]] | None = None,
+    calibration: Calibration | None = None,
 ) -> Evaluation:
     """Evaluate one input document (see the indicator contract).
 
     ``framework`` overrides the document's own ``framework`` id (re-scoring under another
     version or a derived framework). ``cohorts`` maps indicator codes to peer values for
-    relative scoring. Raises InvalidInput with every problem found.
+    relative scoring; for an industry-calibrated indicator they are the enterprise's
+    industry cohort. ``calibration`` replaces the packaged industry calibration (tests,
+    tools). Raises InvalidInput with every problem found.
     """
     fw = resolve_framework(document, framework)
     plan = plan_for(fw)
     problems, values = plan.checker.check(document)
     cohort_problems, clean_cohorts = check_cohorts(fw, cohorts)
     problems += cohort_problems
+    industry = None
+    if isinstance(document, dict) and document.get("industry") is not None:
+        industry, industry_problem = _check_industry(document["industry"])
+        if industry_problem is not None:
+            problems.append(industry_problem)
     if isinstance(document, dict):
         problems += energy_link.validate_energy_part(document)
     if problems:
@@ -163,10 +173,11 @@ def evaluate(
             values["emissions_tco2e"] = energy_result.total_tco2e
             derived_from_energy.add("emissions_tco2e")
     declared = frozenset(document.get("not_applicable") or ())
+    context = _Context(industry, calibration)
     results = {}
     for item in plan.indicators:
         results[item.code] = _score_indicator(
-            fw, plan, item, values, declared, clean_cohorts, derived_from_energy
+            fw, plan, item, values, declared, clean_cohorts, derived_from_energy, context
         )
     dimensions, overall = aggregate(plan, results)
     return Evaluation(
@@ -184,6 +195,35 @@ def evaluate(
     )
 
 
+def _check_industry(given: Any) -> tuple[str | None, Problem | None]:
+    """The document's ``industry``: a GB/T 4754 manufacturing division (C13-C43)."""
+    found = find_division(given) if isinstance(given, str) else None
+    if found is None:
+        return None, problem(
+            "industry", "unknown_industry",
+            f"未知的行业代码 {given!r}：请使用 GB/T 4754-2017 制造业大类代码 C13-C43（如 C31）",
+            f"unknown industry code {given!r}: use a GB/T 4754-2017 manufacturing division, "
+            "C13-C43 (for example C31)",
+        )
+    return found.code, None
+
+
+@dataclass(slots=True)
+class _Context:
+    """Per-document facts the version-2 scoring needs beside the inputs."""
+
+    industry: str | None
+    calibration: Calibration | None
+
+    def bands(self, series: str) -> tuple[tuple[tuple[float, float], ...], ScoredAgainst]:
+        calibration = self.calibration or load_calibration()
+        return calibration.bands_for(series, self.industry)
+
+    def division_is_cited(self, series: str) -> bool:
+        calibration = self.calibration or load_calibration()
+        return calibration.division_is_cited(series, self.industry)
+
+
 def rescore(document: Any, framework: Framework | str, version: str | None = None) -> Evaluation:
     """Evaluate stored inputs again under another framework id, version or derived file."""
     fw = framework if isinstance(framework, Framework) else load_framework(framework, version)
@@ -198,6 +238,20 @@ def _details(ind: Indicator, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _mean_with_undisclosed_as_zero(
+    ind: Indicator, values: dict[str, Any], details: dict[str, Any]
+) -> float:
+    """The figure a version-2 footprint is scored on: every share counts, an undisclosed
+    one as 0, so that disclosing a share (any value >= 0) never lowers the score."""
+    names = ind.formula.inputs
+    given = [float(values[n]) for n in names if values.get(n) is not None]
+    undisclosed = [n for n in names if values.get(n) is None]
+    scored = sum(given) / len(names)
+    details["scored_value"] = scored
+    details["undisclosed"] = undisclosed
+    return scored
+
+
 def _score_indicator(
     fw: Framework,
     plan: Plan,
@@ -206,6 +260,7 @@ def _score_indicator(
     declared: frozenset[str],
     cohorts: dict[str, tuple[float, ...]],
     derived: set[str],
+    context: _Context | None = None,
 ) -> IndicatorResult:
     ind = item.ind
     details = _details(ind, values) if ind.details else {}
@@ -225,20 +280,58 @@ def _score_indicator(
         result.method = "level"
     else:
         cohort = cohorts.get(item.code) if cohorts else None
+        scored = float(value)
+        bands, band_values = ind.bands, item.band_values
+        against: ScoredAgainst | None = None
+        if ind.undisclosed_as_zero:
+            scored = _mean_with_undisclosed_as_zero(ind, values, details)
+        if ind.companion is not None and values.get(ind.companion.input) is None:
+            name = fw.inputs[ind.companion.input]
+            return IndicatorResult(
+                item.code, "missing", details=details,
+                reason=(f"缺少输入：{ind.companion.input}（{name.name_zh}）",
+                        f"inputs missing: {ind.companion.input} ({name.name_en})"),
+            )
+        if ind.industry_bands is not None and context is not None:
+            if not context.division_is_cited(ind.industry_bands) and cohort is not None \
+                    and len(cohort) >= fw.min_cohort_size:
+                # The caller's cohort is the enterprise's industry cohort.
+                division = find_division(context.industry) if context.industry else None
+                against = ScoredAgainst(
+                    "industry_cohort", division.code if division else None,
+                    division.name_zh if division else "同业队列",
+                    division.name_en if division else "peer cohort", cohort_size=len(cohort),
+                )
+            else:
+                cohort = None  # cited bands win over a cohort; a small cohort is not used
+                bands, against = context.bands(ind.industry_bands)
+                band_values = tuple(b[0] for b in bands)
+            details["scored_against"] = against.as_dict()
+            result.note = against.note()
         if cohort is not None and len(cohort) >= fw.min_cohort_size:
-            raw = percentile_score(ind, float(value), cohort)
+            raw = percentile_score(ind, scored, cohort)
             result.method = "relative"
             result.percentile_of = len(cohort)
         else:
-            raw, result.segment = band_score(ind.bands, item.band_values, float(value))
+            raw, result.segment = band_score(bands, band_values, scored)
             result.method = "bands"
-            if ind.relative or cohort is not None:
+            if bands is not ind.bands:
+                result.bands = bands
+            if (ind.relative or cohort is not None) and against is None:
                 size = 0 if cohort is None else len(cohort)
                 result.note = (
                     f"无足够的行业队列（{size} 个，至少 {fw.min_cohort_size} 个），按绝对刻度评分",
                     f"no usable industry cohort ({size} values, at least "
                     f"{fw.min_cohort_size} needed); scored on the absolute bands",
                 )
+        if scored != float(value):
+            result.scored_value = scored
+        if ind.companion is not None:
+            companion = ind.companion
+            given = float(values[companion.input])
+            other, _ = band_score(companion.bands, tuple(b[0] for b in companion.bands), given)
+            result.companion_score = other
+            raw = (1 - companion.share) * raw + companion.share * other
         result.band_score = raw
         if ind.penalty is not None:
             count = values.get(ind.penalty.input) or 0

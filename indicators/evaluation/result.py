@@ -30,6 +30,12 @@ class IndicatorResult:
     source: str | None = None  # where a derived input came from (the energy list)
     weight_share: float = 0.0
     contribution: float = 0.0
+    # Version-2 scoring: the bands used when they are not the indicator's own (industry
+    # calibration), the figure scored when it is not the value (undisclosed shares counted
+    # as 0), and the companion figure's band score (trainings held).
+    bands: tuple[tuple[float, float], ...] | None = None
+    scored_value: float | None = None
+    companion_score: float | None = None
 
 
 @dataclass(slots=True)

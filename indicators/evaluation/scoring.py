@@ -26,10 +26,13 @@ def band_score(bands: Bands, values: tuple[float, ...], x: float) -> tuple[float
     return s0 + (s1 - s0) * (x - v0) / (v1 - v0), i
 
 
-def value_for_score(ind: Indicator, needed: float, current: float) -> float | None:
+def value_for_score(
+    ind: Indicator, needed: float, current: float, bands: Bands | None = None
+) -> float | None:
     """The value at which the indicator first reaches `needed` band score, moving from
-    `current` in the better direction; None when the bands never reach it."""
-    bands = ind.bands
+    `current` in the better direction; None when the bands never reach it. ``bands``
+    replaces the indicator's own (industry-calibrated bands)."""
+    bands = ind.bands if bands is None else bands
     if ind.direction == "target" and ind.target is not None:
         target = ind.target
         if current <= target:

@@ -26,7 +26,7 @@ def _plain(value: Any) -> Any:
 def _band(ind: Indicator, r: IndicatorResult) -> dict[str, Any] | None:
     if r.method != "bands" or r.segment is None:
         return None
-    bands = ind.bands
+    bands = ind.bands if r.bands is None else r.bands
     if r.segment < 0:
         return {"below": list(bands[0]), "clamped": True}
     if r.segment >= len(bands) - 1:
@@ -54,6 +54,8 @@ def indicator_trace(evaluation: Evaluation, code: str) -> dict[str, Any]:
         "method": r.method,
         "band": _band(ind, r),
         "band_score": None if r.band_score is None else round(r.band_score, 4),
+        "scored_value": r.scored_value,
+        "companion_score": r.companion_score,
         "penalty_points": r.penalty_points,
         "score": r.score,
         "level": r.level,

@@ -20,7 +20,7 @@ from indicators.problems import Problem
 
 TOP_LEVEL_KEYS = (
     "framework", "inputs", "energy", "process_emissions", "not_applicable", "year", "options",
-    "previous_year",
+    "previous_year", "industry",
     # Who produced the document and how far it was reviewed (an application's export says
     # "self-assessment" or who reviewed it); an object, never read by the evaluation.
     "metadata",

@@ -74,12 +74,21 @@ def what_if(evaluation: Evaluation, limit: int = 5) -> list[dict[str, Any]]:
         else:
             needed_score = fw.lowest_score_of(next_level) or 0.0
             band_needed = needed_score + r.penalty_points
+            if ind.companion is not None and r.companion_score is not None:
+                # The companion figure held constant: what the value's own band must give.
+                share = ind.companion.share
+                band_needed = (band_needed - share * r.companion_score) / (1 - share)
+            current = float(r.value) if r.scored_value is None else r.scored_value
             if r.method == "relative":
                 value_needed = value_for_percentile(
-                    ind, band_needed, float(r.value), evaluation.cohorts[code]
+                    ind, band_needed, current, evaluation.cohorts[code]
                 )
             else:
-                value_needed = value_for_score(ind, band_needed, float(r.value))
+                value_needed = value_for_score(ind, band_needed, current, r.bands)
+            if value_needed is not None and r.scored_value:
+                # Scored on the mean over all shares (undisclosed as 0): the value (mean of
+                # the given shares) that reaches it with the same shares disclosed.
+                value_needed = value_needed * float(r.value) / r.scored_value
             if value_needed is not None:
                 value_needed = _round_towards_better(ind, value_needed, float(r.value))
         dim = evaluation.dimensions[ind.dimension]

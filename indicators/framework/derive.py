@@ -28,7 +28,8 @@ from typing import Any
 OVERRIDABLE = frozenset(
     {
         "weight", "bands", "rationale", "applicable", "level_descriptors", "target",
-        "relative", "penalty", "decimals", "direction", "measures",
+        "relative", "penalty", "decimals", "direction", "measures", "industry_bands",
+        "undisclosed_as_zero", "companion",
     }
 )
 DERIVED_KEYS = frozenset(

@@ -15,6 +15,7 @@ import yaml
 
 from indicators.framework.derive import base_reference, is_derived, merge_derived
 from indicators.framework.model import (
+    Companion,
     Dimension,
     Formula,
     Framework,
@@ -112,6 +113,17 @@ def load_framework_data(path: Path, _chain: tuple[str, ...] = ()) -> dict[str, A
     return merged
 
 
+def _companion(raw: dict[str, Any] | None) -> Companion | None:
+    if not raw:
+        return None
+    return Companion(
+        input=raw["input"],
+        share=float(raw["share"]),
+        bands=tuple((float(v), float(s)) for v, s in raw["bands"]),
+        rationale=str(raw["rationale"]),
+    )
+
+
 def build_framework(data: dict[str, Any], path: str = "") -> Framework:
     """Immutable objects from validated data."""
     inputs = {
@@ -169,6 +181,9 @@ def build_framework(data: dict[str, Any], path: str = "") -> Framework:
                     if penalty
                     else None,
                     applicable=bool(ind.get("applicable", True)),
+                    industry_bands=ind.get("industry_bands"),
+                    undisclosed_as_zero=bool(ind.get("undisclosed_as_zero", False)),
+                    companion=_companion(ind.get("companion")),
                 )
             )
         dimensions.append(

@@ -76,6 +76,17 @@ class Penalty:
 
 
 @dataclass(frozen=True, slots=True)
+class Companion:
+    """A second figure the score takes in beside the value, e.g. the trainings held beside
+    the participations per person: score = (1 - share) × band(value) + share × band(input)."""
+
+    input: str
+    share: float
+    bands: tuple[tuple[float, float], ...]
+    rationale: str
+
+
+@dataclass(frozen=True, slots=True)
 class Indicator:
     code: str
     dimension: str
@@ -98,6 +109,13 @@ class Indicator:
     details: tuple[tuple[str, str], ...] = ()
     penalty: Penalty | None = None
     applicable: bool = True
+    # Bands chosen per the document's industry from a calibration series
+    # (data/calibration/intensity.yaml), e.g. "energy"; None = the indicator's own bands.
+    industry_bands: str | None = None
+    # mean_of_given: score the mean over all its inputs with an undisclosed one counted as 0,
+    # so that leaving a share out never scores higher than giving it.
+    undisclosed_as_zero: bool = False
+    companion: Companion | None = None
 
     @property
     def qualitative(self) -> bool:

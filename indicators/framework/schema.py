@@ -23,6 +23,7 @@ INDICATOR_KEYS = frozenset(
         "code", "name_zh", "name_en", "explanation_zh", "explanation_en", "source_lines",
         "formula", "unit", "decimals", "direction", "target", "weight", "measures", "bands",
         "rationale", "level_descriptors", "relative", "details", "penalty", "applicable",
+        "industry_bands", "undisclosed_as_zero", "companion",
     }
 )
 
@@ -308,6 +309,47 @@ def _check_indicator(
         errors.append(
             f"{path}.penalty: needs input (an int input), points_each >= 0, max_points >= 0"
         )
+    _check_calibration(errors, inputs, ind, path, kind)
+
+
+CALIBRATION_SERIES = frozenset({"energy", "carbon"})
+
+
+def _check_calibration(
+    errors: list[str], inputs: dict[str, Any], ind: dict[str, Any], path: str, kind: Any
+) -> None:
+    """The version-2 scoring keys: industry bands, undisclosed shares, a companion figure."""
+    series = ind.get("industry_bands")
+    if series is not None:
+        if series not in CALIBRATION_SERIES:
+            errors.append(f"{path}.industry_bands: one of {sorted(CALIBRATION_SERIES)}")
+        if ind.get("direction") != "lower":
+            errors.append(f"{path}.industry_bands: only for a 'lower' intensity indicator")
+    if "undisclosed_as_zero" in ind:
+        if not isinstance(ind["undisclosed_as_zero"], bool):
+            errors.append(f"{path}.undisclosed_as_zero: must be true or false")
+        elif ind["undisclosed_as_zero"] and (kind != "mean_of_given"
+                                            or ind.get("direction") != "higher"):
+            errors.append(
+                f"{path}.undisclosed_as_zero: only for a 'higher' mean_of_given indicator"
+            )
+    companion = ind.get("companion")
+    if companion is None:
+        return
+    where = f"{path}.companion"
+    if not isinstance(companion, dict):
+        errors.append(f"{where}: must be a mapping")
+        return
+    unknown = set(companion) - {"input", "share", "bands", "rationale"}
+    if unknown:
+        errors.append(f"{where}: unknown keys {sorted(unknown)}")
+    if inputs.get(str(companion.get("input")), {}).get("type") not in NUMERIC_TYPES:
+        errors.append(f"{where}.input: required, a numeric input")
+    share = companion.get("share")
+    if not _is_number(share) or not 0 < float(share) < 1:  # type: ignore[arg-type]
+        errors.append(f"{where}.share: a number between 0 and 1 (exclusive)")
+    _check_bands(errors, {"bands": companion.get("bands"), "direction": "higher"}, where)
+    _text(errors, companion, "rationale", where)
 
 
 def _check_descriptors(errors: list[str], descriptors: Any, path: str) -> None:

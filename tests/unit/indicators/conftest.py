@@ -76,7 +76,9 @@ def indicator() -> Callable[..., dict[str, Any]]:
     """indicator(code, **inputs) -> that indicator's contract output."""
 
     def run(code: str, **inputs: Any) -> dict[str, Any]:
-        out = evaluate({"inputs": inputs}).to_contract()
+        # Pinned to 1.0.0: these tests check that version's bands (2.0.0 has its own tests).
+        out = evaluate({"inputs": inputs}, framework=load_framework("scm-2024", "1.0.0"))
+        out = out.to_contract()
         return out["indicators"][code]  # type: ignore[no-any-return]
 
     return run
@@ -96,7 +98,8 @@ def derived_file(tmp_path: Path) -> Callable[[str], Path]:
 
 @pytest.fixture
 def scm() -> Framework:
-    return load_framework("scm-2024")
+    """Version 1.0.0, whose bands these tests check (2.0.0: test_calibrated_scoring.py)."""
+    return load_framework("scm-2024", "1.0.0")
 
 
 @pytest.fixture

@@ -26,7 +26,8 @@ def test_evaluate_file_prints_the_contract(json_file, full_document):
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert set(data) == {"framework", "indicators", "dimensions", "overall"}
-    assert data["framework"] == {"id": "scm-2024", "version": "1.0.0"}
+    # a document naming only the id is scored with the newest version
+    assert data["framework"] == {"id": "scm-2024", "version": "2.0.0"}
     assert len(data["indicators"]) == 30
 
 

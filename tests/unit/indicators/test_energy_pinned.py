@@ -45,7 +45,9 @@ def test_energy_and_emissions_of_a_mixed_enterprise_are_pinned():
     indicators = out["indicators"]
     assert indicators["green.energy_intensity"] == {
         "value": 0.146, "unit": "tce/万元", "status": "ok", "score": 60.8, "level": 4,
-        "details": {}}
+        # scm-2024 2.0.0: no industry given, so scored against all manufacturing, and says so
+        "details": {"scored_against": {"scope": "manufacturing", "code": None, "name": {
+            "zh": "全部制造业（跨行业刻度）", "en": "all manufacturing (cross-industry bands)"}}}}
     assert indicators["green.carbon_intensity"]["value"] == 0.4177
     assert indicators["green.carbon_intensity"]["score"] == 56.6
     assert indicators["lean.on_time_delivery_rate"]["value"] == 96.5

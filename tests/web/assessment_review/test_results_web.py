@@ -77,7 +77,8 @@ def test_a_finalised_assessment_shows_its_snapshot_and_the_previous_year(
     assert "Finalised results" in body and "Provisional" not in body
     assert "77.7" in body  # the stored snapshot, not a fresh evaluation
     assert "recomputed by the current engine" in body
-    assert "Compared with 2023" in body and "re-scored under framework version 1.0.0" in body
+    # new assessments are on the newest framework version (2.0.0), and so is the comparison
+    assert "Compared with 2023" in body and "re-scored under framework version 2.0.0" in body
     series = ["".join(t.itertext()) for t in _radar(response).iter("{http://www.w3.org/2000/svg}text")]
     assert "2024" in series and "2023" in series
     assert "Reopen as a new revision" in body
