@@ -17,8 +17,43 @@ def has_energy_part(document: dict[str, Any]) -> bool:
     return bool(document.get("energy")) or bool(document.get("process_emissions"))
 
 
+def computes_energy(document: dict[str, Any]) -> bool:
+    return bool(document.get("energy"))
+
+
+def computes_emissions(document: dict[str, Any]) -> bool:
+    return bool(document.get("energy")) or bool(document.get("process_emissions"))
+
+
+def totals_problems(document: dict[str, Any]) -> list[Problem]:
+    """A total given next to a list that computes it, unless options.totals says which
+    stands: the output would otherwise contradict itself."""
+    inputs = document.get("inputs")
+    options = document.get("options")
+    if not isinstance(inputs, dict):
+        return []
+    if isinstance(options, dict) and "totals" in options:
+        return []
+    problems = []
+    if inputs.get("energy_tce") is not None and computes_energy(document):
+        problems.append(problem(
+            "inputs.energy_tce", "given_and_computed",
+            "已填写能源消费清单，综合能耗可由清单计算：请删去其一，或用 options.totals 说明以哪个为准"
+            "（given 为填写值，computed 为计算值）",
+            "the energy list already computes the energy consumption: remove one of them, or "
+            "say which stands with options.totals (given or computed)"))
+    if inputs.get("emissions_tco2e") is not None and computes_emissions(document):
+        problems.append(problem(
+            "inputs.emissions_tco2e", "given_and_computed",
+            "已填写能源消费清单或工艺过程排放，排放量可由其计算：请删去其一，或用 options.totals "
+            "说明以哪个为准（given 为填写值，computed 为计算值）",
+            "the energy list and process emissions already compute the emissions: remove one "
+            "of them, or say which stands with options.totals (given or computed)"))
+    return problems
+
+
 def validate_energy_part(document: dict[str, Any]) -> list[Problem]:
-    keys = ("energy", "process_emissions", "options", "previous_year")
+    keys = ("energy", "process_emissions", "options", "previous_year", "province")
     if all(document.get(k) is None for k in keys):
         return []
     from indicators.energy import OPTION_KEYS, validate_energy
@@ -37,8 +72,9 @@ def validate_energy_part(document: dict[str, Any]) -> list[Problem]:
         document.get("process_emissions"),
         options,
         document.get("previous_year"),
+        province=document.get("province"),
     )
-    return problems
+    return problems + totals_problems(document)
 
 
 def calculate(document: dict[str, Any]) -> Any:
@@ -55,6 +91,7 @@ def calculate(document: dict[str, Any]) -> Any:
         document.get("year"),
         document.get("options") or {},
         validated=True,
+        province=document.get("province"),
     )
 
 
@@ -70,7 +107,9 @@ def year_on_year(document: dict[str, Any], inputs: dict[str, Any]) -> Any:
         for key in ("year", "energy", "process_emissions")
         if document.get(key) is not None
     }
+    # ``inputs`` holds the figures that stand (given, or computed from the lists).
     for key in ("output_value", "energy_tce", "emissions_tco2e"):
         if inputs.get(key) is not None:
             current[key] = inputs[key]
-    return compare_with_previous(current, previous, options=document.get("options") or {})
+    return compare_with_previous(current, previous, options=document.get("options") or {},
+                                 province=document.get("province"))

@@ -22,7 +22,12 @@ from indicators.evaluation.result import (
     OverallResult,
 )
 from indicators.evaluation.scoring import band_score
-from indicators.evaluation.validate import DocumentChecker, check_cohorts, problem
+from indicators.evaluation.validate import (
+    DocumentChecker,
+    check_cohorts,
+    depth_problem,
+    problem,
+)
 from indicators.framework.loader import DEFAULT_FRAMEWORK, load_framework
 from indicators.framework.model import Framework, Indicator
 from indicators.problems import InvalidFramework, InvalidInput
@@ -140,6 +145,9 @@ def evaluate(
     version or a derived framework). ``cohorts`` maps indicator codes to peer values for
     relative scoring. Raises InvalidInput with every problem found.
     """
+    too_deep = depth_problem(document)
+    if too_deep is not None:
+        raise InvalidInput([too_deep])
     fw = resolve_framework(document, framework)
     plan = plan_for(fw)
     problems, values = plan.checker.check(document)
@@ -151,17 +159,28 @@ def evaluate(
         raise InvalidInput(problems)
     energy = emissions = energy_result = None
     derived_from_energy: set[str] = set()
+    # The totals the document gave directly (the plausibility checks word their warnings so).
+    given = {k for k in ("energy_tce", "emissions_tco2e") if k in values}
     if energy_link.has_energy_part(document):
         energy_result = energy_link.calculate(document)
         energy = energy_result.energy_contract()
         emissions = energy_result.emissions_contract()
-        # Given figures win; the computed totals stand in where none was given.
-        if document.get("energy") and "energy_tce" not in values:
+        # A total given next to a list that computes it is refused by validation unless
+        # options.totals says which stands; the computed totals stand in where none was given.
+        totals = (document.get("options") or {}).get("totals")
+        if document.get("energy") and ("energy_tce" not in values or totals == "computed"):
             values["energy_tce"] = energy_result.total_tce
             derived_from_energy.add("energy_tce")
-        if "emissions_tco2e" not in values:
+            given.discard("energy_tce")
+        elif "energy_tce" in values and document.get("energy"):
+            # The given figure stands everywhere, so the output never contradicts itself.
+            energy["total_tce"] = float(values["energy_tce"])
+        if "emissions_tco2e" not in values or totals == "computed":
             values["emissions_tco2e"] = energy_result.total_tco2e
             derived_from_energy.add("emissions_tco2e")
+            given.discard("emissions_tco2e")
+        else:
+            emissions["total_tco2e"] = float(values["emissions_tco2e"])
     declared = frozenset(document.get("not_applicable") or ())
     results = {}
     for item in plan.indicators:
@@ -169,6 +188,11 @@ def evaluate(
             fw, plan, item, values, declared, clean_cohorts, derived_from_energy
         )
     dimensions, overall = aggregate(plan, results)
+    from indicators.energy import load_factor_tables
+    from indicators.energy.plausibility import check_plausibility
+
+    warnings = check_plausibility(document, values, frozenset(given), energy_result,
+                                  load_factor_tables())
     return Evaluation(
         framework=fw,
         indicators=results,
@@ -181,6 +205,7 @@ def evaluate(
         energy_result=energy_result,
         cohorts=clean_cohorts,
         units=plan.units,
+        warnings=warnings,
     )
 
 

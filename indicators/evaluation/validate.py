@@ -16,13 +16,37 @@ from decimal import Decimal
 from typing import Any
 
 from indicators.framework.model import Framework
-from indicators.problems import Problem
+from indicators.problems import MAX_NUMBER, Problem, too_large
 
 TOP_LEVEL_KEYS = (
     "framework", "inputs", "energy", "process_emissions", "not_applicable", "year", "options",
-    "previous_year",
+    "previous_year", "province",
 )
 YEAR_RANGE = (1990, 2100)
+# No part of a valid document nests deeper than this (inputs.resource_sharing is at depth 3,
+# previous_year.energy[i] at 4); deeper structures are refused before anything walks them.
+MAX_DEPTH = 16
+
+
+def depth_problem(document: Any) -> Problem | None:
+    """A problem naming the first key nested deeper than MAX_DEPTH, else None (iterative:
+    no recursion, whatever the depth)."""
+    stack: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            key = path or "(document)"
+            return problem(key, "too_deep", f"嵌套层级过深（最多 {MAX_DEPTH} 层）",
+                           f"nested too deeply (at most {MAX_DEPTH} levels)")
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(v, dict | list):
+                    stack.append((v, f"{path}.{k}" if path else str(k), depth + 1))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, dict | list):
+                    stack.append((v, f"{path}[{i}]", depth + 1))
+    return None
 
 
 def problem(key: str, code: str, zh: str, en: str, **params: Any) -> Problem:
@@ -37,11 +61,13 @@ def _lower_first(name: str) -> str:
 
 
 def _number_problem(key: str, value: Any) -> Problem | None:
-    """None when value is a finite JSON number (never a boolean)."""
-    if type(value) is int:
-        return None
-    if type(value) is float:
-        if math.isfinite(value):
+    """None when value is a finite JSON number (never a boolean) small enough to compute."""
+    if type(value) is int or type(value) is float:
+        if too_large(value):
+            return problem(key, "too_large",
+                           f"数值过大，无法计算（绝对值不能超过 {MAX_NUMBER:.0e}）",
+                           f"is too large to compute with (at most {MAX_NUMBER:.0e} in magnitude)")
+        if type(value) is int or math.isfinite(value):
             return None
         return problem(key, "not_finite", "必须是有限数值", "must be a finite number")
     return problem(
@@ -88,7 +114,7 @@ class DocumentChecker:
         for key in document:
             if key not in TOP_LEVEL_KEYS:
                 problems.append(
-                    problem(str(key), "unknown_key", "未知的顶层键", "unknown top-level key")
+                    problem(str(key)[:80], "unknown_key", "未知的顶层键", "unknown top-level key")
                 )
         if "framework" in document and not isinstance(document["framework"], str):
             problems.append(
@@ -106,7 +132,8 @@ class DocumentChecker:
             kind = types.get(name)
             if kind is None:
                 problems.append(
-                    problem(f"inputs.{name}", "unknown_input", "未知的输入项", "unknown input")
+                    problem(f"inputs.{str(name)[:80]}", "unknown_input", "未知的输入项",
+                            "unknown input")
                 )
                 continue
             if value is None:
@@ -114,11 +141,11 @@ class DocumentChecker:
             # Fast paths for the common well-formed cases; everything else (and every
             # problem) goes through _convert.
             value_type = type(value)
-            if value_type is int and value >= 0 and kind == "int":
+            if value_type is int and 0 <= value <= MAX_NUMBER and kind == "int":
                 clean[name] = value
                 continue
-            if kind == "decimal" and (value_type is int or value_type is float) and value >= 0 \
-                    and math.isfinite(value):
+            if kind == "decimal" and (value_type is int or value_type is float) \
+                    and 0 <= value <= MAX_NUMBER:
                 clean[name] = Decimal(value) if value_type is int else Decimal(repr(value))
                 continue
             converted = self._convert(f"inputs.{name}", kind, name, value, problems)
