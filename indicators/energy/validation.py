@@ -53,13 +53,12 @@ def _unknown_key(key: str, allowed: frozenset[str]) -> Problem:
 
 def _number_problem(key: str, value: Any, *, positive: bool) -> Problem | None:
     """None when ``value`` is a finite number that is >= 0 (or > 0 when ``positive``)."""
-    if not is_number(value):
-        return _problem(key, "not_a_number", "必须是数字", "must be a number", value=value)
+    if not is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
+        return _problem(key, "not_a_number", "必须是数字", "must be a number",
+                        value=_shown(value))
     if too_large(value):
         return _problem(key, "too_large", f"数值过大，无法计算（绝对值不能超过 {MAX_NUMBER:.0e}）",
                         f"is too large to compute with (at most {MAX_NUMBER:.0e} in magnitude)")
-    if not math.isfinite(value):
-        return _problem(key, "not_a_number", "必须是有限数值", "must be a finite number")
     if positive and value <= 0:
         return _problem(key, "not_positive", "必须大于 0", "must be greater than 0", value=value)
     if value < 0:

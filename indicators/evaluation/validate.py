@@ -63,13 +63,13 @@ def _lower_first(name: str) -> str:
 def _number_problem(key: str, value: Any) -> Problem | None:
     """None when value is a finite JSON number (never a boolean) small enough to compute."""
     if type(value) is int or type(value) is float:
+        if type(value) is float and not math.isfinite(value):
+            return problem(key, "not_finite", "必须是有限数值", "must be a finite number")
         if too_large(value):
             return problem(key, "too_large",
                            f"数值过大，无法计算（绝对值不能超过 {MAX_NUMBER:.0e}）",
                            f"is too large to compute with (at most {MAX_NUMBER:.0e} in magnitude)")
-        if type(value) is int or math.isfinite(value):
-            return None
-        return problem(key, "not_finite", "必须是有限数值", "must be a finite number")
+        return None
     return problem(
         key, "not_a_number", "必须是数值（不能是布尔值或文本）",
         "must be a number (not a boolean or text)", value=repr(value)[:40],
