@@ -1,7 +1,8 @@
 """Stored answers ⇄ the contract's input document, and evaluation through the engine.
 
 The engine (``indicators``) is the only place where figures are computed; this module only
-assembles its input from the stored rows and hands it over.
+assembles its input from the stored rows and the enterprise profile's province, and hands it
+over.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from assessment.assessments import queries
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS
 from indicators import Evaluation, Framework, evaluate
@@ -43,6 +45,11 @@ def build_document(
     if not_applicable:
         document["not_applicable"] = not_applicable
     document["year"] = assessment.year
+    # The enterprise's province picks the provincial or regional grid factor for purchased
+    # electricity (the profile keeps GB/T 2260's two-digit prefix; the contract the full code).
+    profile = queries.profile()
+    if profile is not None and profile.province:
+        document["province"] = f"{profile.province}0000"
     return document
 
 

@@ -174,9 +174,10 @@ class _Loader:
         gases, sets, default_set, set_years, gwp_meta = self._gwp()
         targets, targets_meta = self._targets()
         plausibility, plausibility_meta = self._plausibility(carriers)
+        # The tables figures are computed from (a report's methodology cites them); the
+        # plausibility ranges only word warnings and carry their own source.
         metas = {"carriers": carriers_meta, "combustion": combustion["meta"],
-                 "grid": grid["meta"], "gwp": gwp_meta, "targets": targets_meta,
-                 "plausibility": plausibility_meta}
+                 "grid": grid["meta"], "gwp": gwp_meta, "targets": targets_meta}
         return FactorTables(
             directory=str(self.directory),
             units=units,
@@ -190,7 +191,9 @@ class _Loader:
             targets=targets,
             provinces=grid["provinces"],
             regions=grid["regions"],
-            plausibility=plausibility,
+            plausibility={**plausibility, "source": TableSource(
+                "plausibility", plausibility_meta["source"], plausibility_meta["citation_zh"],
+                plausibility_meta["citation_en"], plausibility_meta["version"])},
             gwp_set_years=set_years,
             versions={table: meta["version"] for table, meta in metas.items()},
             sources={table: TableSource(table, meta["source"], meta["citation_zh"],
@@ -203,7 +206,7 @@ class _Loader:
         return reader, reader.document()
 
     @staticmethod
-    def _meta(doc: dict[str, Any]) -> dict[str, str]:
+    def _meta(doc: dict[str, Any]) -> dict[str, Any]:
         # Folded YAML text: whitespace (line breaks of the file) collapses to single spaces.
         year = doc.get("data_year")
         return {"source": str(doc.get("source", "")).strip(),
@@ -438,12 +441,9 @@ class _Loader:
                 r.known_keys(fnode, {"value", "confirmed"}, fwhere)
                 value = r.number(fnode, "value", fwhere)
                 confirmed = r.flag(fnode, "confirmed", fwhere)
-                if level == "region" and not regions_confirmed:
-                    # The value is published; which provinces the region covers is not
-                    # confirmed here, so the use of a regional factor for a province is not.
-                    confirmed_use = False
-                else:
-                    confirmed_use = confirmed
+                # A regional value is published, but which provinces the region covers is not
+                # confirmed here, so the use of a regional factor for a province is not either.
+                confirmed_use = confirmed and (level != "region" or regions_confirmed)
                 source = own_citation or citations.get(year)
                 if source is None:
                     r.fail(fwhere, "no announcement cited for this data year (announcements)")
@@ -456,7 +456,8 @@ class _Loader:
                             note=notes),
                     level, area)
 
-            def years(node_key: str) -> dict[int, Any]:
+            def years(node_key: str, node: dict[Any, Any] = node, where: str = where
+                      ) -> dict[int, Any]:
                 out: dict[int, Any] = {}
                 for year, ynode in r.mapping(node.get(node_key) or {},
                                              f"{where}.{node_key}").items():

@@ -127,7 +127,8 @@ def _override_notice(tables: FactorTables, where: str, carrier: Carrier, unit: U
                     f"{unit.code}")
     else:
         cause_zh = "与默认值相差一倍以上，请核对热值化验结果"
-        cause_en = "more than twice or less than half the default: check the measured calorific value"
+        cause_en = ("more than twice or less than half the default: check the measured "
+                    "calorific value")
     return Notice(
         key, "coefficient_far_from_default",
         f"{carrier.name_zh}的折标系数 {_fmt(given)} kgce/{unit.name_zh} 是默认值 "
@@ -188,6 +189,7 @@ def check_plausibility(document: Mapping[str, Any], values: Mapping[str, Any],
     notices: list[Notice] = []
     if result is not None:
         notices.extend(result.notices)
+    first_own = len(notices)
     output = values.get("output_value")
     output = None if output is None else to_decimal(output)
     energy = document.get("energy") or ()
@@ -226,12 +228,20 @@ def check_plausibility(document: Mapping[str, Any], values: Mapping[str, Any],
                     f"{_fmt(tco2e / output)} tCO2e per 10,000 yuan of output, above the "
                     f"plausible {_fmt(high)}: looks like kg entered as tonnes.",
                     params={"value": float(tco2e / output), "high": high}))
+        # A computed total that looks wrong because of an entry already warned about needs no
+        # second warning; and a list without electricity is partial (every manufacturer uses
+        # electricity), so its total is not held against the output value.
+        entry_warned = len(notices) > first_own
+        has_electricity = any(tables.carriers[e["carrier"]].is_grid_electricity
+                              for e in energy)
         for name, figure in (("energy_intensity", "energy_tce"),
                              ("carbon_intensity", "emissions_tco2e")):
             value = values.get(figure)
             if value is None:
                 continue
             direct = figure in given
+            if not direct and (entry_warned or not has_electricity):
+                continue
             key = f"inputs.{figure}" if direct else (
                 "energy" if figure == "energy_tce" else "emissions")
             notice = _intensity_notice(name, to_decimal(value) / output,
@@ -282,7 +292,8 @@ def grid_fallback_notices(tables: FactorTables, series: str, choice: GridChoice,
     area_zh = area_en = ""
     if choice.level == "province" and place is not None:
         area_zh, area_en = f"{place.name_zh} ", f"{place.name_en}, "
-    elif choice.level == "region" and factor.area in tables.regions:
+    elif choice.level == "region" and factor.area is not None \
+            and factor.area in tables.regions:
         region = tables.regions[factor.area]
         area_zh, area_en = f"{region.name_zh}区域 ", f"{region.name_en}, "
     value = _fmt(factor.kg_co2_per_kwh)

@@ -137,7 +137,8 @@ def _validate_entries(energy: Any, prefix: str, options: Mapping[str, Any], tabl
         if code is None:
             problems.append(_required(f"{where}.carrier"))
         elif carrier is None:
-            problems.append(_problem(f"{where}.carrier", "unknown_carrier", f"未知能源品种：{_shown(code)}",
+            problems.append(_problem(f"{where}.carrier", "unknown_carrier",
+                                     f"未知能源品种：{_shown(code)}",
                                      f"unknown energy carrier: {_shown(code)}",
                                      value=_shown(code)))
         unit = entry.get("unit")
@@ -145,7 +146,8 @@ def _validate_entries(energy: Any, prefix: str, options: Mapping[str, Any], tabl
         if unit is None:
             problems.append(_required(f"{where}.unit"))
         elif unit_code is None:
-            problems.append(_problem(f"{where}.unit", "unknown_unit", f"未知计量单位：{_shown(unit)}",
+            problems.append(_problem(f"{where}.unit", "unknown_unit",
+                                     f"未知计量单位：{_shown(unit)}",
                                      f"unknown unit: {_shown(unit)}", value=_shown(unit)))
         elif carrier is not None and unit_code not in carrier.units:
             allowed = ", ".join(sorted(carrier.units))

@@ -38,8 +38,8 @@ def totals_problems(document: dict[str, Any]) -> list[Problem]:
     if inputs.get("energy_tce") is not None and computes_energy(document):
         problems.append(problem(
             "inputs.energy_tce", "given_and_computed",
-            "已填写能源消费清单，综合能耗可由清单计算：请删去其一，或用 options.totals 说明以哪个为准"
-            "（given 为填写值，computed 为计算值）",
+            "已填写能源消费清单，综合能耗可由清单计算：请删去其一，"
+            "或用 options.totals 说明以哪个为准（given 为填写值，computed 为计算值）",
             "the energy list already computes the energy consumption: remove one of them, or "
             "say which stands with options.totals (given or computed)"))
     if inputs.get("emissions_tco2e") is not None and computes_emissions(document):

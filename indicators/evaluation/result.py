@@ -1,8 +1,8 @@
 """The result of one evaluation: per indicator, per dimension, overall; contract output.
 
 Indicator values are at full precision (rounding is for pages and reports); scores are
-rounded to one decimal. Aggregation works on the rounded indicator scores (the figures a user sees), so the
-contributions in the trace add up to the published dimension and overall scores.
+rounded to one decimal. Aggregation works on the rounded indicator scores (the figures a
+user sees), so the contributions in the trace add up to the published dimension and overall scores.
 """
 
 from __future__ import annotations
