@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from flask import has_app_context
+
 from assessment.assessments import queries
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS
@@ -25,11 +27,14 @@ def build_document(
     assessment: Assessment,
     answers: Iterable[Answer],
     states: Iterable[IndicatorState],
+    province: str | None = None,
 ) -> dict[str, Any]:
     """The contract's input document for the answers as they stand.
 
     Unknown answers are left out (the engine then reports the indicator ``missing``), so
-    "unknown" is never confused with 0.
+    "unknown" is never confused with 0. ``province`` is the profile's GB/T 2260 two-digit
+    code; by default it is read from the enterprise profile when there is an application
+    context (there always is in requests and jobs; a bare call evaluates without one).
     """
     inputs: dict[str, Any] = {}
     document: dict[str, Any] = {"framework": assessment.framework_id, "inputs": inputs}
@@ -47,9 +52,11 @@ def build_document(
     document["year"] = assessment.year
     # The enterprise's province picks the provincial or regional grid factor for purchased
     # electricity (the profile keeps GB/T 2260's two-digit prefix; the contract the full code).
-    profile = queries.profile()
-    if profile is not None and profile.province:
-        document["province"] = f"{profile.province}0000"
+    if province is None and has_app_context():
+        profile = queries.profile()
+        province = profile.province if profile is not None else None
+    if province:
+        document["province"] = f"{province}0000"
     return document
 
 

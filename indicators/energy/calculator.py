@@ -65,11 +65,24 @@ class _FactorLog:
     def contract(self) -> list[dict[str, Any]]:
         out = []
         for record, _where in self._entries.values():
-            full = record() if callable(record) else record
-            entry = {key: full.get(key) for key in CONTRACT_FACTOR_KEYS}
-            entry["applies_to"] = full.get("figure")
-            out.append(entry)
+            if callable(record):
+                out.append(_contract_factor(record()))
+            else:
+                # Shared records live as long as the tables: project each one once.
+                cached = _CONTRACT_FACTORS.get(id(record))
+                if cached is None or cached[0] is not record:
+                    cached = _CONTRACT_FACTORS[id(record)] = (record, _contract_factor(record))
+                out.append(dict(cached[1]))
         return out
+
+
+_CONTRACT_FACTORS: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+
+
+def _contract_factor(record: Mapping[str, Any]) -> dict[str, Any]:
+    entry = {key: record.get(key) for key in CONTRACT_FACTOR_KEYS}
+    entry["applies_to"] = record.get("figure")
+    return entry
 
 
 @dataclass
@@ -187,7 +200,8 @@ class _Options:
 
 
 def _grid(tables: FactorTables, options: _Options, province: str | None, year: int | None
-          ) -> tuple[GridChoice, Mapping[str, Any], list[Notice]]:
+          ) -> tuple[GridChoice, Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+                     list[Notice]]:
     """The grid factor, its record (marked when it is a fallback) and the warnings to show."""
     from indicators.energy.plausibility import grid_fallback_notices
 
@@ -196,8 +210,11 @@ def _grid(tables: FactorTables, options: _Options, province: str | None, year: i
     if not choice.fallback:
         return choice, choice.factor.record, []
     notices = grid_fallback_notices(tables, options.grid_series, choice, province)
-    return choice, {**choice.factor.record, "fallback": True, "reporting_year": year,
-                    "basis": choice.basis, "note": notices[0].message_en}, notices
+    # Built when read (a callable), like the other records that depend on the input.
+    record: Callable[[], Mapping[str, Any]] = partial(
+        dict, choice.factor.record, fallback=True, reporting_year=year, basis=choice.basis,
+        note=notices[0].message_en)
+    return choice, record, notices
 
 
 def calculate_energy(energy: Sequence[Mapping[str, Any]] | None,
@@ -225,7 +242,7 @@ def calculate_energy(energy: Sequence[Mapping[str, Any]] | None,
     log = _FactorLog()
     result._log = log
     non_fossil_tce: Decimal | None = None
-    grid_record: Mapping[str, Any] | None = None
+    grid_record: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None
 
     for index, entry in enumerate(energy or ()):
         where = f"energy[{index}]"

@@ -589,11 +589,16 @@ class _Loader:
                     continue
                 if node.get("unit") != carrier.base_unit:
                     r.fail(f"{where}.unit", f"must be the base unit of {carrier_code}")
-                per_carrier[carrier_code] = {**bounds(node, where), "unit": carrier.base_unit}
+                # Floats: compared on every evaluation, and only to word a warning.
+                per_carrier[carrier_code] = {
+                    **{k: None if v is None else float(v)
+                       for k, v in bounds(node, where).items()},
+                    "unit": carrier.base_unit}
         intensities = {}
         for name, node in r.mapping(doc.get("intensities"), "intensities").items():
             r.text(r.mapping(node, f"intensities.{name}"), "reasoning", f"intensities.{name}")
-            intensities[str(name)] = bounds(node, f"intensities.{name}")
+            intensities[str(name)] = {k: None if v is None else float(v) for k, v in
+                                      bounds(node, f"intensities.{name}").items()}
         ratio = r.mapping(doc.get("emissions_per_energy"), "emissions_per_energy")
         r.text(ratio, "reasoning", "emissions_per_energy")
         override = r.mapping(doc.get("override"), "override")
@@ -601,7 +606,8 @@ class _Loader:
         data = {
             "per_output": per_carrier,
             "intensities": intensities,
-            "emissions_per_energy": bounds(ratio, "emissions_per_energy"),
+            "emissions_per_energy": {k: None if v is None else float(v) for k, v in
+                                     bounds(ratio, "emissions_per_energy").items()},
             "override": bounds(override, "override", ("low_ratio", "high_ratio")),
             "steam_kgce_per_t": bounds(override.get("steam_kgce_per_t"),
                                        "override.steam_kgce_per_t"),

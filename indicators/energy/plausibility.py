@@ -26,7 +26,10 @@ def _fmt(value: Decimal | float) -> str:
     return f"{figure:,.6g}" if abs(figure) >= 1000 else f"{figure:.6g}"
 
 
-def _range_zh(low: Decimal | None, high: Decimal | None) -> str:
+Bound = Decimal | float | None
+
+
+def _range_zh(low: Bound, high: Bound) -> str:
     if low is None:
         return f"不超过 {_fmt(high or 0)}"
     if high is None:
@@ -34,7 +37,7 @@ def _range_zh(low: Decimal | None, high: Decimal | None) -> str:
     return f"{_fmt(low)}–{_fmt(high)}"
 
 
-def _range_en(low: Decimal | None, high: Decimal | None) -> str:
+def _range_en(low: Bound, high: Bound) -> str:
     if low is None:
         return f"at most {_fmt(high or 0)}"
     if high is None:
@@ -54,7 +57,7 @@ def _sibling(tables: FactorTables, carrier: Carrier, unit: Unit, larger: bool) -
 
 
 def _quantity_notice(tables: FactorTables, where: str, carrier: Carrier, unit: Unit,
-                     per_output: Decimal, low: Decimal | None, high: Decimal | None,
+                     per_output: float, low: Bound, high: Bound,
                      too_high: bool) -> Notice:
     base = tables.units[carrier.base_unit]
     figure_zh = (f"{carrier.name_zh}每万元产值 {_fmt(per_output)} {base.name_zh}，"
@@ -138,7 +141,7 @@ def _override_notice(tables: FactorTables, where: str, carrier: Carrier, unit: U
         params={"value": float(given), "default": float(default), "ratio": float(ratio)})
 
 
-def _intensity_notice(name: str, value: Decimal, bounds: Mapping[str, Decimal | None],
+def _intensity_notice(name: str, value: float, bounds: Mapping[str, Bound],
                       key: str, given_directly: bool) -> Notice | None:
     low, high = bounds.get("low"), bounds.get("high")
     if (low is None or value >= low) and (high is None or value <= high):
@@ -190,34 +193,39 @@ def check_plausibility(document: Mapping[str, Any], values: Mapping[str, Any],
     if result is not None:
         notices.extend(result.notices)
     first_own = len(notices)
-    output = values.get("output_value")
-    output = None if output is None else to_decimal(output)
+    output_value = values.get("output_value")
+    # Warnings need no exact arithmetic: floats keep these checks cheap.
+    output = float(output_value) if output_value else 0.0
     energy = document.get("energy") or ()
+    per_output_bounds = plaus["per_output"]
+    has_electricity = False
     for index, entry in enumerate(energy):
-        where = f"energy[{index}]"
         carrier = tables.carriers[entry["carrier"]]
+        has_electricity = has_electricity or carrier.is_grid_electricity
         unit = tables.units[tables.unit_code(entry["unit"]) or carrier.base_unit]
         if "kgce_per_unit" in entry:
-            notice = _override_notice(tables, where, carrier, unit,
+            notice = _override_notice(tables, f"energy[{index}]", carrier, unit,
                                       to_decimal(entry["kgce_per_unit"]), plaus)
             if notice is not None:
                 notices.append(notice)
-        bounds = plaus["per_output"].get(carrier.code)
+        bounds = per_output_bounds.get(carrier.code)
         if bounds is None or not output or unit.dimension != carrier.dimension:
             continue
-        per_output = to_decimal(entry["quantity"]) * unit.to_base / output
-        if bounds["high"] is not None and per_output > bounds["high"]:
-            notices.append(_quantity_notice(tables, where, carrier, unit, per_output,
-                                            bounds["low"], bounds["high"], True))
-        elif bounds["low"] is not None and 0 < per_output < bounds["low"]:
-            notices.append(_quantity_notice(tables, where, carrier, unit, per_output,
-                                            bounds["low"], bounds["high"], False))
+        per_output = float(entry["quantity"]) * float(unit.to_base) / output
+        low, high = bounds["low"], bounds["high"]
+        if high is not None and per_output > high:
+            notices.append(_quantity_notice(tables, f"energy[{index}]", carrier, unit,
+                                            per_output, low, high, True))
+        elif low is not None and 0 < per_output < low:
+            notices.append(_quantity_notice(tables, f"energy[{index}]", carrier, unit,
+                                            per_output, low, high, False))
+    intensities = plaus["intensities"]
     if output:
-        high = plaus["intensities"]["process_emissions"]["high"]
+        high = intensities["process_emissions"]["high"]
         gwp_set = (document.get("options") or {}).get("gwp_set", tables.default_gwp_set)
         for index, entry in enumerate(document.get("process_emissions") or ()):
             gas = tables.gases[entry["gas"]]
-            tco2e = to_decimal(entry["tonnes"]) * gas.gwp[gwp_set]
+            tco2e = float(entry["tonnes"]) * float(gas.gwp[gwp_set])
             if high is not None and tco2e / output > high:
                 notices.append(Notice(
                     f"process_emissions[{index}].tonnes", "process_emissions_too_high",
@@ -227,13 +235,11 @@ def check_plausibility(document: Mapping[str, Any], values: Mapping[str, Any],
                     f"{_fmt(entry['tonnes'])} t of {gas.code} is {_fmt(tco2e)} tCO2e, "
                     f"{_fmt(tco2e / output)} tCO2e per 10,000 yuan of output, above the "
                     f"plausible {_fmt(high)}: looks like kg entered as tonnes.",
-                    params={"value": float(tco2e / output), "high": high}))
+                    params={"value": tco2e / output, "high": high}))
         # A computed total that looks wrong because of an entry already warned about needs no
         # second warning; and a list without electricity is partial (every manufacturer uses
         # electricity), so its total is not held against the output value.
         entry_warned = len(notices) > first_own
-        has_electricity = any(tables.carriers[e["carrier"]].is_grid_electricity
-                              for e in energy)
         for name, figure in (("energy_intensity", "energy_tce"),
                              ("carbon_intensity", "emissions_tco2e")):
             value = values.get(figure)
@@ -242,15 +248,20 @@ def check_plausibility(document: Mapping[str, Any], values: Mapping[str, Any],
             direct = figure in given
             if not direct and (entry_warned or not has_electricity):
                 continue
+            intensity = float(value) / output
+            bounds = intensities[name]
+            low, high = bounds["low"], bounds["high"]
+            too_low = low is not None and 0 < intensity < low
+            if not too_low and (high is None or intensity <= high):
+                continue
             key = f"inputs.{figure}" if direct else (
                 "energy" if figure == "energy_tce" else "emissions")
-            notice = _intensity_notice(name, to_decimal(value) / output,
-                                       plaus["intensities"][name], key, direct)
-            if notice is not None and (notice.code.endswith("_high") or to_decimal(value) > 0):
+            notice = _intensity_notice(name, intensity, bounds, key, direct)
+            if notice is not None:
                 notices.append(notice)
     energy_tce, emissions = values.get("energy_tce"), values.get("emissions_tco2e")
-    if (energy_tce and emissions and given & {"energy_tce", "emissions_tco2e"}):
-        ratio = to_decimal(emissions) / to_decimal(energy_tce)
+    if energy_tce and emissions and given & {"energy_tce", "emissions_tco2e"}:
+        ratio = float(emissions) / float(energy_tce)
         bounds = plaus["emissions_per_energy"]
         low, high = bounds["low"], bounds["high"]
         if (low is not None and ratio < low) or (high is not None and ratio > high):
@@ -263,7 +274,7 @@ def check_plausibility(document: Mapping[str, Any], values: Mapping[str, Any],
                 f"{_fmt(ratio)} tCO2e per tce is outside the plausible range "
                 f"({_range_en(low, high)}): one of energy and emissions looks entered in the "
                 "wrong unit (kg as tonnes, kgce as tce).",
-                params={"value": float(ratio), "low": low, "high": high}))
+                params={"value": ratio, "low": low, "high": high}))
     options = document.get("options") or {}
     equivalent = options.get("electricity_equivalent_kgce_per_kwh")
     if equivalent is not None:

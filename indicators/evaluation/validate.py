@@ -28,29 +28,43 @@ YEAR_RANGE = (1990, 2100)
 MAX_DEPTH = 16
 
 
+def problem(key: str, code: str, zh: str, en: str, **params: Any) -> Problem:
+    return Problem(key=key, code=code, message_zh=zh, message_en=en, params=params)
+
+
 def depth_problem(document: Any) -> Problem | None:
     """A problem naming the first key nested deeper than MAX_DEPTH, else None (iterative:
-    no recursion, whatever the depth)."""
+    no recursion, whatever the depth). Runs on every document, so the common case only
+    counts levels; the key is worked out once something is too deep."""
+    if type(document) is not dict and type(document) is not list:
+        return None
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, depth = pop()
+        if depth >= MAX_DEPTH:
+            return _too_deep(document)
+        for value in (node.values() if type(node) is dict else node):
+            kind = type(value)
+            if kind is dict or kind is list:
+                push((value, depth + 1))
+    return None
+
+
+def _too_deep(document: Any) -> Problem:
     stack: list[tuple[Any, str, int]] = [(document, "", 0)]
     while stack:
         node, path, depth = stack.pop()
         if depth > MAX_DEPTH:
-            key = path or "(document)"
-            return problem(key, "too_deep", f"嵌套层级过深（最多 {MAX_DEPTH} 层）",
-                           f"nested too deeply (at most {MAX_DEPTH} levels)")
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if isinstance(v, dict | list):
-                    stack.append((v, f"{path}.{k}" if path else str(k), depth + 1))
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                if isinstance(v, dict | list):
-                    stack.append((v, f"{path}[{i}]", depth + 1))
-    return None
-
-
-def problem(key: str, code: str, zh: str, en: str, **params: Any) -> Problem:
-    return Problem(key=key, code=code, message_zh=zh, message_en=en, params=params)
+            break
+        items = node.items() if type(node) is dict else enumerate(node)
+        for key, value in items:
+            if type(value) is dict or type(value) is list:
+                child = (f"{path}.{key}" if path else str(key)) if type(node) is dict \
+                    else f"{path}[{key}]"
+                stack.append((value, child, depth + 1))
+    return problem(path or "(document)", "too_deep", f"嵌套层级过深（最多 {MAX_DEPTH} 层）",
+                   f"nested too deeply (at most {MAX_DEPTH} levels)")
 
 
 def _lower_first(name: str) -> str:
