@@ -119,6 +119,11 @@ def _override_notice(tables: FactorTables, where: str, carrier: Carrier, unit: U
     bounds = plaus["override"]
     if bounds["low_ratio"] <= ratio <= bounds["high_ratio"]:
         return None
+    if carrier.is_grid_electricity:
+        # An electricity entry's own coefficient is usually its equivalent value (等价值).
+        equivalent = plaus["electricity_equivalent"]
+        if equivalent["low"] <= given / unit.to_base <= equivalent["high"]:
+            return None
     power = _power_of_ten(ratio)
     if power is not None and power > 0:
         cause_zh = f"疑似把每 10^{power} {unit.name_zh}的系数当作每{unit.name_zh}的系数填写"

@@ -149,14 +149,18 @@ def test_an_override_coefficient_far_from_its_default(entry, cause_en):
     assert "默认值" in warning["message"]["zh"] and "疑似" in warning["message"]["zh"]
 
 
-@pytest.mark.parametrize(("carrier", "unit", "coefficient"), [
-    ("natural_gas", "m3", 1.33),        # oil-field gas
-    ("natural_gas", "10^4 m3", 13300),
-    ("coke_oven_gas", "m3", 0.6143),
-    ("raw_coal", "t", 550),             # lignite-like coal
+@pytest.mark.parametrize(("carrier", "unit", "quantity", "coefficient"), [
+    ("natural_gas", "m3", 10000, 1.33),        # oil-field gas
+    ("natural_gas", "10^4 m3", 10, 13300),
+    ("coke_oven_gas", "m3", 10000, 0.6143),
+    ("raw_coal", "t", 10, 550),                # lignite-like coal
+    ("electricity", "MWh", 5000, 305),         # the equivalent value (等价值) of the entry
+    ("electricity", "kWh", 5000000, 0.31),
 ])
-def test_a_measured_coefficient_within_the_published_range_passes(carrier, unit, coefficient):
-    entry = {"carrier": carrier, "quantity": 10, "unit": unit, "kgce_per_unit": coefficient}
+def test_a_measured_coefficient_within_the_published_range_passes(carrier, unit, quantity,
+                                                                  coefficient):
+    entry = {"carrier": carrier, "quantity": quantity, "unit": unit,
+             "kgce_per_unit": coefficient}
     assert warnings_of(energy(entry)) == []
 
 
