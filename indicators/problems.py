@@ -19,6 +19,18 @@ from typing import Any
 MAX_NUMBER = 10**15
 
 
+def shown(value: Any) -> str:
+    """A value as a problem message quotes it: short, and never walking a nested structure
+    (a document nested 100,000 levels deep is reported, not recursed into)."""
+    if isinstance(value, str):
+        return value[:40]
+    if isinstance(value, list | dict | tuple):
+        return f"<{type(value).__name__} of {len(value)}>"
+    if isinstance(value, int) and not isinstance(value, bool) and too_large(value):
+        return "<a number too large to show>"
+    return repr(value)[:40]
+
+
 def too_large(value: Any) -> bool:
     """True for a number whose magnitude exceeds MAX_NUMBER (ints of any size, floats)."""
     try:

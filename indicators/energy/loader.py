@@ -173,7 +173,7 @@ class _Loader:
         grid = self._grid()
         gases, sets, default_set, set_years, gwp_meta = self._gwp()
         targets, targets_meta = self._targets()
-        plausibility, plausibility_meta = self._plausibility(carriers)
+        plausibility, plausibility_meta = self._plausibility(carriers, units, aliases)
         # The tables figures are computed from (a report's methodology cites them); the
         # plausibility ranges only word warnings and carry their own source.
         metas = {"carriers": carriers_meta, "combustion": combustion["meta"],
@@ -558,8 +558,8 @@ class _Loader:
 
     # plausibility.yaml -----------------------------------------------------------------
 
-    def _plausibility(self, carriers: Mapping[str, Carrier]) -> tuple[dict[str, Any],
-                                                                      dict[str, Any]]:
+    def _plausibility(self, carriers: Mapping[str, Carrier], units: Mapping[str, Unit],
+                      aliases: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
         r, doc = self._reader("plausibility.yaml")
         r.known_keys(doc, _META_KEYS | {"per_output", "intensities", "emissions_per_energy",
                                         "override", "electricity_equivalent"}, "")
@@ -603,7 +603,26 @@ class _Loader:
         r.text(ratio, "reasoning", "emissions_per_energy")
         override = r.mapping(doc.get("override"), "override")
         r.text(override, "reasoning", "override")
+        # Every spelling of every unit of every carrier → the range in that unit (and whether
+        # the carrier is grid electricity): one look-up per entry on each evaluation.
+        per_entry_unit: dict[tuple[str, str], tuple[float | None, float | None, bool]] = {}
+        spellings: dict[str, list[str]] = {}
+        for alias, unit_code in aliases.items():
+            spellings.setdefault(unit_code, []).append(alias)
+        for code, carrier in carriers.items():
+            bounds_of = per_carrier.get(code, {"low": None, "high": None})
+            for unit_code in carrier.units:
+                unit = units[unit_code]
+                if unit.dimension != carrier.dimension:
+                    continue
+                to_base = float(unit.to_base)
+                entry_bounds = tuple(None if bounds_of[k] is None else bounds_of[k] / to_base
+                                     for k in ("low", "high"))
+                for spelling in [unit_code, *spellings.get(unit_code, ())]:
+                    per_entry_unit[(code, spelling)] = (
+                        entry_bounds[0], entry_bounds[1], carrier.is_grid_electricity)
         data = {
+            "per_entry_unit": per_entry_unit,
             "per_output": per_carrier,
             "intensities": intensities,
             "emissions_per_energy": {k: None if v is None else float(v) for k, v in

@@ -202,28 +202,34 @@ def check_plausibility(document: Mapping[str, Any], values: Mapping[str, Any],
     # Warnings need no exact arithmetic: floats keep these checks cheap.
     output = float(output_value) if output_value else 0.0
     energy = document.get("energy") or ()
-    per_output_bounds = plaus["per_output"]
+    # (carrier, unit as written) → the range in the entry's own unit per 万元 (precomputed).
+    per_unit = plaus["per_entry_unit"]
     has_electricity = False
     for index, entry in enumerate(energy):
+        bounds = per_unit.get((entry["carrier"], entry["unit"]))
+        if bounds is not None:
+            has_electricity = has_electricity or bounds[2]
+        if bounds is not None and output:
+            quantity = float(entry["quantity"])
+            low, high = bounds[0], bounds[1]
+            too_high = high is not None and quantity > high * output
+            too_low = low is not None and 0 < quantity < low * output
+        else:
+            too_high = too_low = False
+        if not (too_high or too_low or "kgce_per_unit" in entry):
+            continue
         carrier = tables.carriers[entry["carrier"]]
-        has_electricity = has_electricity or carrier.is_grid_electricity
         unit = tables.units[tables.unit_code(entry["unit"]) or carrier.base_unit]
         if "kgce_per_unit" in entry:
             notice = _override_notice(tables, f"energy[{index}]", carrier, unit,
                                       to_decimal(entry["kgce_per_unit"]), plaus)
             if notice is not None:
                 notices.append(notice)
-        bounds = per_output_bounds.get(carrier.code)
-        if bounds is None or not output or unit.dimension != carrier.dimension:
-            continue
-        per_output = float(entry["quantity"]) * float(unit.to_base) / output
-        low, high = bounds["low"], bounds["high"]
-        if high is not None and per_output > high:
+        if output and (too_high or too_low):
+            per_output = quantity * float(unit.to_base) / output
+            base = plaus["per_output"][carrier.code]
             notices.append(_quantity_notice(tables, f"energy[{index}]", carrier, unit,
-                                            per_output, low, high, True))
-        elif low is not None and 0 < per_output < low:
-            notices.append(_quantity_notice(tables, f"energy[{index}]", carrier, unit,
-                                            per_output, low, high, False))
+                                            per_output, base["low"], base["high"], too_high))
     intensities = plaus["intensities"]
     if output:
         high = intensities["process_emissions"]["high"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from indicators.energy.loader import load_factor_tables
 from indicators.energy.tables import GRID_BASES, FactorTables, is_number
-from indicators.problems import MAX_NUMBER, Problem, too_large
+from indicators.problems import MAX_NUMBER, Problem, shown, too_large
 
 # Input vocabulary of the evaluate document (not coefficients).
 ENTRY_KEYS = frozenset({"carrier", "quantity", "unit", "kgce_per_unit", "source"})
@@ -32,9 +32,7 @@ PREVIOUS_YEAR_KEYS = frozenset({"year", "output_value", "energy_tce", "energy",
                                 "emissions_tco2e", "process_emissions"})
 
 
-def _shown(value: Any) -> str:
-    """A value as a message quotes it: short, whatever the user sent."""
-    return (value if isinstance(value, str) else repr(value))[:40]
+_shown = shown
 
 
 def _problem(key: str, code: str, zh: str, en: str, **params: Any) -> Problem:
@@ -81,7 +79,7 @@ def _validate_province(province: Any, options: Any, tables: FactorTables,
             "province", "unknown_province",
             "未知的省级行政区划代码（应为 GB/T 2260 六位代码，如云南 530000）",
             "unknown province code (a GB/T 2260 six-digit code such as 530000 for Yunnan)",
-            value=repr(province)[:40]))
+            value=shown(province)))
     basis = options.get("grid_factor_basis") if isinstance(options, Mapping) else None
     if basis in ("province", "region") and province is None:
         problems.append(_problem(
@@ -213,9 +211,9 @@ def _validate_process(process_emissions: Any, prefix: str, tables: FactorTables,
         if gas is None:
             problems.append(_required(f"{where}.gas"))
         elif not isinstance(gas, str) or gas not in tables.gases:
-            shown = repr(gas)[:40]
-            problems.append(_problem(f"{where}.gas", "unknown_gas", f"未知温室气体：{shown}",
-                                     f"unknown greenhouse gas: {shown}", value=shown))
+            shown_gas = shown(gas)
+            problems.append(_problem(f"{where}.gas", "unknown_gas", f"未知温室气体：{shown_gas}",
+                                     f"unknown greenhouse gas: {shown_gas}", value=shown_gas))
         elif gwp_set in tables.gwp_sets and gwp_set not in tables.gases[gas].gwp:
             problems.append(_problem(
                 f"{where}.gas", "no_gwp_in_set",

@@ -145,18 +145,18 @@ def evaluate(
     version or a derived framework). ``cohorts`` maps indicator codes to peer values for
     relative scoring. Raises InvalidInput with every problem found.
     """
-    too_deep = depth_problem(document)
-    if too_deep is not None:
-        raise InvalidInput([too_deep])
     fw = resolve_framework(document, framework)
     plan = plan_for(fw)
+    # Validation never walks a nested value (messages quote containers by type and length),
+    # so the depth is only looked at when something is wrong: a valid document is shallow.
     problems, values = plan.checker.check(document)
     cohort_problems, clean_cohorts = check_cohorts(fw, cohorts)
     problems += cohort_problems
     if isinstance(document, dict):
         problems += energy_link.validate_energy_part(document)
     if problems:
-        raise InvalidInput(problems)
+        too_deep = depth_problem(document)
+        raise InvalidInput(problems if too_deep is None else [too_deep, *problems])
     energy = emissions = energy_result = None
     derived_from_energy: set[str] = set()
     # The totals the document gave directly (the plausibility checks word their warnings so).

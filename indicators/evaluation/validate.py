@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from indicators.framework.model import Framework
-from indicators.problems import MAX_NUMBER, Problem, too_large
+from indicators.problems import MAX_NUMBER, Problem, shown, too_large
 
 TOP_LEVEL_KEYS = (
     "framework", "inputs", "energy", "process_emissions", "not_applicable", "year", "options",
@@ -86,7 +86,7 @@ def _number_problem(key: str, value: Any) -> Problem | None:
         return None
     return problem(
         key, "not_a_number", "必须是数值（不能是布尔值或文本）",
-        "must be a number (not a boolean or text)", value=repr(value)[:40],
+        "must be a number (not a boolean or text)", value=shown(value),
     )
 
 
@@ -250,7 +250,7 @@ class DocumentChecker:
                     problem(item_key, "unknown_value",
                             f"未知取值，可选：{', '.join(sorted(allowed))}",
                             f"unknown value; allowed: {', '.join(sorted(allowed))}",
-                            value=repr(item)[:40])
+                            value=shown(item))
                 )
             elif item in seen:
                 ok = False
@@ -305,7 +305,7 @@ class DocumentChecker:
             if not isinstance(code, str) or code not in self.codes:
                 problems.append(
                     problem(f"not_applicable[{index}]", "unknown_indicator", "未知的指标代码",
-                            "unknown indicator code", value=repr(code)[:40])
+                            "unknown indicator code", value=shown(code))
                 )
 
     @staticmethod

@@ -148,3 +148,23 @@ def test_a_lone_surrogate_in_a_key_is_reported_not_crashed():
     code, out, err = run('{"inputs": {"\\ud800": 1}, "energy": [{"carrier": "\\udfff"}]}')
     assert (code, out) == (2, "")
     assert "\\ud800" in err
+
+
+def test_the_library_refuses_deep_python_structures_without_recursing():
+    from indicators import InvalidInput, evaluate
+
+    deep: list = []
+    node = deep
+    for _ in range(100_000):
+        node.append([])
+        node = node[0]
+    for document in ({"inputs": {"resource_sharing": {"testing": deep}}},
+                     {"not_applicable": [deep]},
+                     {"energy": [{"carrier": deep, "quantity": deep, "unit": "t"}]}):
+        try:
+            evaluate(document)
+        except InvalidInput as invalid:
+            assert invalid.problems[0].code == "too_deep"
+            assert invalid.problems[0].key != "(document)"
+        else:  # pragma: no cover - the assertion below explains
+            raise AssertionError("a deep document was accepted")
