@@ -172,7 +172,7 @@ def evaluate(
             values["energy_tce"] = energy_result.total_tce
             derived_from_energy.add("energy_tce")
             given.discard("energy_tce")
-        elif "energy_tce" in values and document.get("energy"):
+        elif "energy_tce" in values:
             # The given figure stands everywhere, so the output never contradicts itself.
             energy["total_tce"] = float(values["energy_tce"])
         if "emissions_tco2e" not in values or totals == "computed":

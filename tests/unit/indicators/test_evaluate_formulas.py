@@ -183,9 +183,13 @@ def test_process_emissions_alone_also_compute_emissions():
     with pytest.raises(InvalidInput) as caught:
         evaluate(doc)
     assert [p.key for p in caught.value.problems] == ["inputs.emissions_tco2e"]
-    # energy_tce alone next to process emissions is no conflict: they compute no energy.
-    evaluate({"inputs": {"output_value": 1000, "energy_tce": 5},
-              "process_emissions": [{"gas": "CH4", "tonnes": 1}]})
+    # energy_tce alone next to process emissions is no conflict: they compute no energy, and
+    # the energy block shows the figure the indicator uses.
+    out = evaluate({"inputs": {"output_value": 1000, "energy_tce": 5},
+                    "process_emissions": [{"gas": "CH4", "tonnes": 1}]}).to_contract()
+    assert out["energy"] == {"total_tce": 5.0, "by_carrier": {}}
+    assert out["indicators"]["green.energy_intensity"]["value"] == 0.005
+    assert out["emissions"]["total_tco2e"] == 28.0  # 1 t CH4 × 28 (AR5)
 
 
 def test_totals_given_the_given_figures_stand_everywhere():
