@@ -170,7 +170,7 @@ def _equivalent_record(carrier: str, kgce_per_kwh: Decimal, year: int | None
 
 RENEWABLE_RECORD: Mapping[str, Any] = MappingProxyType({
     "id": "grid.renewable", "what": "grid_emission_factor", "figure": "scope2",
-    "value": 0.0, "unit": "kgCO2/kWh", "year": None,
+    "value": 0.0, "unit": "tCO2/MWh", "year": None,
     "source": "market-based method: certified (绿证/绿电) or on-site renewable "
               "electricity carries no scope-2 emissions",
     "version": None, "confirmed": True, "fallback": False})

@@ -344,8 +344,8 @@ def grid_fallback_notices(tables: FactorTables, series: str, choice: GridChoice,
     return [Notice(
         key, "grid_factor_fallback",
         f"外购电力排放因子：{'；'.join(parts_zh)}（{area_zh}{factor.data_year} 年 {value} "
-        "kgCO2/kWh）。",
+        "tCO2/MWh）。",
         f"Grid factor for purchased electricity: {'; '.join(parts_en)} ({area_en}"
-        f"{factor.data_year}: {value} kgCO2/kWh).",
+        f"{factor.data_year}: {value} tCO2/MWh).",
         params={"series": series, "data_year": factor.data_year, "level": choice.level})]
 

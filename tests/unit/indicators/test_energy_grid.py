@@ -113,7 +113,7 @@ def test_the_fallback_is_a_warning_of_the_evaluation_and_the_exit_stays_ok():
     assert out["emissions"]["scope2"] == 10.73  # 100,000 kWh × 0.1073 / 1000
     grid = next(f for f in out["factors"] if f["applies_to"] == "scope2")
     assert grid == {"id": "grid.national_average.province.530000.2022", "applies_to": "scope2",
-                    "value": 0.1073, "unit": "kgCO2/kWh", "year": 2022,
+                    "value": 0.1073, "unit": "tCO2/MWh", "year": 2022,
                     "source": "MEE and NBS, Announcement of the 2022 electricity CO2 emission "
                               "factors (2024-12-20)",
                     "version": TABLES.versions["grid"], "fallback": True}

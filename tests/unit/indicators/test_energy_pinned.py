@@ -121,5 +121,5 @@ def test_the_factors_trace_of_the_contract_is_pinned():
         assert set(factor) == {"id", "applies_to", "value", "unit", "year", "source",
                                "version", "fallback"}
     grid = factors[7]
-    assert (grid["value"], grid["unit"]) == (0.5306, "kgCO2/kWh")
+    assert (grid["value"], grid["unit"]) == (0.5306, "tCO2/MWh")
     assert grid["source"].startswith("MEE and NBS, Announcement of the 2023")
