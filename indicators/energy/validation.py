@@ -84,7 +84,7 @@ def _validate_province(province: Any, options: Any, tables: FactorTables,
     if basis in ("province", "region") and province is None:
         problems.append(_problem(
             "options.grid_factor_basis", "province_required",
-            "按省级或区域电网因子计算时须给出企业所在省份（province）",
+            "按省级或区域电网因子计算时须给出企业所在省份",
             "a provincial or regional grid factor needs the document's province"))
 
 
@@ -217,9 +217,9 @@ def _validate_process(process_emissions: Any, prefix: str, tables: FactorTables,
         elif gwp_set in tables.gwp_sets and gwp_set not in tables.gases[gas].gwp:
             problems.append(_problem(
                 f"{where}.gas", "no_gwp_in_set",
-                f"{gwp_set} 未给出 {gas} 的全球变暖潜势，请选择其他 GWP 版本（options.gwp_set）",
-                f"{gwp_set} gives no global warming potential for {gas}: choose another set "
-                "(options.gwp_set)", value=gas))
+                f"IPCC {gwp_set} 未给出 {gas} 的全球变暖潜势，请选择其他版本的全球变暖潜势",
+                f"IPCC {gwp_set} gives no global warming potential for {gas}: choose another "
+                "set of global warming potentials", value=gas))
         if "tonnes" not in entry:
             problems.append(_required(f"{where}.tonnes"))
         else:

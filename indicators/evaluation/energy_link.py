@@ -38,17 +38,16 @@ def totals_problems(document: dict[str, Any]) -> list[Problem]:
     if inputs.get("energy_tce") is not None and computes_energy(document):
         problems.append(problem(
             "inputs.energy_tce", "given_and_computed",
-            "已填写能源消费清单，综合能耗可由清单计算：请删去其一，"
-            "或用 options.totals 说明以哪个为准（given 为填写值，computed 为计算值）",
+            "已填写能源消费清单，综合能耗可由清单计算：请删去其一，或说明以填写的总量还是计算值为准",
             "the energy list already computes the energy consumption: remove one of them, or "
-            "say which stands with options.totals (given or computed)"))
+            "state whether the given total or the computed one stands"))
     if inputs.get("emissions_tco2e") is not None and computes_emissions(document):
         problems.append(problem(
             "inputs.emissions_tco2e", "given_and_computed",
-            "已填写能源消费清单或工艺过程排放，排放量可由其计算：请删去其一，或用 options.totals "
-            "说明以哪个为准（given 为填写值，computed 为计算值）",
+            "已填写能源消费清单或工艺过程排放，排放量可由其计算：请删去其一，"
+            "或说明以填写的排放量还是计算值为准",
             "the energy list and process emissions already compute the emissions: remove one "
-            "of them, or say which stands with options.totals (given or computed)"))
+            "of them, or state whether the given total or the computed one stands"))
     return problems
 
 
