@@ -50,7 +50,12 @@ def _unknown_key(key: str, allowed: frozenset[str]) -> Problem:
 
 
 def _number_problem(key: str, value: Any, *, positive: bool) -> Problem | None:
-    """None when ``value`` is a finite number that is >= 0 (or > 0 when ``positive``)."""
+    """None when ``value`` is a finite number that is >= 0 (or > 0 when ``positive``) and
+    not beyond MAX_NUMBER."""
+    kind = type(value)
+    # The common case first, in two comparisons (this runs for every number of every entry).
+    if (kind is int or kind is float) and 0 < value <= MAX_NUMBER:
+        return None
     if not is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
         return _problem(key, "not_a_number", "必须是数字", "must be a number",
                         value=_shown(value))
