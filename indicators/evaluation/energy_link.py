@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from indicators.evaluation.validate import problem
-from indicators.problems import Problem
+from indicators.problems import Notice, Problem
 
 
 def has_energy_part(document: dict[str, Any]) -> bool:
@@ -92,6 +92,23 @@ def calculate(document: dict[str, Any]) -> Any:
         validated=True,
         province=document.get("province"),
     )
+
+
+_checker: Any = None
+
+
+def plausibility_warnings(document: dict[str, Any], values: dict[str, Any], given: set[str],
+                          energy_result: Any) -> list[Notice]:
+    """Figures that are valid but look like a unit slip (see indicators.energy.plausibility)."""
+    global _checker
+    if _checker is None:  # resolved once: this runs for every evaluation
+        from indicators.energy import load_factor_tables
+        from indicators.energy.plausibility import check_plausibility
+
+        tables = load_factor_tables()
+        _checker = (check_plausibility, tables)
+    check, tables = _checker
+    return check(document, values, frozenset(given), energy_result, tables)
 
 
 def year_on_year(document: dict[str, Any], inputs: dict[str, Any]) -> Any:

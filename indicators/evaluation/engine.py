@@ -160,7 +160,7 @@ def evaluate(
     energy = emissions = energy_result = None
     derived_from_energy: set[str] = set()
     # The totals the document gave directly (the plausibility checks word their warnings so).
-    given = {k for k in ("energy_tce", "emissions_tco2e") if k in values}
+    given: set[str] = {k for k in ("energy_tce", "emissions_tco2e") if k in values}
     if energy_link.has_energy_part(document):
         energy_result = energy_link.calculate(document)
         energy = energy_result.energy_contract()
@@ -188,11 +188,7 @@ def evaluate(
             fw, plan, item, values, declared, clean_cohorts, derived_from_energy
         )
     dimensions, overall = aggregate(plan, results)
-    from indicators.energy import load_factor_tables
-    from indicators.energy.plausibility import check_plausibility
-
-    warnings = check_plausibility(document, values, frozenset(given), energy_result,
-                                  load_factor_tables())
+    warnings = energy_link.plausibility_warnings(document, values, given, energy_result)
     return Evaluation(
         framework=fw,
         indicators=results,
