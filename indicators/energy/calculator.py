@@ -64,15 +64,17 @@ class _FactorLog:
 
     def contract(self) -> list[dict[str, Any]]:
         out = []
+        cache = _CONTRACT_FACTORS
         for record, _where in self._entries.values():
-            if callable(record):
+            # Shared records live as long as the tables: each is projected once.
+            cached = cache.get(id(record))
+            if cached is not None and cached[0] is record:
+                out.append(cached[1].copy())
+            elif callable(record):
                 out.append(_contract_factor(record()))
             else:
-                # Shared records live as long as the tables: project each one once.
-                cached = _CONTRACT_FACTORS.get(id(record))
-                if cached is None or cached[0] is not record:
-                    cached = _CONTRACT_FACTORS[id(record)] = (record, _contract_factor(record))
-                out.append(dict(cached[1]))
+                cached = cache[id(record)] = (record, _contract_factor(record))
+                out.append(cached[1].copy())
         return out
 
 

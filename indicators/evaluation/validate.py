@@ -76,8 +76,11 @@ def _lower_first(name: str) -> str:
 
 def _number_problem(key: str, value: Any) -> Problem | None:
     """None when value is a finite JSON number (never a boolean) small enough to compute."""
-    if type(value) is int or type(value) is float:
-        if type(value) is float and not math.isfinite(value):
+    kind = type(value)
+    if (kind is int or kind is float) and -MAX_NUMBER <= value <= MAX_NUMBER:
+        return None  # the common case, in two comparisons (NaN fails them and goes on)
+    if kind is int or kind is float:
+        if kind is float and not math.isfinite(value):
             return problem(key, "not_finite", "必须是有限数值", "must be a finite number")
         if too_large(value):
             return problem(key, "too_large",
