@@ -123,6 +123,9 @@ def make_document(rng: random.Random, codes: list[str], levels: list[str],
     if rng.random() < process_share:
         doc["process_emissions"] = [{"gas": gas, "tonnes": round(rng.uniform(0, 500), 3)}
                                     for gas in rng.sample(GASES, rng.randint(1, 2))]
+        # Process emissions compute the emissions: a given total beside them would be
+        # refused (the contract's totals rule).
+        inputs.pop("emissions_tco2e", None)
     return doc
 
 

@@ -60,25 +60,45 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Integers longer than this are far beyond MAX_NUMBER anyway; Python refuses to convert
+# strings of more than 4,300 digits, so they are read as a stand-in the validation refuses by
+# name ("too large to compute with") instead of failing inside the JSON parser.
+_MAX_INT_DIGITS = 400
+
+
+def _parse_int(text: str) -> int:
+    digits = len(text) - text.startswith("-")
+    if digits > _MAX_INT_DIGITS:
+        return (-1 if text.startswith("-") else 1) * 10**_MAX_INT_DIGITS
+    return int(text)
+
+
 def _read_json(name: str, stdin: TextIO) -> Any:
     try:
         text = stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise _Usage(f"{name}: cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise _Usage(
             f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
         ) from None
+    except RecursionError:
+        raise _Usage(f"{name}: (document): nested too deeply to read") from None
 
 
 def _framework(name: str | None) -> Framework | None:
     return None if name is None else load_framework(name)
 
 
+def _safe(text: str) -> str:
+    """Text any UTF-8 stream can take: a lone surrogate from the input becomes an escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _dump(data: Any, out: TextIO) -> None:
-    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    out.write(_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def main(argv: list[str] | None = None, stdin: TextIO | None = None,
@@ -90,7 +110,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
         args = _parser().parse_args(argv)
         return _run(args, stdin, stdout)
     except _Usage as exc:
-        stderr.write(f"error: {exc}\n")
+        stderr.write(_safe(f"error: {exc}\n"))
         return EXIT_BAD_INPUT
     except InvalidInput as exc:
         for p in exc.problems:
@@ -98,17 +118,17 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None,
             line = str(p) if p.key.isprintable() else f"{json.dumps(p.key)[1:-1]}: " + str(
                 p
             )[len(p.key) + 2:]
-            stderr.write(f"{line}\n")
+            stderr.write(_safe(f"{line}\n"))
         return EXIT_BAD_INPUT
     except InvalidFramework as exc:
-        stderr.write(f"framework {exc.path}:\n")
+        stderr.write(_safe(f"framework {exc.path}:\n"))
         for line in exc.problems:
-            stderr.write(f"  {line}\n")
+            stderr.write(_safe(f"  {line}\n"))
         return EXIT_BAD_INPUT
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     except Exception as exc:  # never a traceback on the command line
-        stderr.write(f"internal error: {type(exc).__name__}: {exc}\n")
+        stderr.write(_safe(f"internal error: {type(exc).__name__}: {exc}\n"))
         return EXIT_ERROR
 
 

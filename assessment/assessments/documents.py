@@ -1,13 +1,16 @@
 """Stored answers ⇄ the contract's input document, and evaluation through the engine.
 
 The engine (``indicators``) is the only place where figures are computed; this module only
-assembles its input from the stored rows and hands it over.
+assembles its input from the stored rows and the enterprise profile's province, and hands it
+over.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from flask import has_app_context
 
 from assessment.assessments import queries
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
@@ -31,6 +34,7 @@ def build_document(
     answers: Iterable[Answer],
     states: Iterable[IndicatorState],
     industry: str | None = None,
+    province: str | None = None,
 ) -> dict[str, Any]:
     """The contract's input document for the answers as they stand.
 
@@ -38,7 +42,9 @@ def build_document(
     "unknown" is never confused with 0. ``industry`` (the profile's division, see
     :func:`current_industry`) goes in as the document's ``industry``: framework 2.0.0 scores
     energy and carbon intensity within it (1.0.0 ignores it), and a stored document keeps
-    the industry it was scored in.
+    the industry it was scored in. ``province`` is the profile's GB/T 2260 two-digit
+    code; by default it is read from the enterprise profile when there is an application
+    context (there always is in requests and jobs; a bare call evaluates without one).
     """
     inputs: dict[str, Any] = {}
     document: dict[str, Any] = {"framework": assessment.framework_id, "inputs": inputs}
@@ -56,6 +62,13 @@ def build_document(
     document["year"] = assessment.year
     if industry is not None:
         document["industry"] = industry
+    # The enterprise's province picks the provincial or regional grid factor for purchased
+    # electricity (the profile keeps GB/T 2260's two-digit prefix; the contract the full code).
+    if province is None and has_app_context():
+        profile = queries.profile()
+        province = profile.province if profile is not None else None
+    if province:
+        document["province"] = f"{province}0000"
     return document
 
 

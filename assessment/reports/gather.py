@@ -65,7 +65,8 @@ def energy_year_on_year(document: Mapping[str, Any], year: int) -> YearOnYear | 
         return None
     try:
         return compare_with_previous(_year_figures(document), _year_figures(previous.document),
-                                     options=document.get("options") or {})
+                                     options=document.get("options") or {},
+                                     province=document.get("province"))
     except (InvalidInput, ValueError, ArithmeticError):
         return None  # an old revision the calculator no longer reads: no comparison
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -60,6 +61,14 @@ def _delta(now: float | None, before: float | None) -> float | None:
     return round(float(now) - float(before), 1)
 
 
+def _shown_value(value: Any, decimals: int) -> Any:
+    """An indicator's value as the page shows it: the contract gives full precision, the page
+    rounds half-up to the indicator's decimals."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
+
+
 def _text(pair: Any, lang: str) -> str:
     if isinstance(pair, dict):
         return str(pair.get(lang) or pair.get("zh") or "")
@@ -88,7 +97,7 @@ def dimension_rows(found: AssessmentResults, lang: str,
                 code=indicator.code,
                 name=indicator.name_en if lang == "en" else indicator.name_zh,
                 dimension=dimension.code,
-                value=entry.get("value"),
+                value=_shown_value(entry.get("value"), indicator.decimals),
                 unit=entry.get("unit", indicator.unit),  # the template shows unit_label(...)
                 score=entry.get("score"),
                 level=level,

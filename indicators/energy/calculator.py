@@ -7,7 +7,10 @@ Method (see docs/energy-and-carbon.md):
   rate) plus process emissions (tonnes of gas × GWP);
 - scope 2: purchased grid electricity × grid factor of the year; purchased heat and steam ×
   heat factor; certified or on-site renewable electricity counts zero (market-based method).
-Arithmetic is exact Decimal; every factor applied is listed in ``factors_used``.
+One calorific value per carrier: a fuel's CO2 is its energy in kgce × the carrier's tCO2 per
+kgce, so an entry's own ``kgce_per_unit`` changes both figures in proportion.
+Arithmetic is exact Decimal; every factor applied is listed in ``factors_used`` (and, in the
+contract's shape, in ``factors``).
 """
 
 from __future__ import annotations
@@ -19,20 +22,18 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any
 
-from indicators.energy.loader import load_factor_tables
-from indicators.energy.tables import KG_PER_TONNE, FactorTables, to_decimal
+from indicators.energy.loader import CONTRACT_FACTOR_KEYS, load_factor_tables
+from indicators.energy.tables import KG_PER_TONNE, FactorTables, GridChoice, to_decimal
 from indicators.energy.validation import RENEWABLE_SOURCES, validate_energy
-from indicators.problems import InvalidInput
+from indicators.problems import InvalidInput, Notice
 
-# The public contract carries floats; six decimals keep a gram of CO2 and a gram of
-# standard coal while hiding the tails of 44/12.
-CONTRACT_QUANTUM = Decimal("0.000001")
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
 
 def contract_float(value: Decimal) -> float:
-    return float(value.quantize(CONTRACT_QUANTUM))
+    """The contract carries values at full precision (rounding is for pages and reports)."""
+    return float(value)
 
 
 class _FactorLog:
@@ -61,6 +62,30 @@ class _FactorLog:
         return [{**(record() if callable(record) else record), "applies_to": list(where)}
                 for record, where in self._entries.values()]
 
+    def contract(self) -> list[dict[str, Any]]:
+        out = []
+        cache = _CONTRACT_FACTORS
+        for record, _where in self._entries.values():
+            # Shared records live as long as the tables: each is projected once.
+            cached = cache.get(id(record))
+            if cached is not None and cached[0] is record:
+                out.append(cached[1].copy())
+            elif callable(record):
+                out.append(_contract_factor(record()))
+            else:
+                cached = cache[id(record)] = (record, _contract_factor(record))
+                out.append(cached[1].copy())
+        return out
+
+
+_CONTRACT_FACTORS: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+
+
+def _contract_factor(record: Mapping[str, Any]) -> dict[str, Any]:
+    entry = {key: record.get(key) for key in CONTRACT_FACTOR_KEYS}
+    entry["applies_to"] = record.get("figure")
+    return entry
+
 
 @dataclass
 class EnergyResult:
@@ -75,15 +100,26 @@ class EnergyResult:
     process: Decimal = ZERO
     total_tco2e: Decimal = ZERO
     non_fossil_share: Decimal | None = None
+    # The grid factor used for purchased electricity (None when there was none).
+    grid: GridChoice | None = None
+    # Factors taken from another year or level than asked (fallbacks), as warnings.
+    notices: list[Notice] = field(default_factory=list)
     _log: _FactorLog | None = field(default=None, repr=False, compare=False)
     _factors: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def factors_used(self) -> list[dict[str, Any]]:
-        """Every factor applied, once, with source, version, confirmed and ``applies_to``."""
+        """Every factor applied, once, with source, version, confirmed and ``applies_to``
+        (the entries it was applied to)."""
         if self._factors is None:
             self._factors = [] if self._log is None else self._log.records()
         return self._factors
+
+    @property
+    def factors(self) -> list[dict[str, Any]]:
+        """Every factor applied, in the contract's shape (``applies_to`` = energy, scope1,
+        scope2)."""
+        return [] if self._log is None else self._log.contract()
 
     def energy_contract(self) -> dict[str, Any]:
         return {"total_tce": contract_float(self.total_tce),
@@ -106,27 +142,40 @@ class EnergyResult:
 
 
 # Records that depend on the input, built only when factors_used is read.
-def _override_record(carrier: str, kgce_per_unit: Decimal, unit_code: str, where: str
-                     ) -> dict[str, Any]:
-    return {"what": "standard_coal_coefficient", "carrier": carrier,
-            "value": float(kgce_per_unit), "unit": f"kgce/{unit_code}",
-            "source": f"input: {where}.kgce_per_unit", "version": None,
-            "confirmed": False, "note": "stated by the enterprise"}
+def _override_record(carrier: str, kgce_per_unit: Decimal, unit_code: str, where: str,
+                     year: int | None) -> dict[str, Any]:
+    return {"id": f"input.{where}.kgce_per_unit", "what": "standard_coal_coefficient",
+            "figure": "energy", "carrier": carrier,
+            "value": float(kgce_per_unit), "unit": f"kgce/{unit_code}", "year": year,
+            "source": f"stated by the enterprise ({where}.kgce_per_unit)", "version": None,
+            "confirmed": False, "fallback": False, "note": "stated by the enterprise"}
 
 
-def _equivalent_record(carrier: str, kgce_per_kwh: Decimal) -> dict[str, Any]:
-    return {"what": "electricity_equivalent_coefficient", "carrier": carrier,
-            "value": float(kgce_per_kwh), "unit": "kgce/kWh",
-            "source": "input: options.electricity_equivalent_kgce_per_kwh",
-            "version": None, "confirmed": False,
+def _override_emission_record(base: Mapping[str, Any], tco2_per_unit: Decimal,
+                              unit_code: str, where: str) -> dict[str, Any]:
+    """The combustion (or heat) factor of an entry with its own coefficient: same carbon
+    content and oxidation rate, the entry's calorific value."""
+    return {**base, "id": f"{base['id']}.{where}", "value": float(tco2_per_unit),
+            "unit": f"tCO2/{unit_code}", "confirmed": False,
+            "note": f"calorific value from {where}.kgce_per_unit"}
+
+
+def _equivalent_record(carrier: str, kgce_per_kwh: Decimal, year: int | None
+                       ) -> dict[str, Any]:
+    return {"id": "input.options.electricity_equivalent_kgce_per_kwh",
+            "what": "electricity_equivalent_coefficient", "figure": "energy",
+            "carrier": carrier, "value": float(kgce_per_kwh), "unit": "kgce/kWh", "year": year,
+            "source": "stated by the enterprise (options.electricity_equivalent_kgce_per_kwh)",
+            "version": None, "confirmed": False, "fallback": False,
             "note": "equivalent value (等价值) stated by the enterprise"}
 
 
 RENEWABLE_RECORD: Mapping[str, Any] = MappingProxyType({
-    "what": "grid_emission_factor", "value": 0.0, "unit": "kgCO2/kWh",
+    "id": "grid.renewable", "what": "grid_emission_factor", "figure": "scope2",
+    "value": 0.0, "unit": "tCO2/MWh", "year": None,
     "source": "market-based method: certified (绿证/绿电) or on-site renewable "
               "electricity carries no scope-2 emissions",
-    "version": None, "confirmed": True})
+    "version": None, "confirmed": True, "fallback": False})
 
 
 @dataclass(frozen=True)
@@ -135,9 +184,11 @@ class _Options:
     equivalent_electricity: bool
     equivalent_kgce_per_kwh: Decimal | None
     grid_series: str
+    grid_basis: str
 
     @classmethod
-    def read(cls, options: Mapping[str, Any] | None, tables: FactorTables) -> _Options:
+    def read(cls, options: Mapping[str, Any] | None, tables: FactorTables,
+             province: str | None) -> _Options:
         options = options or {}
         value = options.get("electricity_equivalent_kgce_per_kwh")
         return cls(
@@ -145,28 +196,38 @@ class _Options:
             equivalent_electricity=options.get("electricity_basis") == "equivalent",
             equivalent_kgce_per_kwh=None if value is None else to_decimal(value),
             grid_series=options.get("grid_series", tables.default_grid_series),
+            grid_basis=options.get("grid_factor_basis",
+                                   "province" if province else "national"),
         )
 
 
-def _grid_record(tables: FactorTables, options: _Options, year: int | None
-                 ) -> tuple[Decimal, Mapping[str, Any]]:
-    factor, fallback = tables.grid_factor(options.grid_series, year)
-    if not fallback:
-        return factor.kg_co2_per_kwh, factor.record
-    asked = "no reporting year" if year is None else f"no published factor for {year}"
-    return factor.kg_co2_per_kwh, {
-        **factor.record, "fallback": True, "reporting_year": year,
-        "note": f"{asked} in series {options.grid_series}; latest published data year "
-                f"{factor.data_year} used",
-    }
+def _grid(tables: FactorTables, options: _Options, province: str | None, year: int | None
+          ) -> tuple[GridChoice, Mapping[str, Any] | Callable[[], Mapping[str, Any]],
+                     list[Notice]]:
+    """The grid factor, its record (marked when it is a fallback) and the warnings to show."""
+    from indicators.energy.plausibility import grid_fallback_notices
+
+    choice = tables.choose_grid_factor(options.grid_series, options.grid_basis, province,
+                                       year)
+    if not choice.fallback:
+        return choice, choice.factor.record, []
+    notices = grid_fallback_notices(tables, options.grid_series, choice, province)
+    # Built when read (a callable), like the other records that depend on the input.
+    record: Callable[[], Mapping[str, Any]] = partial(
+        dict, choice.factor.record, fallback=True, reporting_year=year, basis=choice.basis,
+        note=notices[0].message_en)
+    return choice, record, notices
 
 
 def calculate_energy(energy: Sequence[Mapping[str, Any]] | None,
                      process_emissions: Sequence[Mapping[str, Any]] | None,
                      year: int | None, options: Mapping[str, Any] | None = None,
-                     tables: FactorTables | None = None, *, validated: bool = False
-                     ) -> EnergyResult:
+                     tables: FactorTables | None = None, *, validated: bool = False,
+                     province: str | None = None) -> EnergyResult:
     """Energy and emissions of ``energy`` and ``process_emissions`` in reporting ``year``.
+
+    ``province`` (GB/T 2260 six-digit code) chooses the grid factor with
+    ``options.grid_factor_basis`` (province by default when given, region, national).
 
     Raises InvalidInput with every problem when the input does not validate.
     ``validated=True`` skips that check: for callers that have just run ``validate_energy``
@@ -174,15 +235,16 @@ def calculate_energy(energy: Sequence[Mapping[str, Any]] | None,
     """
     tables = tables or load_factor_tables()
     if not validated:
-        problems = validate_energy(energy, process_emissions, options, tables=tables)
+        problems = validate_energy(energy, process_emissions, options, tables=tables,
+                                   province=province)
         if problems:
             raise InvalidInput(problems)
-    opts = _Options.read(options, tables)
+    opts = _Options.read(options, tables, province)
     result = EnergyResult()
     log = _FactorLog()
     result._log = log
     non_fossil_tce: Decimal | None = None
-    grid: tuple[Decimal, Mapping[str, Any]] | None = None
+    grid_record: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None
 
     for index, entry in enumerate(energy or ()):
         where = f"energy[{index}]"
@@ -197,14 +259,16 @@ def calculate_energy(energy: Sequence[Mapping[str, Any]] | None,
             kgce_per_unit = to_decimal(override)
             tce = quantity * kgce_per_unit / KG_PER_TONNE
             log.use(("override", where),
-                    partial(_override_record, carrier.code, kgce_per_unit, unit_code, where),
+                    partial(_override_record, carrier.code, kgce_per_unit, unit_code, where,
+                            year),
                     where)
         elif carrier.is_grid_electricity and opts.equivalent_electricity:
             assert opts.equivalent_kgce_per_kwh is not None  # validated above
             kgce_per_unit = opts.equivalent_kgce_per_kwh * tables.units[unit_code].to_base
             tce = quantity * kgce_per_unit / KG_PER_TONNE
             log.use("equivalent",
-                    partial(_equivalent_record, carrier.code, opts.equivalent_kgce_per_kwh),
+                    partial(_equivalent_record, carrier.code, opts.equivalent_kgce_per_kwh,
+                            year),
                     where)
         else:
             kgce_per_unit = None
@@ -214,29 +278,36 @@ def calculate_energy(energy: Sequence[Mapping[str, Any]] | None,
         result.total_tce += tce
 
         # Emissions in tonnes of CO2.
-        if carrier.scope == 1:
-            assert carrier.emission_record is not None
-            result.scope1 += quantity * carrier.tco2_per_unit[unit_code]
-            log.use(("emission", carrier.code), carrier.emission_record, where)
-        elif carrier.is_grid_electricity:
+        if carrier.is_grid_electricity:
             if entry.get("source", "grid") in RENEWABLE_SOURCES:
                 non_fossil_tce = (non_fossil_tce or ZERO) + tce
                 log.use("renewable", RENEWABLE_RECORD, where)
             else:
-                grid = grid or _grid_record(tables, opts, year)
+                if result.grid is None:
+                    result.grid, grid_record, notices = _grid(tables, opts, province, year)
+                    result.notices.extend(notices)
+                assert grid_record is not None
                 kwh = quantity * tables.units[unit_code].to_base
-                result.scope2 += kwh * grid[0] / KG_PER_TONNE
-                log.use("grid", grid[1], where)
+                result.scope2 += kwh * result.grid.factor.kg_co2_per_kwh / KG_PER_TONNE
+                log.use("grid", grid_record, where)
         else:
-            assert carrier.emission_record is not None
-            if unit_code in carrier.tco2_per_unit:
-                result.scope2 += quantity * carrier.tco2_per_unit[unit_code]
+            assert carrier.emission_record is not None and carrier.tco2_per_kgce is not None
+            if override is None:
+                tco2 = quantity * carrier.tco2_per_unit[unit_code]
+                log.use(("emission", carrier.code), carrier.emission_record, where)
             else:
-                # Steam in tonnes: its heat follows from the stated kgce and the heat coefficient.
-                assert kgce_per_unit is not None  # validated above
-                heat_in_base_unit = quantity * kgce_per_unit / carrier.kgce_per_base_unit
-                result.scope2 += heat_in_base_unit * carrier.tco2_per_unit[carrier.base_unit]
-            log.use(("emission", carrier.code), carrier.emission_record, where)
+                # One calorific value: the entry's own coefficient scales its CO2 too (steam
+                # in tonnes: its heat follows from the stated kgce and the heat coefficient).
+                assert kgce_per_unit is not None
+                per_unit = kgce_per_unit * carrier.tco2_per_kgce
+                tco2 = quantity * per_unit
+                log.use(("emission", where),
+                        partial(_override_emission_record, carrier.emission_record, per_unit,
+                                unit_code, where), where)
+            if carrier.scope == 1:
+                result.scope1 += tco2
+            else:
+                result.scope2 += tco2
 
     for index, entry in enumerate(process_emissions or ()):
         where = f"process_emissions[{index}]"

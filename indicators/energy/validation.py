@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from indicators.energy.loader import load_factor_tables
-from indicators.energy.tables import FactorTables, is_number
-from indicators.problems import Problem
+from indicators.energy.tables import GRID_BASES, FactorTables, is_number
+from indicators.problems import MAX_NUMBER, Problem, shown, too_large
 
 # Input vocabulary of the evaluate document (not coefficients).
 ENTRY_KEYS = frozenset({"carrier", "quantity", "unit", "kgce_per_unit", "source"})
@@ -25,9 +25,14 @@ ELECTRICITY_BASES = ("calorific", "equivalent")
 # The option keys this package reads from the document's "options" object; other keys
 # belong to other parts of the evaluation and are left to them.
 OPTION_KEYS = frozenset({"gwp_set", "electricity_basis", "grid_series",
-                         "electricity_equivalent_kgce_per_kwh"})
+                         "electricity_equivalent_kgce_per_kwh", "grid_factor_basis", "totals"})
+# options.totals: which figure stands when a total is given next to a list that computes it.
+TOTALS = ("given", "computed")
 PREVIOUS_YEAR_KEYS = frozenset({"year", "output_value", "energy_tce", "energy",
                                 "emissions_tco2e", "process_emissions"})
+
+
+_shown = shown
 
 
 def _problem(key: str, code: str, zh: str, en: str, **params: Any) -> Problem:
@@ -45,9 +50,18 @@ def _unknown_key(key: str, allowed: frozenset[str]) -> Problem:
 
 
 def _number_problem(key: str, value: Any, *, positive: bool) -> Problem | None:
-    """None when ``value`` is a finite number that is >= 0 (or > 0 when ``positive``)."""
-    if not is_number(value) or not math.isfinite(value):
-        return _problem(key, "not_a_number", "必须是数字", "must be a number", value=value)
+    """None when ``value`` is a finite number that is >= 0 (or > 0 when ``positive``) and
+    not beyond MAX_NUMBER."""
+    kind = type(value)
+    # The common case first, in two comparisons (this runs for every number of every entry).
+    if (kind is int or kind is float) and 0 < value <= MAX_NUMBER:
+        return None
+    if not is_number(value) or (isinstance(value, float) and not math.isfinite(value)):
+        return _problem(key, "not_a_number", "必须是数字", "must be a number",
+                        value=_shown(value))
+    if too_large(value):
+        return _problem(key, "too_large", f"数值过大，无法计算（绝对值不能超过 {MAX_NUMBER:.0e}）",
+                        f"is too large to compute with (at most {MAX_NUMBER:.0e} in magnitude)")
     if positive and value <= 0:
         return _problem(key, "not_positive", "必须大于 0", "must be greater than 0", value=value)
     if value < 0:
@@ -62,6 +76,23 @@ def _check_number(problems: list[Problem], key: str, value: Any, *, positive: bo
         problems.append(problem)
 
 
+def _validate_province(province: Any, options: Any, tables: FactorTables,
+                       problems: list[Problem]) -> None:
+    if province is not None and (not isinstance(province, str)
+                                 or province not in tables.provinces):
+        problems.append(_problem(
+            "province", "unknown_province",
+            "未知的省级行政区划代码（应为 GB/T 2260 六位代码，如云南 530000）",
+            "unknown province code (a GB/T 2260 six-digit code such as 530000 for Yunnan)",
+            value=shown(province)))
+    basis = options.get("grid_factor_basis") if isinstance(options, Mapping) else None
+    if basis in ("province", "region") and province is None:
+        problems.append(_problem(
+            "options.grid_factor_basis", "province_required",
+            "按省级或区域电网因子计算时须给出企业所在省份",
+            "a provincial or regional grid factor needs the document's province"))
+
+
 def _validate_options(options: Any, tables: FactorTables, problems: list[Problem]) -> None:
     if options is None:
         return
@@ -72,13 +103,16 @@ def _validate_options(options: Any, tables: FactorTables, problems: list[Problem
         "gwp_set": tables.gwp_sets,
         "electricity_basis": ELECTRICITY_BASES,
         "grid_series": tuple(tables.grid),
+        "grid_factor_basis": GRID_BASES,
+        "totals": TOTALS,
     }
     for name, allowed in choices.items():
-        if name in options and options[name] not in allowed:
+        if name in options and (not isinstance(options[name], str)
+                                or options[name] not in allowed):
             listed = ", ".join(allowed)
             problems.append(_problem(f"options.{name}", "bad_option",
                                      f"取值无效（可选：{listed}）", f"must be one of {listed}",
-                                     value=options[name]))
+                                     value=_shown(options[name])))
     if "electricity_equivalent_kgce_per_kwh" in options:
         _check_number(problems, "options.electricity_equivalent_kgce_per_kwh",
                       options["electricity_equivalent_kgce_per_kwh"], positive=True)
@@ -106,15 +140,18 @@ def _validate_entries(energy: Any, prefix: str, options: Mapping[str, Any], tabl
         if code is None:
             problems.append(_required(f"{where}.carrier"))
         elif carrier is None:
-            problems.append(_problem(f"{where}.carrier", "unknown_carrier", f"未知能源品种：{code}",
-                                     f"unknown energy carrier: {code}", value=code))
+            problems.append(_problem(f"{where}.carrier", "unknown_carrier",
+                                     f"未知能源品种：{_shown(code)}",
+                                     f"unknown energy carrier: {_shown(code)}",
+                                     value=_shown(code)))
         unit = entry.get("unit")
         unit_code = tables.unit_code(unit) if isinstance(unit, str) else None
         if unit is None:
             problems.append(_required(f"{where}.unit"))
         elif unit_code is None:
-            problems.append(_problem(f"{where}.unit", "unknown_unit", f"未知计量单位：{unit}",
-                                     f"unknown unit: {unit}", value=unit))
+            problems.append(_problem(f"{where}.unit", "unknown_unit",
+                                     f"未知计量单位：{_shown(unit)}",
+                                     f"unknown unit: {_shown(unit)}", value=_shown(unit)))
         elif carrier is not None and unit_code not in carrier.units:
             allowed = ", ".join(sorted(carrier.units))
             problems.append(_problem(
@@ -147,7 +184,7 @@ def _validate_entries(energy: Any, prefix: str, options: Mapping[str, Any], tabl
                 listed = ", ".join(ELECTRICITY_SOURCES)
                 problems.append(_problem(f"{where}.source", "bad_value",
                                          f"取值无效（可选：{listed}）", f"must be one of {listed}",
-                                         value=entry["source"]))
+                                         value=_shown(entry["source"])))
         if equivalent and is_electricity and "kgce_per_unit" not in entry:
             needs_equivalent_value = True
     if needs_equivalent_value and "electricity_equivalent_kgce_per_kwh" not in options:
@@ -161,7 +198,7 @@ def _validate_entries(energy: Any, prefix: str, options: Mapping[str, Any], tabl
 
 
 def _validate_process(process_emissions: Any, prefix: str, tables: FactorTables,
-                      problems: list[Problem]) -> None:
+                      problems: list[Problem], gwp_set: str | None = None) -> None:
     if process_emissions is None:
         return
     if not isinstance(process_emissions, list):
@@ -179,8 +216,15 @@ def _validate_process(process_emissions: Any, prefix: str, tables: FactorTables,
         if gas is None:
             problems.append(_required(f"{where}.gas"))
         elif not isinstance(gas, str) or gas not in tables.gases:
-            problems.append(_problem(f"{where}.gas", "unknown_gas", f"未知温室气体：{gas}",
-                                     f"unknown greenhouse gas: {gas}", value=gas))
+            shown_gas = shown(gas)
+            problems.append(_problem(f"{where}.gas", "unknown_gas", f"未知温室气体：{shown_gas}",
+                                     f"unknown greenhouse gas: {shown_gas}", value=shown_gas))
+        elif gwp_set in tables.gwp_sets and gwp_set not in tables.gases[gas].gwp:
+            problems.append(_problem(
+                f"{where}.gas", "no_gwp_in_set",
+                f"IPCC {gwp_set} 未给出 {gas} 的全球变暖潜势，请选择其他版本的全球变暖潜势",
+                f"IPCC {gwp_set} gives no global warming potential for {gas}: choose another "
+                "set of global warming potentials", value=gas))
         if "tonnes" not in entry:
             problems.append(_required(f"{where}.tonnes"))
         else:
@@ -227,13 +271,14 @@ def _validate_previous_year(previous: Any, options: Mapping[str, Any], tables: F
                                  "process emissions are only read together with a list of "
                                  "energy used"))
     _validate_entries(previous.get("energy"), f"{prefix}.energy", options, tables, problems)
+    gwp_set = options.get("gwp_set", tables.default_gwp_set)
     _validate_process(previous.get("process_emissions"), f"{prefix}.process_emissions", tables,
-                      problems)
+                      problems, gwp_set if isinstance(gwp_set, str) else None)
 
 
 def validate_energy(energy: Any, process_emissions: Any, options: Any,
-                    previous_year: Any = None, *, tables: FactorTables | None = None
-                    ) -> list[Problem]:
+                    previous_year: Any = None, *, tables: FactorTables | None = None,
+                    province: Any = None) -> list[Problem]:
     """Every problem of the energy list, process emissions, energy options and previous year.
 
     ``None`` for a list or for options means absent (nothing to check). An empty result
@@ -243,8 +288,11 @@ def validate_energy(energy: Any, process_emissions: Any, options: Any,
     problems: list[Problem] = []
     _validate_options(options, tables, problems)
     read_options: Mapping[str, Any] = options if isinstance(options, Mapping) else {}
+    _validate_province(province, read_options, tables, problems)
+    gwp_set = read_options.get("gwp_set", tables.default_gwp_set)
     _validate_entries(energy, "energy", read_options, tables, problems)
-    _validate_process(process_emissions, "process_emissions", tables, problems)
+    _validate_process(process_emissions, "process_emissions", tables, problems,
+                      gwp_set if isinstance(gwp_set, str) else None)
     if previous_year is not None:
         _validate_previous_year(previous_year, read_options, tables, problems)
     return problems

@@ -78,7 +78,8 @@ class YearOnYear:
 
 
 def year_figures(document: Mapping[str, Any], options: Mapping[str, Any] | None = None,
-                 tables: FactorTables | None = None) -> YearFigures:
+                 tables: FactorTables | None = None, province: str | None = None
+                 ) -> YearFigures:
     """The figures of one year: given directly, else computed from its energy list."""
 
     def optional(key: str) -> Decimal | None:
@@ -88,7 +89,7 @@ def year_figures(document: Mapping[str, Any], options: Mapping[str, Any] | None 
     energy_tce, emissions, factors = optional("energy_tce"), optional("emissions_tco2e"), []
     if document.get("energy") is not None and (energy_tce is None or emissions is None):
         computed = calculate_energy(document["energy"], document.get("process_emissions"),
-                                    document.get("year"), options, tables)
+                                    document.get("year"), options, tables, province=province)
         factors = computed.factors_used
         # As in the evaluation, a figure given directly wins over the computed one.
         energy_tce = computed.total_tce if energy_tce is None else energy_tce
@@ -127,12 +128,13 @@ def _change(metric: str, unit: str, previous: YearFigures, current: YearFigures,
 def compare_with_previous(current: Mapping[str, Any], previous: Mapping[str, Any],
                           targets: TargetTable | None = None, *,
                           options: Mapping[str, Any] | None = None,
-                          tables: FactorTables | None = None) -> YearOnYear:
+                          tables: FactorTables | None = None,
+                          province: str | None = None) -> YearOnYear:
     """Change of energy and carbon intensity from ``previous`` to ``current``, with verdicts."""
     tables = tables or load_factor_tables()
     targets = targets or tables.targets
-    before = year_figures(previous, options, tables)
-    now = year_figures(current, options, tables)
+    before = year_figures(previous, options, tables, province)
+    now = year_figures(current, options, tables, province)
     return YearOnYear(
         now.year, before.year,
         _change("energy_intensity", "tce/万元", before, now, "energy_tce", targets),

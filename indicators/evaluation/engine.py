@@ -24,7 +24,12 @@ from indicators.evaluation.result import (
     OverallResult,
 )
 from indicators.evaluation.scoring import band_score
-from indicators.evaluation.validate import DocumentChecker, check_cohorts, problem
+from indicators.evaluation.validate import (
+    DocumentChecker,
+    check_cohorts,
+    depth_problem,
+    problem,
+)
 from indicators.framework.loader import DEFAULT_FRAMEWORK, load_framework
 from indicators.framework.model import Framework, Indicator
 from indicators.problems import InvalidFramework, InvalidInput, Problem
@@ -147,6 +152,8 @@ def evaluate(
     """
     fw = resolve_framework(document, framework)
     plan = plan_for(fw)
+    # Validation never walks a nested value (messages quote containers by type and length),
+    # so the depth is only looked at when something is wrong: a valid document is shallow.
     problems, values = plan.checker.check(document)
     cohort_problems, clean_cohorts = check_cohorts(fw, cohorts)
     problems += cohort_problems
@@ -158,20 +165,32 @@ def evaluate(
     if isinstance(document, dict):
         problems += energy_link.validate_energy_part(document)
     if problems:
-        raise InvalidInput(problems)
+        too_deep = depth_problem(document)
+        raise InvalidInput(problems if too_deep is None else [too_deep, *problems])
     energy = emissions = energy_result = None
     derived_from_energy: set[str] = set()
+    # The totals the document gave directly (the plausibility checks word their warnings so).
+    given: set[str] = {k for k in ("energy_tce", "emissions_tco2e") if k in values}
     if energy_link.has_energy_part(document):
         energy_result = energy_link.calculate(document)
         energy = energy_result.energy_contract()
         emissions = energy_result.emissions_contract()
-        # Given figures win; the computed totals stand in where none was given.
-        if document.get("energy") and "energy_tce" not in values:
+        # A total given next to a list that computes it is refused by validation unless
+        # options.totals says which stands; the computed totals stand in where none was given.
+        totals = (document.get("options") or {}).get("totals")
+        if document.get("energy") and ("energy_tce" not in values or totals == "computed"):
             values["energy_tce"] = energy_result.total_tce
             derived_from_energy.add("energy_tce")
-        if "emissions_tco2e" not in values:
+            given.discard("energy_tce")
+        elif "energy_tce" in values:
+            # The given figure stands everywhere, so the output never contradicts itself.
+            energy["total_tce"] = float(values["energy_tce"])
+        if "emissions_tco2e" not in values or totals == "computed":
             values["emissions_tco2e"] = energy_result.total_tco2e
             derived_from_energy.add("emissions_tco2e")
+            given.discard("emissions_tco2e")
+        else:
+            emissions["total_tco2e"] = float(values["emissions_tco2e"])
     declared = frozenset(document.get("not_applicable") or ())
     context = _Context(industry, calibration)
     results = {}
@@ -180,6 +199,7 @@ def evaluate(
             fw, plan, item, values, declared, clean_cohorts, derived_from_energy, context
         )
     dimensions, overall = aggregate(plan, results)
+    warnings = energy_link.plausibility_warnings(document, values, given, energy_result)
     return Evaluation(
         framework=fw,
         indicators=results,
@@ -192,6 +212,7 @@ def evaluate(
         energy_result=energy_result,
         cohorts=clean_cohorts,
         units=plan.units,
+        warnings=warnings,
     )
 
 

@@ -2,8 +2,8 @@
 
 Each indicator's declarative formula is compiled once per framework into a plain closure
 ``compute(values) -> Outcome``. Amounts arrive as Decimal and are divided exactly; the
-result is rounded half-up to the indicator's decimals and handed out as a float, the JSON
-number of the contract.
+result is handed out at full precision as a float, the JSON number of the contract (pages
+and reports round it to the indicator's decimals).
 
 Kinds:
   level          the maturity level given under the indicator's own code
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from indicators.framework.model import Framework, Indicator
@@ -45,12 +45,11 @@ def _missing_outcome(names: tuple[str, ...]) -> Outcome:
 
 
 def _rounder(decimals: int) -> Callable[[Any], float]:
-    quantum = Decimal(1).scaleb(-decimals)
+    """The value as the contract gives it: a float at full precision. ``decimals`` is the
+    indicator's display precision, applied by pages and reports, not here."""
 
     def round_value(x: Any) -> float:
-        if type(x) is Decimal:
-            return float(x.quantize(quantum, rounding=ROUND_HALF_UP))
-        return round(float(x), decimals)
+        return float(x)
 
     return round_value
 

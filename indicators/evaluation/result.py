@@ -1,7 +1,8 @@
 """The result of one evaluation: per indicator, per dimension, overall; contract output.
 
-Aggregation works on the rounded indicator scores (the figures a user sees), so the
-contributions in the trace add up to the published dimension and overall scores.
+Indicator values are at full precision (rounding is for pages and reports); scores are
+rounded to one decimal. Aggregation works on the rounded indicator scores (the figures a
+user sees), so the contributions in the trace add up to the published dimension and overall scores.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from indicators.framework.model import Framework
+from indicators.problems import Notice
 
 
 @dataclass(slots=True)
@@ -72,6 +74,14 @@ class Evaluation:
     energy_result: Any = None
     cohorts: dict[str, tuple[float, ...]] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
+    # Figures that are valid but look wrong (unit slips, factors from an earlier year): shown
+    # to the user, never an error. ``Notice.as_dict()`` is the contract's shape.
+    warnings: list[Notice] = field(default_factory=list)
+
+    @property
+    def factors(self) -> list[dict[str, Any]]:
+        """Every factor the computed energy and emissions used (the contract's ``factors``)."""
+        return [] if self.energy_result is None else self.energy_result.factors
 
     def to_contract(self) -> dict[str, Any]:
         indicators: dict[str, Any] = {}
@@ -104,6 +114,8 @@ class Evaluation:
             out["energy"] = self.energy
         if self.emissions is not None:
             out["emissions"] = self.emissions
+        out["warnings"] = [w.as_dict() for w in self.warnings]
+        out["factors"] = self.factors
         return out
 
     @property

@@ -16,20 +16,58 @@ from decimal import Decimal
 from typing import Any
 
 from indicators.framework.model import Framework
-from indicators.problems import Problem
+from indicators.problems import MAX_NUMBER, Problem, shown, too_large
 
 TOP_LEVEL_KEYS = (
     "framework", "inputs", "energy", "process_emissions", "not_applicable", "year", "options",
-    "previous_year", "industry",
+    "previous_year", "industry", "province",
     # Who produced the document and how far it was reviewed (an application's export says
     # "self-assessment" or who reviewed it); an object, never read by the evaluation.
     "metadata",
 )
 YEAR_RANGE = (1990, 2100)
+# No part of a valid document nests deeper than this (inputs.resource_sharing is at depth 3,
+# previous_year.energy[i] at 4); deeper structures are refused before anything walks them.
+MAX_DEPTH = 16
 
 
 def problem(key: str, code: str, zh: str, en: str, **params: Any) -> Problem:
     return Problem(key=key, code=code, message_zh=zh, message_en=en, params=params)
+
+
+def depth_problem(document: Any) -> Problem | None:
+    """A problem naming the first key nested deeper than MAX_DEPTH, else None (iterative:
+    no recursion, whatever the depth). Runs on every document, so the common case only
+    counts levels; the key is worked out once something is too deep."""
+    if type(document) is not dict and type(document) is not list:
+        return None
+    stack: list[tuple[Any, int]] = [(document, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, depth = pop()
+        if depth >= MAX_DEPTH:
+            return _too_deep(document)
+        for value in (node.values() if type(node) is dict else node):
+            kind = type(value)
+            if kind is dict or kind is list:
+                push((value, depth + 1))
+    return None
+
+
+def _too_deep(document: Any) -> Problem:
+    stack: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            break
+        items = node.items() if type(node) is dict else enumerate(node)
+        for key, value in items:
+            if type(value) is dict or type(value) is list:
+                child = (f"{path}.{key}" if path else str(key)) if type(node) is dict \
+                    else f"{path}[{key}]"
+                stack.append((value, child, depth + 1))
+    return problem(path or "(document)", "too_deep", f"嵌套层级过深（最多 {MAX_DEPTH} 层）",
+                   f"nested too deeply (at most {MAX_DEPTH} levels)")
 
 
 def _lower_first(name: str) -> str:
@@ -40,16 +78,21 @@ def _lower_first(name: str) -> str:
 
 
 def _number_problem(key: str, value: Any) -> Problem | None:
-    """None when value is a finite JSON number (never a boolean)."""
-    if type(value) is int:
+    """None when value is a finite JSON number (never a boolean) small enough to compute."""
+    kind = type(value)
+    if (kind is int or kind is float) and -MAX_NUMBER <= value <= MAX_NUMBER:
+        return None  # the common case, in two comparisons (NaN fails them and goes on)
+    if kind is int or kind is float:
+        if kind is float and not math.isfinite(value):
+            return problem(key, "not_finite", "必须是有限数值", "must be a finite number")
+        if too_large(value):
+            return problem(key, "too_large",
+                           f"数值过大，无法计算（绝对值不能超过 {MAX_NUMBER:.0e}）",
+                           f"is too large to compute with (at most {MAX_NUMBER:.0e} in magnitude)")
         return None
-    if type(value) is float:
-        if math.isfinite(value):
-            return None
-        return problem(key, "not_finite", "必须是有限数值", "must be a finite number")
     return problem(
         key, "not_a_number", "必须是数值（不能是布尔值或文本）",
-        "must be a number (not a boolean or text)", value=repr(value)[:40],
+        "must be a number (not a boolean or text)", value=shown(value),
     )
 
 
@@ -91,7 +134,7 @@ class DocumentChecker:
         for key in document:
             if key not in TOP_LEVEL_KEYS:
                 problems.append(
-                    problem(str(key), "unknown_key", "未知的顶层键", "unknown top-level key")
+                    problem(str(key)[:80], "unknown_key", "未知的顶层键", "unknown top-level key")
                 )
         if "framework" in document and not isinstance(document["framework"], str):
             problems.append(
@@ -109,7 +152,8 @@ class DocumentChecker:
             kind = types.get(name)
             if kind is None:
                 problems.append(
-                    problem(f"inputs.{name}", "unknown_input", "未知的输入项", "unknown input")
+                    problem(f"inputs.{str(name)[:80]}", "unknown_input", "未知的输入项",
+                            "unknown input")
                 )
                 continue
             if value is None:
@@ -117,11 +161,11 @@ class DocumentChecker:
             # Fast paths for the common well-formed cases; everything else (and every
             # problem) goes through _convert.
             value_type = type(value)
-            if value_type is int and value >= 0 and kind == "int":
+            if value_type is int and 0 <= value <= MAX_NUMBER and kind == "int":
                 clean[name] = value
                 continue
-            if kind == "decimal" and (value_type is int or value_type is float) and value >= 0 \
-                    and math.isfinite(value):
+            if kind == "decimal" and (value_type is int or value_type is float) \
+                    and 0 <= value <= MAX_NUMBER:
                 clean[name] = Decimal(value) if value_type is int else Decimal(repr(value))
                 continue
             converted = self._convert(f"inputs.{name}", kind, name, value, problems)
@@ -212,7 +256,7 @@ class DocumentChecker:
                     problem(item_key, "unknown_value",
                             f"未知取值，可选：{', '.join(sorted(allowed))}",
                             f"unknown value; allowed: {', '.join(sorted(allowed))}",
-                            value=repr(item)[:40])
+                            value=shown(item))
                 )
             elif item in seen:
                 ok = False
@@ -267,7 +311,7 @@ class DocumentChecker:
             if not isinstance(code, str) or code not in self.codes:
                 problems.append(
                     problem(f"not_applicable[{index}]", "unknown_indicator", "未知的指标代码",
-                            "unknown indicator code", value=repr(code)[:40])
+                            "unknown indicator code", value=shown(code))
                 )
 
     @staticmethod

@@ -25,7 +25,9 @@ def test_evaluate_file_prints_the_contract(json_file, full_document):
     code, out, err = run(["evaluate", str(json_file(full_document()))])
     assert (code, err) == (0, "")
     data = json.loads(out)
-    assert set(data) == {"framework", "indicators", "dimensions", "overall"}
+    assert set(data) == {"framework", "indicators", "dimensions", "overall", "warnings",
+                         "factors"}
+    assert (data["warnings"], data["factors"]) == ([], [])
     # a document naming only the id is scored with the newest version
     assert data["framework"] == {"id": "scm-2024", "version": "2.0.0"}
     assert len(data["indicators"]) == 30

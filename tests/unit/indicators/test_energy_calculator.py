@@ -35,6 +35,14 @@ CONVERSIONS = [
     ("natural_gas", 1, "10^4 m3", "12.143"),   # 10000 × 1.2143 / 1000
     ("coke_oven_gas", 1000, "m3", "0.5714"),
     ("coke_oven_gas", 1, "10^4 m3", "5.714"),
+    ("blast_furnace_gas", 1000, "m3", "0.1286"),   # 1000 × 0.1286 / 1000
+    ("blast_furnace_gas", 1, "10^4 m3", "1.286"),
+    ("converter_gas", 1000, "m3", "0.2866"),
+    ("converter_gas", 1, "10^4 m3", "2.866"),
+    ("lng", 1, "t", "1.7572"),                     # 1000 × 1.7572 / 1000
+    ("lng", 10, "kg", "0.017572"),
+    ("refinery_dry_gas", 1, "t", "1.5714"),
+    ("refinery_dry_gas", 10, "kg", "0.015714"),
     ("electricity", 1000, "kWh", "0.1229"),    # 1000 × 0.1229 / 1000
     ("electricity", 1, "MWh", "0.1229"),
     ("electricity", 1, "10^4 kWh", "1.229"),
@@ -76,18 +84,25 @@ def test_float_quantities_are_taken_at_their_written_value():
     assert result.total_tce == D("0.14571")
 
 
-def test_the_entry_coefficient_overrides_the_default_for_energy_only():
+def test_the_entry_coefficient_changes_energy_and_emissions_in_proportion():
     entry = {"carrier": "natural_gas", "quantity": 1, "unit": "10^4 m3", "kgce_per_unit": 13300}
     result = calculate_energy([entry], [], 2023)
     # 1 × 13300 kgce per 10^4 m3 / 1000 = 13.3 tce (default would be 12.143)
     assert result.total_tce == D("13.3")
-    # Emissions keep the combustion factor: 389.31 × 15.3 / 1000 × 0.99 × 44/12 = 21.6218...
-    assert result.scope1 == TABLES.carriers["natural_gas"].tco2_per_unit["10^4 m3"]
+    # One calorific value: 13300 kgce × 0.0293076 GJ/kgce = 389.79108 GJ;
+    # × 15.3 tC/TJ / 1000 = 5.963803524 tC; × 0.99 = 5.90416548876; × 44/12 = 21.6486067921...
+    assert abs(result.scope1 - D("5.90416548876") * 44 / 12) < D("1e-24")
+    default = calculate_energy([{**entry, "kgce_per_unit": 12143}], [], 2023)
+    assert default.scope1 == TABLES.carriers["natural_gas"].tco2_per_unit["10^4 m3"]
+    assert abs(result.scope1 / default.scope1 - D(13300) / D(12143)) < D("1e-24")
     coefficient = next(f for f in result.factors_used if f["what"] == "standard_coal_coefficient")
     assert coefficient["value"] == 13300.0
     assert coefficient["unit"] == "kgce/10^4 m3"
-    assert coefficient["source"] == "input: energy[0].kgce_per_unit"
+    assert coefficient["source"] == "stated by the enterprise (energy[0].kgce_per_unit)"
     assert coefficient["confirmed"] is False
+    emission = next(f for f in result.factors if f["applies_to"] == "scope1")
+    assert emission["id"] == "combustion.natural_gas.energy[0]"
+    assert emission["value"] == float(result.scope1)
 
 
 def test_steam_in_tonnes_uses_its_stated_coefficient_for_energy_and_heat():
@@ -140,20 +155,29 @@ def test_grid_factor_of_the_reporting_year(year, factor, data_year):
     # 2000 kWh × factor kg/kWh / 1000
     assert result.scope2 == 2 * D(factor)
     grid = next(f for f in result.factors_used if f["what"] == "grid_emission_factor")
-    assert (grid["data_year"], grid.get("fallback", False)) == (data_year, False)
+    assert (grid["year"], grid.get("fallback", False)) == (data_year, False)
     assert grid["applies_to"] == ["energy[0]"]
+    assert result.notices == []
 
 
-@pytest.mark.parametrize("year", [2025, 2019, None])
-def test_grid_factor_falls_back_to_the_latest_year_and_says_so(year):
+@pytest.mark.parametrize(("year", "factor", "data_year"), [
+    (2025, "0.5306", 2023),  # the latest earlier data year
+    (2030, "0.5306", 2023),
+    (None, "0.5306", 2023),  # no year: the latest
+    (2019, "0.5568", 2021),  # before the first publication: the earliest
+    (1990, "0.5568", 2021),
+])
+def test_grid_factor_falls_back_and_says_so(year, factor, data_year):
     entry = {"carrier": "electricity", "quantity": 1, "unit": "MWh"}
     result = calculate_energy([entry], [], year)
-    assert result.scope2 == D("0.5306")  # 1000 kWh × 0.5306 / 1000, data year 2023
+    assert result.scope2 == D(factor)  # 1000 kWh × factor / 1000
     grid = next(f for f in result.factors_used if f["what"] == "grid_emission_factor")
     assert grid["fallback"] is True
-    assert grid["data_year"] == 2023
+    assert grid["year"] == data_year
     assert grid["reporting_year"] == year
-    assert "2023" in grid["note"]
+    assert str(data_year) in grid["note"]
+    assert [n.code for n in result.notices] == ["grid_factor_fallback"]
+    assert next(f for f in result.factors if f["applies_to"] == "scope2")["fallback"] is True
 
 
 def test_grid_series_option_and_an_unconfirmed_series_is_flagged():
@@ -162,8 +186,9 @@ def test_grid_series_option_and_an_unconfirmed_series_is_flagged():
     assert fossil.scope2 == D("0.8325")
     ets = calculate_energy([entry], [], 2022, {"grid_series": "ets_reporting"})
     assert ets.scope2 == D("0.5703")
+    # Confirmed by the MEE notice of February 2023 (shared facts).
     grid = next(f for f in ets.factors_used if f["what"] == "grid_emission_factor")
-    assert grid["confirmed"] is False
+    assert grid["confirmed"] is True
 
 
 @pytest.mark.parametrize(("gas", "tonnes", "ar5", "ar6"), [
@@ -193,8 +218,8 @@ def test_scope_totals_of_a_mixed_enterprise():
         {"carrier": "diesel", "quantity": 500, "unit": "kg"},
     ]
     result = calculate_energy(energy, [{"gas": "CH4", "tonnes": 1}], 2023)
-    diesel_t = TABLES.carriers["diesel"].tco2_per_unit["t"]        # 3.0959096...
-    gas_t = TABLES.carriers["natural_gas"].tco2_per_unit["10^4 m3"]  # 21.6218881
+    diesel_t = TABLES.carriers["diesel"].tco2_per_unit["t"]        # 3.09969162...
+    gas_t = TABLES.carriers["natural_gas"].tco2_per_unit["10^4 m3"]  # 19.7653407...
     # energy: diesel 10.5 t × 1.4571 = 15.29955; electricity 100000 × 0.1229 / 1000 = 12.29;
     #         gas 30000 m3 × 1.2143 / 1000 = 36.429; total 64.01855 tce
     assert result.by_carrier == {"diesel": D("15.29955"), "electricity": D("12.29"),
@@ -214,12 +239,13 @@ def test_scope_totals_of_a_mixed_enterprise():
         assert {"what", "value", "unit", "source", "version", "confirmed"} <= set(record)
 
 
-def test_contract_documents_are_floats_rounded_to_six_decimals():
+def test_contract_documents_are_floats_at_full_precision():
     result = calculate_energy([{"carrier": "diesel", "quantity": 10, "unit": "t"}], [], 2023)
     assert result.energy_contract() == {"total_tce": 14.571, "by_carrier": {"diesel": 14.571}}
-    # 10 × 3.0959096373... = 30.959096373... → 30.959096
-    assert result.emissions_contract() == {"total_tco2e": 30.959096, "scope1": 30.959096,
-                                           "scope2": 0.0}
+    # 10 t × 1457.1 kgce/t × 0.0293076 GJ/kgce = 427.0410396 GJ; × 20.2 tC/TJ / 1000
+    # = 8.62622899992 tC; × 0.98 = 8.4537044199216; × 44/12 = 30.9969162063792 tCO2
+    assert result.emissions_contract() == {"total_tco2e": 30.9969162063792,
+                                           "scope1": 30.9969162063792, "scope2": 0.0}
 
 
 def test_nothing_reported_gives_zeros_and_no_share():

@@ -58,25 +58,58 @@ def test_gas_ranges_are_kept_and_the_coke_oven_gas_default_is_flagged():
     ("raw_coal", "t", "1.90"),
     ("gasoline", "t", "2.93"),
     ("diesel", "t", "3.10"),
-    ("natural_gas", "10^4 m3", "21.6"),
 ])
 def test_combustion_parameters_reproduce_the_typical_factors(fuel, unit, typical):
+    # The GB/T 2589 calorific values of these fuels are within 0.2 % of the guideline's.
     factor = TABLES.carriers[fuel].tco2_per_unit[unit]
     # Within 0.5 %: the typical figures are themselves rounded.
     assert abs(factor - Decimal(typical)) <= Decimal(typical) * Decimal("0.005")
 
 
+def test_natural_gas_reproduces_the_typical_factor_at_the_guidelines_calorific_value():
+    gas = TABLES.carriers["natural_gas"]
+    # The guideline's 389.31 GJ per 10^4 m3 is 389310 / 29.3076 = 13283.4… kgce per 10^4 m3
+    kgce = Decimal("389.31") / Decimal("0.0293076")
+    factor = kgce * gas.tco2_per_kgce
+    assert abs(factor - Decimal("21.6")) <= Decimal("21.6") * Decimal("0.005")
+    # The default (gas-field gas 1.2143 kgce/m3 = 35.588 MJ/m3) feeds both energy and CO2:
+    # 12143 × 0.0293076 = 355.8821868 GJ × 15.3 / 1000 × 0.99 × 44/12 = 19.765340772685…
+    assert abs(gas.tco2_per_unit["10^4 m3"] - Decimal("355.8821868") * Decimal("15.3") / 1000
+               * Decimal("0.99") * 44 / 12) < Decimal("1e-24")
+
+
 def test_combustion_factor_is_computed_from_its_parameters():
-    # diesel: 42.652 GJ/t × 20.2 tC/TJ / 1000 × 0.98 × 44/12
-    #   = 0.8615704 × 0.98 × 44/12 = 0.844338992 × 44 / 12 = 3.0959096373... tCO2/t
-    expected = Decimal("42.652") * Decimal("20.2") / 1000 * Decimal("0.98") * 44 / 12
+    # diesel: 1457.1 kgce/t × 0.0293076 = 42.70410396 GJ/t; × 20.2 tC/TJ / 1000 × 0.98 × 44/12
+    #   = 0.862622899992 × 0.98 = 0.84537044199216 × 44 / 12 = 3.09969162063792 tCO2/t
+    expected = Decimal("42.70410396") * Decimal("20.2") / 1000 * Decimal("0.98") * 44 / 12
     # 28-digit Decimal context: equal up to the rounding of 44/12 in the last digit.
     assert abs(TABLES.carriers["diesel"].tco2_per_unit["t"] - expected) < Decimal("1e-24")
     record = TABLES.carriers["diesel"].emission_record
-    assert record["parameters"] == {"ncv": 42.652, "ncv_unit": "GJ/t", "carbon_content": 20.2,
-                                    "carbon_content_unit": "tC/TJ", "oxidation_rate": 0.98}
+    assert record["parameters"] == {
+        "ncv": 42.70410396, "ncv_unit": "GJ/t",
+        "ncv_from": "standard-coal coefficient (carriers.yaml)", "guideline_ncv": 42.652,
+        "carbon_content": 20.2, "carbon_content_unit": "tC/TJ", "oxidation_rate": 0.98}
     assert record["confirmed"] is True
     assert TABLES.carriers["coke"].emission_record["confirmed"] is False
+
+
+@pytest.mark.parametrize(("carrier", "unit", "tco2"), [
+    # blast-furnace gas: 1286 kgce per 10^4 m3 × 0.0293076 = 37.6895736 GJ × 70.8 tC/TJ / 1000
+    #   = 2.66842181088 tC × 0.99 = 2.6417375927712 × 44/12 = 9.6863711734944
+    ("blast_furnace_gas", "10^4 m3", "9.6863711734944"),
+    # converter gas: 2866 × 0.0293076 = 83.9955816 GJ × 49.6 / 1000 = 4.16618084736 tC
+    #   × 0.99 = 4.1245190388864 × 44/12 = 15.1232364759168
+    ("converter_gas", "10^4 m3", "15.1232364759168"),
+    # LNG: 1757.2 kgce/t × 0.0293076 = 51.49931472 GJ × 15.3 / 1000 = 0.787939515216 tC
+    #   × 0.99 = 0.78006012006384 × 44/12 = 2.86022044023408
+    ("lng", "t", "2.86022044023408"),
+    # refinery dry gas: 1571.4 × 0.0293076 = 46.05396264 GJ × 18.2 / 1000
+    #   = 0.838182120048 tC × 0.98 = 0.82141847764704 × 44/12 = 3.01186775137248
+    ("refinery_dry_gas", "t", "3.01186775137248"),
+])
+def test_steel_and_petrochemical_carriers(carrier, unit, tco2):
+    assert abs(TABLES.carriers[carrier].tco2_per_unit[unit] - Decimal(tco2)) < Decimal("1e-24")
+    assert TABLES.carriers[carrier].scope == 1
 
 
 @pytest.mark.parametrize(("series", "year", "value"), [
@@ -93,11 +126,14 @@ def test_grid_factors_by_series_and_year(series, year, value):
 
 def test_grid_defaults_and_unconfirmed_figures():
     assert TABLES.default_grid_series == "national_average"
+    # Before the first publication: the earliest; after the last: the latest earlier one.
     factor, fallback = TABLES.grid_factor("national_average", 2019)
+    assert (factor.data_year, fallback) == (2021, True)
+    factor, fallback = TABLES.grid_factor("national_average", 2030)
     assert (factor.data_year, fallback) == (2023, True)
     ets, _ = TABLES.grid_factor("ets_reporting", 2022)
     assert ets.kg_co2_per_kwh == Decimal("0.5703")
-    assert ets.confirmed is False and ets.record["confirmed"] is False
+    assert ets.confirmed is True and ets.record["confirmed"] is True
 
 
 def test_gwp_table_covers_the_gases_of_the_facts():
@@ -109,7 +145,27 @@ def test_gwp_table_covers_the_gases_of_the_facts():
     assert {gas.group for gas in TABLES.gases.values()} == {
         "CO2", "CH4", "N2O", "HFCs", "PFCs", "SF6", "NF3"}
     assert TABLES.default_gwp_set == "AR5"
-    assert TABLES.gases["HFC-43-10mee"].gwp == {"AR5": Decimal(1650), "AR6": Decimal(1600)}
+    assert TABLES.gases["HFC-43-10mee"].gwp == {"AR5": Decimal(1650), "AR6": Decimal(1600),
+                                                "SAR": Decimal(1300)}
+    assert TABLES.gwp_sets == ("AR5", "AR6", "SAR")
+
+
+@pytest.mark.parametrize(("gas", "sar"), [
+    ("CO2", 1), ("CH4", 21), ("N2O", 310), ("SF6", 23900), ("HFC-23", 11700),
+    ("HFC-134a", 1300), ("CF4", 6500), ("C2F6", 9200),
+])
+def test_the_sar_set_of_the_chinese_accounting_guidelines(gas, sar):
+    assert TABLES.gases[gas].gwp["SAR"] == Decimal(sar)
+    record = TABLES.gases[gas].records["SAR"]
+    assert (record["id"], record["year"]) == (f"gwp.SAR.{gas}", 1995)
+    assert record["source"].startswith("IPCC Second Assessment Report")
+    # CH4, N2O and SF6 were read in a source; the rest are marked unconfirmed.
+    assert record["confirmed"] is (gas in ("CO2", "CH4", "N2O", "SF6"))
+
+
+def test_the_sar_set_has_no_value_for_gases_it_does_not_list():
+    for gas in ("NF3", "HFC-245fa", "HFC-365mfc"):
+        assert "SAR" not in TABLES.gases[gas].gwp
 
 
 def test_national_targets_of_the_action_plan_with_seed_lines():
@@ -130,6 +186,7 @@ def test_national_targets_of_the_action_plan_with_seed_lines():
 
 def test_every_table_exposes_its_source_citations_and_version():
     assert list(TABLES.sources) == ["carriers", "combustion", "grid", "gwp", "targets"]
+    assert TABLES.plausibility["source"].version == "plausibility.1"
     for table, source in TABLES.sources.items():
         assert source.table == table
         assert source.version == TABLES.versions[table]
@@ -139,7 +196,7 @@ def test_every_table_exposes_its_source_citations_and_version():
     carriers = TABLES.sources["carriers"]
     assert carriers.citation_zh.startswith("GB/T 2589-2020《综合能耗计算通则》")
     assert carriers.citation_en.startswith("GB/T 2589-2020 General rules for calculation")
-    assert carriers.version == "gbt2589-2020.1"
+    assert carriers.version == "gbt2589-2020.2"
     assert "国发〔2024〕12 号" in TABLES.sources["targets"].citation_zh
     assert "(Guofa [2024] No. 12)" in TABLES.sources["targets"].citation_en
 
@@ -173,10 +230,18 @@ def test_an_unchanged_copy_loads(factor_copy):
      "carriers.raw_coal.kgce_per_base_unit"),
     ("carriers.yaml", "scope: 1, confirmed: true}", "scope: 3, confirmed: true}",
      "carriers.raw_coal.scope"),
-    ("carriers.yaml", 'version: "gbt2589-2020.1"', "version_tag: x", "version"),
+    ("carriers.yaml", 'version: "gbt2589-2020.2"', "version_tag: x", "version"),
     ("combustion.yaml", "oxidation_rate: 0.94", "oxidation_rate: 94",
      "fuels.raw_coal.oxidation_rate"),
-    ("combustion.yaml", "  diesel: {ncv: 42.652", "  diesels: {ncv: 42.652", "fuels.diesel"),
+    ("combustion.yaml", "  diesel: {guideline_ncv: 42.652", "  diesels: {guideline_ncv: 42.652",
+     "fuels.diesel"),
+    ("grid.yaml", '"530000": {value: 0.1073', '"530001": {value: 0.1073',
+     "series.national_average.provincial.2022.530001"),
+    ("grid.yaml", "region: southwest}", "region: west}", "provinces.500000.region"),
+    ("plausibility.yaml", "    high: 30000\n", "    high: lots\n",
+     "per_output.electricity.high"),
+    ("gwp.yaml", "HFC-245fa: {name_zh: 五氟丙烷, group: HFCs, AR5: 858, AR6: 962, SAR: null}",
+     "HFC-245fa: {name_zh: 五氟丙烷, group: HFCs, AR5: 858, AR6: 962}", "gases.HFC-245fa.SAR"),
     ("grid.yaml", "2022: {value: 0.5366", "2022: {valeur: 0.5366",
      "series.national_average.factors.2022.valeur"),
     ("grid.yaml", "default_series: national_average", "default_series: provincial",

@@ -153,7 +153,7 @@ def test_every_problem_is_collected_at_once():
         {"carrier": "diesel", "quantity": -1, "unit": "kWh", "note": "x"},
     ]
     process = [{"gas": "CO", "tonnes": "1"}]
-    options = {"gwp_set": "SAR"}
+    options = {"gwp_set": "AR4"}
     previous = {"year": 2023, "energy_tce": 10}
     problems = validate_energy(energy, process, options, previous)
     assert {p.key for p in problems} == {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indicators import evaluate
+from indicators import InvalidInput, evaluate
 
 
 def test_contract_example_on_time_delivery(indicator):
@@ -45,9 +45,11 @@ def test_cost_expense_ratio_sums_the_numerator_exactly(indicator):
     assert out["score"] == 15.6 and out["unit"] == "%"
 
 
-def test_money_ratio_rounds_half_up(indicator):
+def test_money_ratio_is_given_at_full_precision(indicator):
     out = indicator("digital.investment_ratio", digital_investment=1, operating_revenue=800)
-    assert out["value"] == 0.13  # 0.125 exactly, half-up
+    assert out["value"] == 0.125  # 1 / 800 × 100, not rounded (pages round for display)
+    out = indicator("digital.investment_ratio", digital_investment=1, operating_revenue=3)
+    assert out["value"] == 33.333333333333336  # float(Decimal(1) / 3 × 100)
 
 
 def test_inventory_turnover_in_times(indicator):
@@ -156,18 +158,70 @@ def test_energy_intensity_from_the_energy_list():
     out = evaluate(doc).to_contract()
     total = out["energy"]["total_tce"]
     assert total > 0
-    assert out["indicators"]["green.energy_intensity"]["value"] == round(total / 1000, 4)
-    assert out["indicators"]["green.carbon_intensity"]["value"] == round(
-        out["emissions"]["total_tco2e"] / 1000, 4)
+    # Full precision: 14.571 / 1000 and 30.9969162063792 / 1000
+    assert out["indicators"]["green.energy_intensity"]["value"] == 0.014571
+    assert out["indicators"]["green.carbon_intensity"]["value"] == 0.0309969162063792
+    assert total == 14.571
     assert set(out["emissions"]) == {"total_tco2e", "scope1", "scope2"}
 
 
-def test_given_energy_tce_wins_over_the_list():
-    doc = {"inputs": {"output_value": 1000, "energy_tce": 100},
+def test_a_given_total_next_to_a_list_is_bad_input_unless_totals_says_which_stands():
+    doc = {"inputs": {"output_value": 1000, "energy_tce": 100, "emissions_tco2e": 5},
            "energy": [{"carrier": "diesel", "quantity": 10, "unit": "t"}]}
+    with pytest.raises(InvalidInput) as caught:
+        evaluate(doc)
+    assert {(p.key, p.code) for p in caught.value.problems} == {
+        ("inputs.energy_tce", "given_and_computed"),
+        ("inputs.emissions_tco2e", "given_and_computed")}
+    # Words, not codes: the messages are shown beside the questionnaire's fields.
+    assert all("given total or the computed one stands" in p.message_en
+               and "计算值为准" in p.message_zh and "options" not in p.message_en
+               for p in caught.value.problems)
+
+
+def test_process_emissions_alone_also_compute_emissions():
+    doc = {"inputs": {"output_value": 1000, "emissions_tco2e": 5},
+           "process_emissions": [{"gas": "CH4", "tonnes": 1}]}
+    with pytest.raises(InvalidInput) as caught:
+        evaluate(doc)
+    assert [p.key for p in caught.value.problems] == ["inputs.emissions_tco2e"]
+    # energy_tce alone next to process emissions is no conflict: they compute no energy, and
+    # the energy block shows the figure the indicator uses.
+    out = evaluate({"inputs": {"output_value": 1000, "energy_tce": 5},
+                    "process_emissions": [{"gas": "CH4", "tonnes": 1}]}).to_contract()
+    assert out["energy"] == {"total_tce": 5.0, "by_carrier": {}}
+    assert out["indicators"]["green.energy_intensity"]["value"] == 0.005
+    assert out["emissions"]["total_tco2e"] == 28.0  # 1 t CH4 × 28 (AR5)
+
+
+def test_totals_given_the_given_figures_stand_everywhere():
+    doc = {"inputs": {"output_value": 1000, "energy_tce": 100, "emissions_tco2e": 250},
+           "energy": [{"carrier": "diesel", "quantity": 10, "unit": "t"}],
+           "options": {"totals": "given"}}
     out = evaluate(doc).to_contract()
-    assert out["indicators"]["green.energy_intensity"]["value"] == 0.1
-    assert "energy" in out
+    assert out["indicators"]["green.energy_intensity"]["value"] == 0.1  # 100 / 1000
+    assert out["indicators"]["green.carbon_intensity"]["value"] == 0.25  # 250 / 1000
+    # The output never contradicts itself: the totals shown are the ones scored.
+    assert out["energy"]["total_tce"] == 100.0
+    assert out["emissions"]["total_tco2e"] == 250.0
+    assert out["energy"]["by_carrier"] == {"diesel": 14.571}  # the list's breakdown
+
+
+def test_totals_computed_the_list_stands():
+    doc = {"inputs": {"output_value": 1000, "energy_tce": 100, "emissions_tco2e": 250},
+           "energy": [{"carrier": "diesel", "quantity": 10, "unit": "t"}],
+           "options": {"totals": "computed"}}
+    out = evaluate(doc).to_contract()
+    assert out["indicators"]["green.energy_intensity"]["value"] == 0.014571  # 14.571 / 1000
+    assert out["energy"]["total_tce"] == 14.571
+    assert out["emissions"]["total_tco2e"] == 30.9969162063792
+
+
+def test_totals_option_takes_given_or_computed_only():
+    doc = {"inputs": {"output_value": 1000}, "options": {"totals": "both"}}
+    with pytest.raises(InvalidInput) as caught:
+        evaluate(doc)
+    assert [p.key for p in caught.value.problems] == ["options.totals"]
 
 
 def test_no_energy_keys_without_an_energy_list(document):

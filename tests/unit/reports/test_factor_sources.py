@@ -36,6 +36,6 @@ def test_the_citations_read_as_before_they_moved_into_the_data_files():
         "GB/T 2589-2020《综合能耗计算通则》附录 A 各种能源折标准煤参考系数")
     assert rows["en"][3].source == (
         "IPCC Fifth Assessment Report (AR5), WG1 Ch. 8, Table 8.A.1; Sixth Assessment Report "
-        "(AR6), WG1 Ch. 7, Table 7.SM.7")
+        "(AR6), WG1 Ch. 7, Table 7.SM.7; Second Assessment Report (SAR, 1995), WG1 Table 2.9")
     assert rows["zh"][4].source == (
         "国务院《2024—2025 年节能降碳行动方案》（国发〔2024〕12 号），2024-05-23")
