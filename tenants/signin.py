@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app, g, request, session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from tenants.db import after_commit
@@ -52,6 +52,7 @@ def sign_in(user: User, remember: bool) -> None:
 
 def sign_out(reason: str = "logout") -> None:
     """End this browser's session everywhere its cookies were copied to."""
+    _ = current_user.is_authenticated  # loads the session row, if this request has not yet
     record = g.get("user_session")
     if record is not None:
         sessions.end(record.user_id, record.id, reason)
