@@ -96,7 +96,7 @@ def _load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             "in production"
         )
     if not secret or secret == INSECURE_DEFAULT_SECRET:
-        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     workers = web_worker_count(app.config.get("WEB_WORKERS"))
     if (app.config["ENV"] not in ("development", "testing") and workers > 1
@@ -112,7 +112,7 @@ def _load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 
-def _instance_secret_key(instance_path: str) -> str:
+def instance_secret_key(instance_path: str) -> str:
     """The key in ``instance/secret_key``, made (random, mode 0600) on first start.
 
     Outside production only: a development server must not sign sessions with a key that is
