@@ -122,7 +122,7 @@ def test_signup_answers_the_same_for_a_new_and_an_existing_address_and_tells_by_
     assert "/verify/" in by_address["fresh@example.com"].get_content()
     existing_mail = by_address["taken@example.com"].get_content()
     assert "/verify/" not in existing_mail
-    assert "already have an account" in existing_mail
+    assert "您已经有账户了" in existing_mail  # in the owner's language (Chinese by default)
     assert "/login" in existing_mail and "/password/forgot" in existing_mail
     assert ("user.signup_existing", "taken@example.com", {}) in audit_actions(
         action="user.signup_existing")
