@@ -88,8 +88,9 @@ def _load_from_remember_cookie(_request: Any) -> User | None:
     if restored is None:
         g.remember_cookie = _CLEAR
         return None
-    # Carry on in a session cookie, as after a sign-in; no longer "fresh".
-    session.clear()
+    # Carry on in a session cookie, as after a sign-in; no longer "fresh". Only the keys of
+    # the dead session are replaced: a CSRF token this request may already have put in a
+    # form must stay valid.
     session["_user_id"] = restored.user.get_id()
     session["_fresh"] = False
     session[SESSION_KEY] = str(restored.record.id)
