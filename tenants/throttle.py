@@ -24,12 +24,14 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import redis
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from sqlalchemy import case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
+from werkzeug.wrappers import Response
 
 from tenants.db import db
 from tenants.models import LoginThrottle
+from tenants.security import TokenInvalid, sign, unsign
 from tenants.types import utcnow
 
 # Failures older than this are forgotten.
@@ -132,6 +134,33 @@ class RedisThrottle:
 
     def succeeded(self, key: str) -> None:
         self.client.delete(f"{self.prefix}{key}:failures", f"{self.prefix}{key}:blocked")
+
+
+# -- browsers the account has signed in from -------------------------------------------------
+KNOWN_BROWSER_COOKIE = "known_browser"
+KNOWN_BROWSER_PURPOSE = "known-browser"
+KNOWN_BROWSER_DAYS = 180
+KNOWN_BROWSER_ACCOUNTS = 5
+
+
+def known_accounts() -> list[str]:
+    """Account keys that have signed in from this browser (signed, so not forgeable)."""
+    cookie = request.cookies.get(KNOWN_BROWSER_COOKIE)
+    if not cookie:
+        return []
+    try:
+        keys = unsign(KNOWN_BROWSER_PURPOSE, cookie, KNOWN_BROWSER_DAYS * 24 * 3600)
+    except TokenInvalid:
+        return []
+    return [str(key) for key in keys] if isinstance(keys, list) else []
+
+
+def remember_known_account(response: Response, key: str) -> None:
+    """Mark this browser as one the account signs in from (the newest few accounts)."""
+    keys = [key, *[k for k in known_accounts() if k != key]][:KNOWN_BROWSER_ACCOUNTS]
+    response.set_cookie(KNOWN_BROWSER_COOKIE, sign(KNOWN_BROWSER_PURPOSE, keys),
+                        max_age=KNOWN_BROWSER_DAYS * 24 * 3600, httponly=True,
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")
 
 
 def init_app(app: Flask) -> None:

@@ -30,9 +30,14 @@ from tenants.forms import (
     SignupForm,
 )
 from tenants.models import TenantKind, UserSession
-from tenants.security import TokenExpired, TokenInvalid, sign, unsign
+from tenants.security import TokenExpired, TokenInvalid
 from tenants.services import accounts, memberships, sessions
-from tenants.throttle import account_key, account_throttle
+from tenants.throttle import (
+    account_key,
+    account_throttle,
+    known_accounts,
+    remember_known_account,
+)
 from tenants.web import form_error, local_path
 
 bp = Blueprint("auth", __name__)
@@ -97,31 +102,6 @@ def signup() -> Response | str | tuple[str, int]:
 
 
 # -- sign-in: per-IP limit (Flask-Limiter), per-account slow-down (tenants.throttle) --------
-KNOWN_BROWSER_COOKIE = "known_browser"
-KNOWN_BROWSER_PURPOSE = "known-browser"
-KNOWN_BROWSER_DAYS = 180
-KNOWN_BROWSER_ACCOUNTS = 5
-
-
-def _known_accounts() -> list[str]:
-    """Account keys that have signed in from this browser (signed, so not forgeable)."""
-    cookie = request.cookies.get(KNOWN_BROWSER_COOKIE)
-    if not cookie:
-        return []
-    try:
-        keys = unsign(KNOWN_BROWSER_PURPOSE, cookie, KNOWN_BROWSER_DAYS * 24 * 3600)
-    except TokenInvalid:
-        return []
-    return [str(key) for key in keys] if isinstance(keys, list) else []
-
-
-def _remember_known_account(response: Response, key: str) -> None:
-    keys = [key, *[k for k in _known_accounts() if k != key]][:KNOWN_BROWSER_ACCOUNTS]
-    response.set_cookie(KNOWN_BROWSER_COOKIE, sign(KNOWN_BROWSER_PURPOSE, keys),
-                        max_age=KNOWN_BROWSER_DAYS * 24 * 3600, httponly=True,
-                        secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")
-
-
 def _wait_message(seconds: int) -> str:
     return _("Too many failed sign-ins for this address. Try again in %(seconds)d seconds.",
              seconds=seconds)
@@ -137,7 +117,7 @@ def login() -> Response | str | tuple[str, int, dict[str, str]] | tuple[str, int
     if form.validate_on_submit():
         key = account_key(form.email.data or "")
         throttle = account_throttle()
-        known_browser = key in _known_accounts()
+        known_browser = key in known_accounts()
         wait = 0 if known_browser else throttle.wait(key)
         if wait:
             # Answered at once, the password unchecked: the same for any address.
@@ -149,7 +129,7 @@ def login() -> Response | str | tuple[str, int, dict[str, str]] | tuple[str, int
             throttle.succeeded(key)
             signin.sign_in(user, remember=bool(form.remember.data))
             response = redirect(_safe_next())
-            _remember_known_account(response, key)
+            remember_known_account(response, key)
             return response
         wait = throttle.failed(key)
         flash(_("The e-mail or password is wrong."), "error")
