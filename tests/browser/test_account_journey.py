@@ -3,18 +3,14 @@ out and back in."""
 
 from __future__ import annotations
 
-import re
-import time
 import uuid
-from email import message_from_bytes
-from email import policy as email_policy
-from pathlib import Path
 
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import fill
+from tests.browser.journey import confirmation_link
 
 pytestmark = pytest.mark.browser
 
@@ -30,21 +26,6 @@ def _wait_for_language(browser, lang: str) -> None:
         lambda driver: driver.find_element("tag name", "html").get_attribute("lang") == lang)
 
 
-def _confirmation_link(live_server, email: str) -> str:
-    """The link in the confirmation mail sent to ``email`` (the file mail backend)."""
-    directory = Path(live_server.app.config["MAIL_FILE_DIR"])
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        for path in directory.glob("*.eml"):
-            message = message_from_bytes(path.read_bytes(), policy=email_policy.default)
-            if message["To"] == email:
-                match = re.search(r"https?://\S*/verify/\S+", message.get_content())
-                assert match, "no confirmation link in the mail"
-                return "/verify/" + match.group(0).split("/verify/", 1)[1]
-        time.sleep(0.1)
-    raise AssertionError(f"no mail to {email}")
-
-
 def test_sign_up_switch_language_sign_out_and_in(live_server, browser):
     email = f"newcomer-{uuid.uuid4().hex[:8]}@example.com"
     browser.get(f"{live_server.url}/signup")
@@ -55,7 +36,7 @@ def test_sign_up_switch_language_sign_out_and_in(live_server, browser):
     WebDriverWait(browser, 10).until(
         lambda driver: email in driver.find_element("tag name", "main").text)
     assert browser.find_element("tag name", "h1").text == "请查收邮件"  # "check your e-mail"
-    browser.get(live_server.url + _confirmation_link(live_server, email))
+    browser.get(confirmation_link(live_server, email))
     _wait_for_url(browser, lambda url: "/t/" in url)
     assert "示例精密机械有限公司" in browser.find_element("tag name", "h1").text
 
