@@ -41,6 +41,10 @@ def current_session_id() -> uuid.UUID | None:
 def sign_in(user: User, remember: bool) -> None:
     """Start a session for ``user`` in this browser, in a fresh Flask session (no
     fixation); with ``remember``, also set a remember-me cookie."""
+    _ = current_user.is_authenticated  # loads the session this browser had, if any
+    previous = g.get("user_session")
+    if previous is not None:  # signing in again, perhaps as someone else: end the old one
+        sessions.end(previous.user_id, previous.id, reason="signed_in_again")
     session.clear()
     record, cookie = sessions.start(user, request.remote_addr,
                                     request.headers.get("User-Agent"), remember)

@@ -85,11 +85,13 @@ def test_sign_in_slow_down_is_counted_in_redis_and_shared_by_two_app_instances(
     keys = [key.decode() for key in redis_db.keys("*login-account*")]
     assert keys and not any(email in key for key in keys)  # a digest, not the address
     # The database is not where these counts live when Redis is configured.
+    from sqlmodel import select
+
     from tenants.extensions import db
     from tenants.models import LoginThrottle
 
     with first.app_context():
-        assert db.session.query(LoginThrottle).count() == 0
+        assert db.session.exec(select(LoginThrottle)).all() == []
 
     for key in redis_db.keys("*:blocked"):  # as if the wait had passed
         redis_db.delete(key)

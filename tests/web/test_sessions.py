@@ -141,6 +141,15 @@ def test_a_forged_remember_secret_for_a_real_session_is_refused(app, client, mak
     assert _signed_in(client)
 
 
+def test_signing_in_again_ends_the_browsers_previous_session(app, client, make_user, sign_in):
+    first, second = make_user(), make_user()
+    sign_in(first)
+    copied = _cookie(client, "session")
+    sign_in(second)  # the same browser, now as someone else
+    assert not _signed_in(_browser(app, session=copied))
+    assert _signed_in(client)
+
+
 # -- password change ---------------------------------------------------------------------------
 def test_a_password_change_ends_every_other_session(app, client, other_client, make_user,
                                                     sign_in):
