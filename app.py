@@ -5,17 +5,23 @@ Nothing imports this module; packages reach each other through their own public 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import re
+import secrets
+import shlex
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, g, request, session
 from flask_login import current_user
+from werkzeug.wsgi import ClosingIterator
 
 from assessment import cli as assessment_cli
 from assessment import demo as assessment_demo
@@ -33,7 +39,7 @@ from assessment.reports import views as branding_views
 from assessment.results import views as results_views
 from assessment.review import views as review_views
 from assessment.units import unit_label
-from tenants import billing, jobs, mail, storage
+from tenants import billing, jobs, mail, signin, storage, throttle
 from tenants import cli as tenants_cli
 from tenants.billing import views as billing_views
 from tenants.config import INSECURE_DEFAULT_SECRET, defaults
@@ -89,9 +95,71 @@ def _load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             "CHAINGAUGE_SECRET_KEY must be set to a random value of at least 32 characters "
             "in production"
         )
+    if not secret or secret == INSECURE_DEFAULT_SECRET:
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    workers = web_worker_count(app.config.get("WEB_WORKERS"))
+    if (app.config["ENV"] not in ("development", "testing") and workers > 1
+            and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")):
+        raise ConfigurationError(
+            f"{workers} web workers would each keep their own sign-in limits in memory: set "
+            "CHAINGAUGE_REDIS_URL so that the limits are shared, or run one worker"
+        )
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = os.path.join(app.root_path, "translations")
+
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The key in ``instance/secret_key``, made (random, mode 0600) on first start.
+
+    Outside production only: a development server must not sign sessions with a key that is
+    public in the repository. Written to a private temporary file and hard-linked into
+    place, so two workers starting at once end up with the same, complete key.
+    """
+    path = os.path.join(instance_path, SECRET_KEY_FILE)
+    if not os.path.exists(path):
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as handle:  # mkstemp creates it with mode 0600
+                handle.write(secrets.token_urlsafe(48))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    with open(path) as handle:
+        key = handle.read().strip()
+    if len(key) < 32:
+        raise ConfigurationError(f"{path} holds no usable secret key: delete it to make one")
+    return key
+
+
+_WORKERS_OPTION = re.compile(r"^(?:-w|--workers)=?(\d*)$")
+
+
+def web_worker_count(configured: Any = None) -> int:
+    """How many web worker processes serve this app: ``WEB_WORKERS`` if configured, else
+    the largest of ``WEB_CONCURRENCY`` (gunicorn's own default for ``--workers``) and a
+    ``-w``/``--workers`` option on gunicorn's command line or in ``GUNICORN_CMD_ARGS``.
+    A worker process inherits the master's command line, so this works inside it."""
+    if configured not in (None, ""):
+        return int(configured)
+    counts = [1]
+    if os.environ.get("WEB_CONCURRENCY", "").strip().isdigit():
+        counts.append(int(os.environ["WEB_CONCURRENCY"]))
+    if "gunicorn" in os.path.basename(sys.argv[0] if sys.argv else ""):
+        arguments = [*sys.argv[1:], *shlex.split(os.environ.get("GUNICORN_CMD_ARGS", ""))]
+        for index, argument in enumerate(arguments):
+            match = _WORKERS_OPTION.match(argument)
+            if match is None:
+                continue
+            value = match.group(1) or (arguments[index + 1] if index + 1 < len(arguments)
+                                       else "")
+            if value.isdigit():
+                counts.append(int(value))
+    return max(counts)
 
 
 class _JSONFormatter(logging.Formatter):
@@ -156,6 +224,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page explains itself
+    signin.init_app(app)
+    throttle.init_app(app)
     jobs.init_app(app)
     mail.init_app(app)
     storage.init_app(app)
@@ -182,8 +252,6 @@ _CSP = (
 
 
 def _install_request_hooks(app: Flask) -> None:
-    access_log = logging.getLogger("chaingauge.access")
-
     def _start_request() -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
@@ -206,12 +274,44 @@ def _install_request_hooks(app: Flask) -> None:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if request.endpoint != "static":
             response.headers.setdefault("Cache-Control", "no-store")
-        started = g.get("request_started")
-        if started is not None and request.endpoint != "static":
-            access_log.info(
-                "request",
-                extra={"method": request.method, "path": request.path,
-                       "status": response.status_code,
-                       "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
-            )
         return response
+
+    app.wsgi_app = AccessLog(app.wsgi_app, app.static_url_path)  # type: ignore[method-assign]
+
+
+class AccessLog:
+    """WSGI middleware: one access-log line per request, written when the server closes the
+    response, so the duration covers everything the request did: the commit, after-commit
+    work (e-mails, jobs run in-process), teardown and streaming the body."""
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], static_prefix: str | None):
+        self.wsgi_app = wsgi_app
+        self.static_prefix = (static_prefix or "/static").rstrip("/") + "/"
+        self.log = logging.getLogger("chaingauge.access")
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
+                 ) -> Iterable[bytes]:
+        started = time.perf_counter()
+        seen: dict[str, Any] = {"status": 500, "request_id": None}
+
+        def capture(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            seen["status"] = int(status.split(" ", 1)[0])
+            seen["request_id"] = next((v for k, v in headers if k.lower() == "x-request-id"),
+                                      None)
+            return start_response(status, headers, *exc_info)
+
+        def write() -> None:
+            path = environ.get("PATH_INFO", "")
+            if path.startswith(self.static_prefix):
+                return
+            self.log.info("request", extra={
+                "method": environ.get("REQUEST_METHOD"), "path": path,
+                "status": seen["status"], "request_id": seen["request_id"],
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+
+        try:
+            body = self.wsgi_app(environ, capture)
+        except BaseException:
+            write()
+            raise
+        return ClosingIterator(body, [write])

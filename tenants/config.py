@@ -11,7 +11,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
     return {
         # "development", "testing" or "production"
         "ENV": "development",
-        "SECRET_KEY": INSECURE_DEFAULT_SECRET,
+        # Unset outside production: a random key is made once in instance/secret_key.
+        "SECRET_KEY": None,
         "DATABASE_URL": f"sqlite:///{instance_path}/chaingauge.db",
         # Migrations run as the schema owner; the app connects as a role that is neither
         # owner nor superuser (PostgreSQL). Defaults to DATABASE_URL.
@@ -20,7 +21,14 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "DATABASE_SYSTEM_ROLE": None,
         "REDIS_URL": None,
         "LOGIN_LIMIT_PER_IP": "20 per 5 minutes",
-        "LOGIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes",
+        # Per account: failures before the delays start (2 s, 4 s, ...), and the longest.
+        "LOGIN_ACCOUNT_FREE_FAILURES": 5,
+        "LOGIN_ACCOUNT_MAX_DELAY": 900,
+        # How long "Keep me signed in" lasts without being used.
+        "REMEMBER_DAYS": 30,
+        # How many web worker processes serve the app (None: read WEB_CONCURRENCY or
+        # gunicorn's --workers); more than one needs shared rate-limit storage (Redis).
+        "WEB_WORKERS": None,
         "MAIL_BACKEND": "console",
         "MAIL_FILE_DIR": f"{instance_path}/mail",
         "MAIL_FROM": "ChainGauge <no-reply@chaingauge.local>",

@@ -71,12 +71,10 @@ class User(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=10)
     is_active: bool = Field(default=True)
     email_verified_at: datetime | None = optional_timestamp_field()
-    # Bumped on password change: every session issued before it stops working.
-    session_version: int = Field(default=1)
     created_at: datetime = timestamp_field()
 
-    # The Flask-Login interface. The session id carries the session version, so that a
-    # password change ends every session issued before it.
+    # The Flask-Login interface. Whether a browser is signed in is decided by its
+    # UserSession row (tenants.sessions), not by anything on the user.
     @property
     def is_authenticated(self) -> bool:
         return True
@@ -86,7 +84,39 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return str(self.id)
+
+
+class UserSession(SQLModel, table=True):
+    """One signed-in browser: the session cookie and the remember-me cookie name this row,
+    and a request is signed in only while the row is not revoked (tenants.sessions)."""
+
+    __tablename__ = "user_session"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = timestamp_field()
+    last_seen_at: datetime = timestamp_field()
+    ip: str | None = Field(default=None, max_length=45)
+    device: str = Field(default="", max_length=120)  # "Firefox on Windows", not the raw UA
+    # SHA-256 of the current remember-me secret (None: not remembered) and of the one before
+    # it, which still works for a few seconds after a rotation (parallel requests).
+    remember_digest: str | None = Field(default=None, max_length=64)
+    previous_remember_digest: str | None = Field(default=None, max_length=64)
+    remember_rotated_at: datetime | None = optional_timestamp_field()
+    revoked_at: datetime | None = optional_timestamp_field()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins per account key (a digest of the e-mail, whether or not an account
+    exists), shared by every worker when no Redis is configured (tenants.throttle)."""
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = Field(default=0)
+    last_failure_at: datetime = timestamp_field()
+    blocked_until: datetime | None = optional_timestamp_field()
 
 
 class Membership(SQLModel, table=True):

@@ -18,6 +18,7 @@ from tenants.models import (
     Tenant,
     TenantLink,
     User,
+    UserSession,
 )
 
 
@@ -168,3 +169,22 @@ def audit_events(
         .limit(limit)
     )
     return list(rows.all())
+
+
+def live_session(session_id: uuid.UUID) -> tuple[UserSession, User] | None:
+    """The session and its user if the session is not revoked: one primary-key read, done
+    on every signed-in request."""
+    row = db.session.exec(
+        select(UserSession, User)
+        .join(User, col(User.id) == col(UserSession.user_id))
+        .where(UserSession.id == session_id, col(UserSession.revoked_at).is_(None))
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def live_sessions_of_user(user_id: uuid.UUID) -> Sequence[UserSession]:
+    return db.session.exec(
+        select(UserSession)
+        .where(UserSession.user_id == user_id, col(UserSession.revoked_at).is_(None))
+        .order_by(col(UserSession.last_seen_at).desc())
+    ).all()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import io
 import logging
-import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -38,18 +37,6 @@ from tenants.models import Role, Tenant
 log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-@login_manager.user_loader
-def _load_user(session_id: str) -> Any:
-    user_id, _sep, version = session_id.partition(":")
-    try:
-        user = queries.user_by_id(uuid.UUID(user_id))
-    except ValueError:
-        return None
-    if user is None or not user.is_active or str(user.session_version) != version:
-        return None
-    return user
 
 
 def tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:

@@ -9,6 +9,8 @@ from typing import Any
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+from sqlmodel import col
 
 from tenants import queries
 from tenants.db import db
@@ -26,7 +28,7 @@ from tenants.security import (
     unsign,
     verify_password,
 )
-from tenants.services import audit
+from tenants.services import audit, sessions
 from tenants.types import utcnow
 
 VERIFY_PURPOSE = "verify-email"
@@ -99,13 +101,35 @@ def sign_up(
     kind: TenantKind,
     slug: str | None = None,
     locale: str = "zh_CN",
-) -> tuple[User, Tenant]:
-    """A new user and the first tenant they own; a verification e-mail follows the commit."""
-    user = create_user(email, password, name, locale)
-    tenant = create_tenant(user, organisation, kind, slug, locale)
-    audit.record("user.signed_up", tenant_id=tenant.id, subject=user.email, actor_user_id=user.id)
-    send_verification(user)
-    return user, tenant
+) -> tuple[User, Tenant] | None:
+    """A new, unconfirmed user and the first tenant they own, with a verification e-mail;
+    or, if the address already has an account, nothing but an e-mail telling its owner.
+
+    The caller answers both the same way, so sign-up does not tell who has an account; the
+    checks of the form's other fields run in both cases, and the password is hashed in both
+    (the slow part), so the two take about the same time.
+    """
+    email = email.strip().lower()
+    check_password_strength(password)
+    existing = queries.user_by_email(email)
+    if existing is None:
+        user = create_user(email, password, name, locale)
+        tenant = create_tenant(user, organisation, kind, slug, locale)
+        audit.record("user.signed_up", tenant_id=tenant.id, subject=user.email,
+                     actor_user_id=user.id)
+        send_verification(user)
+        return user, tenant
+    if not organisation.strip():
+        raise DomainError(_l("Enter the organisation's name."), "organisation")
+    unique_slug(organisation, slug)  # the same refusals as for a new address
+    hash_password(password)  # the same work as for a new address, then discarded
+    if existing.is_active:
+        _mail(existing, "mail/signup_existing.txt",
+              _l("Someone tried to create an account with your address"),
+              login_link=url_for("auth.login", _external=True),
+              reset_link=url_for("auth.forgot_password", _external=True))
+    audit.record("user.signup_existing", subject=existing.email, actor_user_id=existing.id)
+    return None
 
 
 def _mail(user: User, template: str, subject: Any, **context: object) -> None:
@@ -121,16 +145,23 @@ def send_verification(user: User) -> None:
     _mail(user, "mail/verify_email.txt", _l("Confirm your e-mail address"), link=link)
 
 
-def verify_email(token: str) -> User:
+def verify_email(token: str) -> tuple[User, bool]:
+    """The user the link confirms, and whether this was the first confirmation."""
     data = unsign(VERIFY_PURPOSE, token, VERIFY_MAX_AGE)
     user = queries.user_by_id(uuid.UUID(data["uid"]))
-    if user is None or user.email != data["email"]:
+    if user is None or user.email != data["email"] or not user.is_active:
         raise TokenInvalid(VERIFY_PURPOSE)
-    if user.email_verified_at is None:
-        user.email_verified_at = utcnow()
+    if user.email_verified_at is not None:
+        return user, False
+    # Compare-and-set: of two clicks at once, one confirms (and may sign in).
+    confirmed = db.session.execute(
+        update(User).where(col(User.id) == user.id, col(User.email_verified_at).is_(None))
+        .values(email_verified_at=utcnow()).execution_options(synchronize_session="fetch")
+    ).rowcount == 1  # type: ignore[attr-defined]
+    if confirmed:
         audit.record("user.email_verified", subject=user.email, actor_user_id=user.id)
     db.session.flush()
-    return user
+    return user, confirmed
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -143,6 +174,14 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.is_active or not verify_password(user.password_hash, password):
         audit.record("auth.login_failed", subject=user.email, actor_user_id=user.id,
                      reason="inactive" if not user.is_active else "password")
+        return None
+    if user.email_verified_at is None:
+        # Answered like a wrong password: otherwise signing up with someone's address and
+        # then signing in would tell whether the address had an account. The owner gets a
+        # new link (which signs them in).
+        send_verification(user)
+        audit.record("auth.login_failed", subject=user.email, actor_user_id=user.id,
+                     reason="unverified")
         return None
     audit.record("auth.login", subject=user.email, actor_user_id=user.id)
     return user
@@ -176,11 +215,14 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
-def change_password(user: User, new_password: str) -> None:
+def change_password(user: User, new_password: str,
+                    keep_session: uuid.UUID | None = None) -> None:
+    """Set a new password and end every session of the user but ``keep_session`` (the
+    browser changing it, if it is signed in as the user)."""
     check_password_strength(new_password)
     user.password_hash = hash_password(new_password)
-    user.session_version += 1  # signs out every other session
     db.session.flush()
+    sessions.end_all(user.id, keep=keep_session, reason="password_changed")
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from tenants import queries, signin
 from tenants.errors import DomainError
 from tenants.extensions import db, limiter
 from tenants.forms import (
@@ -26,9 +29,15 @@ from tenants.forms import (
     ResetPasswordForm,
     SignupForm,
 )
-from tenants.models import TenantKind
+from tenants.models import TenantKind, UserSession
 from tenants.security import TokenExpired, TokenInvalid
-from tenants.services import accounts, memberships
+from tenants.services import accounts, memberships, sessions
+from tenants.throttle import (
+    account_key,
+    account_throttle,
+    known_accounts,
+    remember_known_account,
+)
 from tenants.web import form_error, local_path
 
 bp = Blueprint("auth", __name__)
@@ -42,8 +51,14 @@ def _failed_login(response: Response) -> bool:
     return response.status_code == 401
 
 
-def _login_account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()
+def _check_your_mail(email: str) -> str:
+    """The one answer to a sign-up, whether the address was new or already had an account:
+    what happened is told only to the address's owner, by e-mail."""
+    return render_template(
+        "auth/message.html", title=_("Check your e-mail"),
+        message=_("We have sent a message to %(email)s. Open the link in it to confirm your "
+                  "address and go to your organisation's pages. The link works for seven "
+                  "days.", email=email.strip().lower()))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -71,40 +86,58 @@ def signup() -> Response | str | tuple[str, int]:
                     user = accounts.create_user(form.email.data or "", form.password.data or "",
                                                 form.name.data or "", locale)
                     tenant = memberships.accept_invitation(invitation_token, user)
-                else:
-                    user, tenant = accounts.sign_up(
-                        form.email.data or "", form.password.data or "", form.name.data or "",
-                        form.organisation.data or "", TenantKind(form.kind.data),
-                        form.slug.data or None, locale,
-                    )
-                login_user(user)
-                flash(_("Welcome to ChainGauge. We sent you an e-mail to confirm your address."),
-                      "success")
-                return redirect(f"/t/{tenant.slug}/")
+                    signin.sign_in(user, remember=False)
+                    flash(_("Welcome to ChainGauge."), "success")
+                    return redirect(f"/t/{tenant.slug}/")
+                accounts.sign_up(
+                    form.email.data or "", form.password.data or "", form.name.data or "",
+                    form.organisation.data or "", TenantKind(form.kind.data),
+                    form.slug.data or None, locale,
+                )
+                return _check_your_mail(form.email.data or "")
             except DomainError as error:
                 form_error(form, error)
     status = 422 if request.method == "POST" else 200
     return render_template("auth/signup.html", form=form, invited=invited), status
 
 
+# -- sign-in: per-IP limit (Flask-Limiter), per-account slow-down (tenants.throttle) --------
+def _wait_message(seconds: int) -> str:
+    return _("Too many failed sign-ins for this address. Try again in %(seconds)d seconds.",
+             seconds=seconds)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
                deduct_when=_failed_login)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_login_account_key, deduct_when=_failed_login)
-def login() -> Response | str | tuple[str, int]:
+def login() -> Response | str | tuple[str, int, dict[str, str]] | tuple[str, int]:
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next())
     form = LoginForm()
     if form.validate_on_submit():
+        key = account_key(form.email.data or "")
+        throttle = account_throttle()
+        known_browser = key in known_accounts()
+        wait = 0 if known_browser else throttle.wait(key)
+        if wait:
+            # Answered at once, the password unchecked: the same for any address.
+            flash(_wait_message(wait), "error")
+            return (render_template("auth/login.html", form=form), 429,
+                    {"Retry-After": str(wait)})
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            session.clear()  # no fixation: a fresh session after sign-in
-            login_user(user, remember=bool(form.remember.data))
-            return redirect(_safe_next())
+            throttle.succeeded(key)
+            signin.sign_in(user, remember=bool(form.remember.data))
+            response = redirect(_safe_next())
+            remember_known_account(response, key)
+            return response
+        wait = throttle.failed(key)
         flash(_("The e-mail or password is wrong."), "error")
-        db.keep_on_error()  # the 401 must not roll back the auth.login_failed audit event
-        return render_template("auth/login.html", form=form), 401
+        if wait:
+            flash(_wait_message(wait), "error")
+        db.keep_on_error()  # the 401 must keep the audit event and the failure count
+        headers = {"Retry-After": str(wait)} if wait else {}
+        return render_template("auth/login.html", form=form), 401, headers
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 
@@ -112,15 +145,60 @@ def login() -> Response | str | tuple[str, int]:
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     ActionForm().validate_on_submit()  # CSRFProtect has already checked the token
-    logout_user()
-    session.clear()
+    signin.sign_out()
     return redirect(url_for("auth.login"))
+
+
+# -- the signed-in user's sessions -----------------------------------------------------------
+@bp.route("/account/sessions")
+@login_required
+def user_sessions() -> str:
+    return render_template("auth/sessions.html",
+                           sessions=queries.live_sessions_of_user(current_user.id),
+                           current_id=signin.current_session_id(), form=ActionForm())
+
+
+def _own_live_session(session_id: uuid.UUID) -> UserSession:
+    record = next((s for s in queries.live_sessions_of_user(current_user.id)
+                   if s.id == session_id), None)
+    if record is None:
+        abort(404)  # ended already, or someone else's: the same answer
+    return record
+
+
+@bp.route("/account/sessions/<uuid:session_id>/end", methods=["GET", "POST"])
+@login_required
+def end_session(session_id: uuid.UUID) -> Response | str:
+    record = _own_live_session(session_id)
+    current = record.id == signin.current_session_id()
+    form = ActionForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("auth/end_session.html", record=record, current=current,
+                               form=form)
+    if current:
+        signin.sign_out(reason="ended_by_user")
+        flash(_("This session has ended. Sign in again to continue."), "success")
+        return redirect(url_for("auth.login"))
+    sessions.end(current_user.id, record.id, reason="ended_by_user")
+    flash(_("The session has ended: that device is signed out."), "success")
+    return redirect(url_for("auth.user_sessions"))
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions() -> Response:
+    ActionForm().validate_on_submit()  # CSRFProtect has already checked the token
+    count = sessions.end_all(current_user.id, keep=signin.current_session_id(),
+                             reason="ended_by_user")
+    flash(ngettext("%(num)d other session has ended.", "%(num)d other sessions have ended.",
+                   count), "success")
+    return redirect(url_for("auth.user_sessions"))
 
 
 @bp.route("/verify/<token>")
 def verify_email(token: str) -> Response | tuple[str, int]:
     try:
-        accounts.verify_email(token)
+        user, newly_verified = accounts.verify_email(token)
     except TokenExpired:
         return render_template("auth/message.html", title=_("Link expired"),
                                message=_("This confirmation link has expired. Sign in to get a "
@@ -128,7 +206,13 @@ def verify_email(token: str) -> Response | tuple[str, int]:
     except TokenInvalid:
         return render_template("auth/message.html", title=_("Invalid link"),
                                message=_("This confirmation link is not valid.")), 400
-    flash(_("Your e-mail address is confirmed."), "success")
+    if newly_verified and not current_user.is_authenticated:
+        # The first confirmation of a new sign-up opens the account: the link reached its
+        # owner. Later clicks on the same link only confirm.
+        signin.sign_in(user, remember=False)
+        flash(_("Welcome to ChainGauge. Your e-mail address is confirmed."), "success")
+    else:
+        flash(_("Your e-mail address is confirmed."), "success")
     return redirect("/")
 
 
@@ -173,7 +257,7 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
         except DomainError as error:
             form_error(form, error)
         else:
-            logout_user()
+            signin.sign_out(reason="password_changed")  # the reset ended every session
             flash(_("Your password has been changed. Sign in with the new password."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)

@@ -5,8 +5,12 @@ waiting for the page's autosave to confirm them."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
+from email import message_from_bytes as email_message
+from email import policy as email_policy
+from pathlib import Path
 from typing import Any
 
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -80,15 +84,35 @@ def valid_credit_code() -> str:
     return first17 + uscc_check_character(first17)
 
 
-def sign_up(driver: WebDriver, base_url: str, name: str, organisation: str
+def confirmation_link(live_server: Any, to: str) -> str:
+    """The confirmation link mailed to ``to`` (the live server writes mail as files)."""
+    directory = Path(live_server.app.config["MAIL_FILE_DIR"])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for path in directory.glob("*.eml"):
+            message = email_message(path.read_bytes(), policy=email_policy.default)
+            if message["To"] == to:
+                match = re.search(r"https?://\S*/verify/\S+", message.get_content())
+                assert match, "no confirmation link in the mail"
+                return live_server.url + "/verify/" + match.group(0).split("/verify/", 1)[1]
+        time.sleep(0.1)
+    raise AssertionError(f"no mail to {to}")
+
+
+def sign_up(driver: WebDriver, live_server: Any, name: str, organisation: str
             ) -> tuple[str, str]:
-    """A newcomer creates an account and an enterprise; returns the tenant's base URL and
-    the account's e-mail address."""
+    """A newcomer creates an account and an enterprise and opens the confirmation link
+    mailed to them (which signs them in); returns the tenant's base URL and the account's
+    e-mail address."""
+    base_url = live_server.url
     email = f"{uuid.uuid4().hex[:8]}@example.com"
     driver.get(f"{base_url}/signup")
     fill(driver, {"email": email, "name": name, "password": PASSWORD,
                   "organisation": organisation})
     click_and_load(driver, css(driver, "form[action='/signup'] button"))
+    assert email in css(driver, "main").text  # "we have sent a message to ..."
+    driver.get(confirmation_link(live_server, email))
+    WebDriverWait(driver, 10).until(lambda d: "/t/" in d.current_url)
     match = re.search(r"(/t/[^/]+)/", driver.current_url)
     assert match, driver.current_url
     return base_url + match.group(1), email

@@ -1,4 +1,5 @@
-"""A newcomer signs up in Chinese, switches to English, signs out and back in."""
+"""A newcomer signs up in Chinese, opens the confirmation link, switches to English, signs
+out and back in."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import fill
+from tests.browser.journey import confirmation_link
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +33,10 @@ def test_sign_up_switch_language_sign_out_and_in(live_server, browser):
     fill(browser, {"email": email, "name": "王工", "password": "a-long-password-1",
                    "organisation": "示例精密机械有限公司"})
     browser.find_element("css selector", "form[action='/signup'] button").click()
+    WebDriverWait(browser, 10).until(
+        lambda driver: email in driver.find_element("tag name", "main").text)
+    assert browser.find_element("tag name", "h1").text == "请查收邮件"  # "check your e-mail"
+    browser.get(confirmation_link(live_server, email))
     _wait_for_url(browser, lambda url: "/t/" in url)
     assert "示例精密机械有限公司" in browser.find_element("tag name", "h1").text
 

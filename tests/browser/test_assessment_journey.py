@@ -247,7 +247,7 @@ def test_a_manufacturer_assesses_itself_in_chinese(live_server, browser, second_
 def journey(live_server, browser, second_browser, tmp_path):
     base = live_server.url
     # 1. sign up
-    sign_up(browser, base, "王工", "浙江示例精密机械有限公司")
+    sign_up(browser, live_server, "王工", "浙江示例精密机械有限公司")
     # 2. the profile
     fill_profile(browser, "浙江示例精密机械有限公司")
     assert "中型" in css(browser, ".size-class-current").text
@@ -306,7 +306,7 @@ def test_in_english_the_results_explain_themselves(live_server, browser, tmp_pat
     """The same product in English: a newcomer switches language, answers one page and
     reads provisional results whose labels, names and figures are English and the engine's."""
     base = live_server.url
-    sign_up(browser, base, "Li Wei", "Example Valves Co., Ltd.")
+    sign_up(browser, live_server, "Li Wei", "Example Valves Co., Ltd.")
     click_and_load(browser, css(browser, "form.lang button"))
     assert css(browser, "html").get_attribute("lang") == "en"
     fill_profile(browser, "Example Valves Co., Ltd.")

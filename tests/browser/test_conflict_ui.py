@@ -33,7 +33,7 @@ def conflict_box(driver, name):
 def test_a_stale_window_shows_both_values_and_keeps_mine(live_server, browser, second_browser,
                                                          tmp_path):
     base = live_server.url
-    _tenant, email = sign_up(browser, base, "赵工", "示例电机有限公司")
+    _tenant, email = sign_up(browser, live_server, "赵工", "示例电机有限公司")
     fill_profile(browser, "示例电机有限公司")
     assessment_url = start_assessment(browser, 2023)
     open_page(browser, "lean")

@@ -63,16 +63,45 @@ def test_with_redis_a_job_is_queued_then_run_by_the_worker(fresh_app, redis_db, 
     assert b"queued" in message.read_bytes()
 
 
-def test_sign_in_limits_are_counted_in_redis(app, fresh_app, redis_db, restore_jobs):
-    application = fresh_app(join=True, REDIS_URL=REDIS_URL, LOGIN_LIMIT_PER_ACCOUNT="3 per minute",
-                            LOGIN_LIMIT_PER_IP="100 per minute")
+def _failed_sign_in(application, email: str):
+    client = application.test_client()  # a fresh client each time: no shared cookies
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    return client.post("/login", data={"email": email, "password": "wrong-pass",
+                                       "csrf_token": token})
+
+
+def test_sign_in_slow_down_is_counted_in_redis_and_shared_by_two_app_instances(
+        app, fresh_app, redis_db, restore_jobs):
+    """Two app instances on one Redis stand for two gunicorn workers: the account's
+    failures on either count towards one slow-down."""
+    settings = {"REDIS_URL": REDIS_URL, "LOGIN_ACCOUNT_FREE_FAILURES": 3,
+                "LOGIN_LIMIT_PER_IP": "100 per minute"}
+    first, second = fresh_app(join=True, **settings), fresh_app(join=True, **settings)
     email = f"nobody-{uuid.uuid4().hex[:6]}@example.com"
-    statuses = []
-    for _ in range(4):
-        client = application.test_client()  # a fresh client each time: no shared cookies
-        page = client.get("/login").get_data(as_text=True)
-        token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-        statuses.append(client.post("/login", data={"email": email, "password": "wrong-pass",
-                                                    "csrf_token": token}).status_code)
+    responses = [_failed_sign_in(first if n % 2 == 0 else second, email) for n in range(4)]
+    assert [r.status_code for r in responses] == [401, 401, 401, 429]
+    assert [r.headers.get("Retry-After") for r in responses] == [None, None, "2", "2"]
+    keys = [key.decode() for key in redis_db.keys("*login-account*")]
+    assert keys and not any(email in key for key in keys)  # a digest, not the address
+    # The database is not where these counts live when Redis is configured.
+    from sqlmodel import select
+
+    from tenants.extensions import db
+    from tenants.models import LoginThrottle
+
+    with first.app_context():
+        assert db.session.exec(select(LoginThrottle)).all() == []
+
+    for key in redis_db.keys("*:blocked"):  # as if the wait had passed
+        redis_db.delete(key)
+    assert _failed_sign_in(second, email).headers.get("Retry-After") == "4"  # fourth failure
+
+
+def test_sign_in_limits_per_ip_are_counted_in_redis(app, fresh_app, redis_db, restore_jobs):
+    settings = {"REDIS_URL": REDIS_URL, "LOGIN_LIMIT_PER_IP": "3 per minute"}
+    first, second = fresh_app(join=True, **settings), fresh_app(join=True, **settings)
+    statuses = [_failed_sign_in(first if n % 2 == 0 else second,
+                                f"user{n}-{uuid.uuid4().hex[:6]}@example.com").status_code
+                for n in range(4)]
     assert statuses == [401, 401, 401, 429]
-    assert any(b"login-account" in key for key in redis_db.keys("*"))

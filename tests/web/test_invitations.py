@@ -124,10 +124,13 @@ def test_inviting_an_existing_member_is_refused(client, tenant, make_user, add_m
 
 # -- accepting while signed in -------------------------------------------------------------
 def test_accepting_with_the_matching_email_joins_with_the_invited_role(
-        client, tenant, make_user, make_invitation, sign_in, fetch, audit_actions):
+        client, tenant, make_user, make_invitation, sign_in, fetch, audit_actions, outbox):
     user = make_user("li.na@example.com", verified=False)
     invitation, token = make_invitation(tenant, "li.na@example.com", Role.assessor)
-    sign_in(user)
+    # An unconfirmed account signs in through the confirmation link its sign-in mails.
+    assert sign_in(user).status_code == 401
+    [verify] = [m for m in outbox() if "/verify/" in m.get_content()]
+    assert client.get(link_in(verify, "/verify/")).status_code == 302
     page = client.get(f"/invitations/{token}")
     assert page.status_code == 200 and "Join Acme Motors" in text(page)
 

@@ -62,6 +62,12 @@ def world(app, make_tenant, make_user, tmp_path):
         bulk_job = BulkReportJob(year=2024, lang="zh", status=BulkStatus.done, total=1, done=1,
                                  zip_path="reports.zip")
         db.session.add(bulk_job)
+    with app.test_request_context():
+        from tenants.services import sessions
+
+        # A signed-in session of tenant B's member: "Your sessions" must not reach it.
+        b_session, _cookie = sessions.start(db.session.merge(b_member), "10.0.0.2", "", False)
+        db.commit()
     return {
         "enterprise_a": make_tenant("enterprise"),
         "consultancy_a": make_tenant("consultancy"),
@@ -74,6 +80,7 @@ def world(app, make_tenant, make_user, tmp_path):
         "link": link,
         "member": b_member,
         "bulk_job": bulk_job,
+        "user_session": b_session,
     }
 
 
@@ -87,6 +94,7 @@ ID_FACTORIES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "comment_id": lambda w: w["comment"].id,
     "enterprise_id": lambda w: w["b"].id,
     "job_id": lambda w: w["bulk_job"].id,
+    "session_id": lambda w: w["user_session"].id,
     "page": lambda w: "lean",
     "year": lambda w: 2024,
     "code": lambda w: "lean.on_time_delivery_rate",

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from tenants.extensions import db
-from tenants.models import User
+from tenants.models import User, UserSession
 from tenants.services import accounts
 from tests.factories import PASSWORD
 from tests.web.helpers import field_error, link_in, text
@@ -142,8 +142,8 @@ def test_a_reset_ends_every_other_session(client, other_client, post, outbox, ma
 
     link = reset_link(post, outbox, user)
     post(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    [row] = fetch(User, User.id == user.id)
-    assert row.session_version == user.session_version + 1
+    assert [s.revoked_at is not None for s in fetch(UserSession, UserSession.user_id == user.id)
+            ] == [True]
 
     response = other_client.get(f"/t/{tenant.slug}/")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")

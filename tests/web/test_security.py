@@ -149,7 +149,7 @@ def test_the_session_cookie_is_httponly_and_samesite(client, make_user, sign_in)
     user = make_user()
     response = sign_in(user, remember="y")
     cookies = response.headers.getlist("Set-Cookie")
-    remember = [c for c in cookies if c.startswith("remember_token=")]
+    remember = [c for c in cookies if c.startswith("remember_session=")]
     assert remember and "HttpOnly" in remember[0] and "SameSite=Lax" in remember[0]
 
 
@@ -172,7 +172,7 @@ def test_production_refuses_a_default_missing_or_short_secret(database, tmp_path
     monkeypatch.delenv("CHAINGAUGE_SECRET_KEY", raising=False)
     config = app_config(database, tmp_path, ENV="production", TESTING=False)
     if secret == "missing":
-        del config["SECRET_KEY"]  # falls back to the insecure default
+        del config["SECRET_KEY"]  # no key at all
     else:
         config["SECRET_KEY"] = secret
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tenants.extensions import db
-from tenants.models import Membership, Role, Tenant, TenantKind, User
+from tenants.models import LoginThrottle, Membership, Role, Tenant, TenantKind, User
 from tenants.services import accounts
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, owner_of
@@ -38,12 +40,16 @@ def set_user(app: Flask, user: User, **fields: object) -> None:
         db.commit()
 
 
-# -- sign-up -------------------------------------------------------------------------------
-def test_signup_creates_user_tenant_owner_membership_and_sends_verification(
+# -- sign-up ------------------------------------------------------------------------------
+CHECK_YOUR_MAIL = "Check your e-mail"
+
+
+def test_signup_creates_user_tenant_owner_membership_and_the_link_opens_it(
         client, post, outbox, fetch, audit_actions):
     response = post("/signup", signup_form(kind="association"))
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/t/acme-motors/"
+    assert response.status_code == 200
+    assert CHECK_YOUR_MAIL in text(response) and "wang@example.com" in text(response)
+    assert client.get("/switch").status_code == 302  # not signed in before the link
 
     [user] = fetch(User, User.email == "wang@example.com")
     assert user.name == "Wang Wei" and user.email_verified_at is None
@@ -56,26 +62,107 @@ def test_signup_creates_user_tenant_owner_membership_and_sends_verification(
 
     [message] = outbox()
     assert message["To"] == "wang@example.com"
-    assert link_in(message, "/verify/").startswith("/verify/")
-
+    link = link_in(message, "/verify/")
+    opened = client.get(link)  # the first confirmation signs the new owner in
+    assert opened.status_code == 302
+    assert client.get("/").headers["Location"] == "/t/acme-motors/"
     home = client.get("/t/acme-motors/")
     assert home.status_code == 200 and "Acme Motors" in text(home)
 
 
+def test_the_verification_link_signs_in_only_once(client, other_client, post, outbox):
+    post("/signup", signup_form())
+    link = link_in(outbox()[0], "/verify/")
+    assert client.get(link).status_code == 302
+    assert client.get("/switch").status_code == 200
+    assert other_client.get(link).status_code == 302  # still confirms...
+    assert other_client.get("/switch").status_code == 302  # ...but opens nothing
+
+
 def test_signup_with_a_chosen_address(post, fetch):
     response = post("/signup", signup_form(slug="acme-2024"))
-    assert response.headers["Location"] == "/t/acme-2024/"
+    assert response.status_code == 200
     assert fetch(Tenant, Tenant.slug == "acme-2024")
 
 
-def test_signup_with_a_taken_email_shows_the_error_next_to_the_field_and_creates_nothing(
-        post, make_user, fetch, outbox):
-    make_user("wang@example.com")
-    response = post("/signup", signup_form(email="Wang@Example.COM"))
-    assert response.status_code == 422
-    assert field_error(response, "email") == "An account with this e-mail already exists."
-    assert fetch(Tenant, Tenant.name == "Acme Motors") == []
-    assert len(fetch(User, User.email == "wang@example.com")) == 1
+_TOKEN = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+(")')
+
+
+def _normalised(response) -> str:
+    """The answer without the per-session CSRF token, the only part allowed to differ."""
+    return _TOKEN.sub(r"\1TOKEN\2", response.get_data(as_text=True))
+
+
+def test_signup_answers_the_same_for_a_new_and_an_existing_address_and_tells_by_mail(
+        client, other_client, make_user, fetch, outbox, audit_actions):
+    from tests.factories import sign_in as sign_in_with
+
+    make_user("taken@example.com", name="Li Na")
+    answers = {}
+    for label, browser, email in (("new", client, "fresh@example.com"),
+                                  ("existing", other_client, "Taken@Example.COM")):
+        token = csrf_token(browser, "/signup")
+        answers[label] = browser.post("/signup", data={
+            **signup_form(email=email, organisation=f"Org {label}"), "csrf_token": token})
+    assert answers["new"].status_code == answers["existing"].status_code == 200
+    assert _normalised(answers["new"]).replace("fresh@example.com", "EMAIL") == \
+        _normalised(answers["existing"]).replace("taken@example.com", "EMAIL")
+    assert answers["new"].headers.get("Set-Cookie", "").split("=")[0] == \
+        answers["existing"].headers.get("Set-Cookie", "").split("=")[0]
+
+    # Nothing is created for the existing address, and neither browser is signed in.
+    assert fetch(Tenant, Tenant.name == "Org existing") == []
+    assert len(fetch(User, User.email == "taken@example.com")) == 1
+    assert fetch(Tenant, Tenant.name == "Org new")
+    for browser in (client, other_client):
+        assert browser.get("/switch").status_code == 302
+    # The difference is told by e-mail, to the address's owner only.
+    by_address = {m["To"]: m for m in outbox()}
+    assert set(by_address) == {"fresh@example.com", "taken@example.com"}
+    assert "/verify/" in by_address["fresh@example.com"].get_content()
+    existing_mail = by_address["taken@example.com"].get_content()
+    assert "/verify/" not in existing_mail
+    assert "您已经有账户了" in existing_mail  # in the owner's language (Chinese by default)
+    assert "/login" in existing_mail and "/password/forgot" in existing_mail
+    assert ("user.signup_existing", "taken@example.com", {}) in audit_actions(
+        action="user.signup_existing")
+    # Nor does signing in with the password just chosen tell: a new, unconfirmed account
+    # answers like a wrong password (and its owner gets a new link).
+    third = client.application.test_client()
+    assert sign_in_with(third, "fresh@example.com", "a-long-password").status_code == 401
+    assert sign_in_with(third, "taken@example.com", "a-long-password").status_code == 401
+
+
+def test_signup_takes_about_as_long_for_a_new_and_an_existing_address(app, make_user):
+    """Both hash the password (the slow part), both queue one e-mail: compared over a few
+    rounds, after one round of each to warm the templates up."""
+    seconds: dict[str, list[float]] = {"new": [], "existing": []}
+    for round_ in range(4):
+        for label in ("new", "existing"):
+            email = f"{label}-{round_}@example.com"
+            if label == "existing":
+                make_user(email)
+            browser = app.test_client()
+            token = csrf_token(browser, "/signup")
+            started = time.perf_counter()
+            response = browser.post("/signup", data={
+                **signup_form(email=email, organisation=f"Org {label} {round_}"),
+                "csrf_token": token})
+            assert response.status_code == 200
+            if round_:
+                seconds[label].append(time.perf_counter() - started)
+    new, existing = sorted(seconds["new"])[1], sorted(seconds["existing"])[1]
+    assert max(new, existing) < 3 * min(new, existing) + 0.05, seconds
+
+
+def test_an_existing_address_with_a_bad_form_gets_the_same_refusal_as_a_new_one(
+        post, make_user, make_tenant, outbox):
+    make_user("taken@example.com")
+    taken = make_tenant()
+    for email in ("taken@example.com", "fresh@example.com"):
+        response = post("/signup", signup_form(email=email, slug=taken.slug))
+        assert response.status_code == 422
+        assert field_error(response, "slug") == "This address is already taken."
     assert outbox() == []
 
 
@@ -189,22 +276,20 @@ def test_a_verification_token_for_an_address_since_changed_is_refused(app, clien
     assert client.get(f"/verify/{token}").status_code == 400
 
 
-def test_a_signed_in_unverified_user_gets_a_new_confirmation_email(
-        app, client, make_user, make_tenant, sign_in, post, outbox, fetch):
+def test_an_unverified_user_is_answered_like_a_wrong_password_and_gets_a_new_link(
+        app, client, make_user, make_tenant, sign_in, outbox, fetch, audit_actions):
     user = make_user(verified=False)
     tenant = make_tenant(owner=user)
-    sign_in(user)
-    home = f"/t/{tenant.slug}/"
-    assert "Send it again" in text(client.get(home))
-    response = post("/verify/resend", headers={"Referer": f"http://localhost{home}"})
-    assert response.status_code == 302 and response.headers["Location"] == \
-        f"http://localhost{home}"
-    assert "We sent you a new confirmation e-mail." in flashes(client.get(home))
+    response = sign_in(user)
+    assert response.status_code == 401
+    assert flashes(response) == [GENERIC_LOGIN_ERROR]
+    assert audit_actions(action="auth.login_failed")[0][2] == {"reason": "unverified"}
     [message] = outbox()
     assert message["To"] == user.email
     assert client.get(link_in(message, "/verify/")).status_code == 302
     [row] = fetch(User, User.id == user.id)
     assert row.email_verified_at is not None
+    assert client.get(f"/t/{tenant.slug}/").status_code == 200  # the link signed them in
 
 
 # -- sign-in ------------------------------------------------------------------------------
@@ -313,7 +398,8 @@ def test_login_starts_a_fresh_session(client, make_user, sign_in):
     sign_in(user)
     with client.session_transaction() as sess:
         assert "planted" not in sess
-        assert sess.get("_user_id") == f"{user.id}:{user.session_version}"
+        assert sess.get("_user_id") == str(user.id)
+        assert sess.get("_session_id")
         assert sess.get("csrf_token") != before
 
 
@@ -331,37 +417,105 @@ def test_logout_is_post_only_and_needs_the_csrf_token(client, make_user, sign_in
         assert "_user_id" not in sess
 
 
-# -- rate limits ---------------------------------------------------------------------------
-def test_five_failures_lock_the_account_even_for_the_right_password(make_user, sign_in):
+# -- sign-in limits: per-account slow-down, per-IP limit ----------------------------------
+WAIT = "Too many failed sign-ins for this address. Try again in"
+
+
+def _expire_the_wait(app: Flask) -> None:
+    """As if the wait had passed (the counters stay)."""
+    with app.app_context():
+        db.session.execute(sa.update(LoginThrottle).values(blocked_until=None))
+        db.commit()
+
+
+def _attacker_fails(app: Flask, email: str, times: int) -> list:
+    """Failed sign-ins, each from a fresh browser (no cookies), with waits skipped."""
+    from tests.factories import sign_in as sign_in_with
+
+    responses = []
+    for _ in range(times):
+        _expire_the_wait(app)
+        browser = app.test_client()
+        browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        responses.append(sign_in_with(browser, email, "not-the-password"))
+    return responses
+
+
+def test_failures_slow_the_account_down_with_growing_waits(app, make_user):
     user = make_user()
-    for _ in range(5):
-        assert sign_in(user, "not-the-password").status_code == 401
-    locked = sign_in(user)
-    assert locked.status_code == 429
-    assert "Too many attempts" in text(locked)
-    # The key ignores the e-mail's case, so it cannot be sidestepped that way.
-    assert sign_in(user.email.upper()).status_code == 429
+    responses = _attacker_fails(app, user.email, 8)
+    assert [r.status_code for r in responses] == [401] * 8
+    assert [r.headers.get("Retry-After") for r in responses] == [
+        None, None, None, None, "2", "4", "8", "16"]
+    assert flashes(responses[4]) == [GENERIC_LOGIN_ERROR, f"{WAIT} 2 seconds."]
 
 
-def test_the_account_limit_does_not_lock_other_accounts(make_user, sign_in):
-    user, other = make_user(), make_user()
-    for _ in range(5):
-        sign_in(user, "not-the-password")
+def test_an_attempt_during_the_wait_is_refused_at_once_without_checking_the_password(
+        app, make_user, audit_actions):
+    from tests.factories import sign_in as sign_in_with
+
+    user = make_user()
+    _attacker_fails(app, user.email, 5)
+    failures = len(audit_actions(action="auth.login_failed"))
+    browser = app.test_client()
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    early = sign_in_with(browser, user, "not-the-password")
+    assert early.status_code == 429
+    assert 0 < int(early.headers["Retry-After"]) <= 2
+    assert flashes(early)[0].startswith(WAIT)
+    assert len(audit_actions(action="auth.login_failed")) == failures  # nothing was checked
+
+
+def test_the_waits_stop_at_the_longest_delay(app, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_MAX_DELAY", 60)
+    user = make_user()
+    responses = _attacker_fails(app, user.email, 12)
+    assert [r.headers.get("Retry-After") for r in responses][-4:] == ["32", "60", "60", "60"]
+
+
+def test_the_correct_password_still_signs_in_from_the_owners_browser(
+        app, client, make_user, sign_in):
+    user = make_user()
+    assert sign_in(user).status_code == 302  # this browser has signed in before
+    client.post("/logout", data={"csrf_token": _token(client)})
+    _attacker_fails(app, user.email, 10)
+    assert sign_in(user).status_code == 302  # not held back by the attacker's failures
+    assert client.get("/switch").status_code == 200
+
+
+def test_the_correct_password_signs_in_from_a_new_browser_once_the_wait_is_over(
+        app, client, make_user, sign_in):
+    user = make_user()
+    _attacker_fails(app, user.email, 10)
+    assert sign_in(user).status_code == 429  # a new browser waits like everyone else...
+    _expire_the_wait(app)
+    assert sign_in(user).status_code == 302  # ...and then the right password works
+    client.post("/logout", data={"csrf_token": _token(client)})
+    # a success forgets the failures: the next failure is not delayed
+    assert sign_in(user, "not-the-password").headers.get("Retry-After") is None
+
+
+def test_an_unknown_address_is_slowed_exactly_like_a_real_one(app, make_user):
+    user = make_user()
+    real = _attacker_fails(app, user.email, 6)
+    unknown = _attacker_fails(app, "nobody@example.com", 6)
+    assert [(r.status_code, r.headers.get("Retry-After"), flashes(r)) for r in real] == \
+        [(r.status_code, r.headers.get("Retry-After"), flashes(r)) for r in unknown]
+
+
+def test_the_account_key_ignores_the_case_of_the_email(app, make_user, sign_in):
+    user = make_user()
+    _attacker_fails(app, user.email.upper(), 5)
     assert sign_in(user).status_code == 429
+
+
+def test_the_slow_down_does_not_touch_other_accounts(app, make_user, sign_in):
+    user, other = make_user(), make_user()
+    _attacker_fails(app, user.email, 6)
     assert sign_in(other).status_code == 302
 
 
-def test_successful_logins_do_not_count_towards_the_limit(client, make_user, sign_in):
-    user = make_user()
-    for _ in range(4):
-        assert sign_in(user, "not-the-password").status_code == 401
-    assert sign_in(user).status_code == 302
-    client.post("/logout", data={"csrf_token": _token(client)})
-    assert sign_in(user, "not-the-password").status_code == 401  # the fifth failure
-    assert sign_in(user).status_code == 429
-
-
-def test_the_per_ip_limit_is_configurable(app, make_user, sign_in, monkeypatch):
+def test_the_per_ip_limit_still_applies(app, make_user, sign_in, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_IP", "3 per 5 minutes")
     users = [make_user() for _ in range(4)]
     for user in users[:3]:
@@ -369,12 +523,11 @@ def test_the_per_ip_limit_is_configurable(app, make_user, sign_in, monkeypatch):
     assert sign_in(users[3]).status_code == 429
 
 
-def test_the_per_account_limit_is_configurable(app, make_user, sign_in, monkeypatch):
-    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "2 per 5 minutes")
+def test_the_number_of_free_failures_is_configurable(app, make_user, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_FREE_FAILURES", 2)
     user = make_user()
-    for _ in range(2):
-        assert sign_in(user, "not-the-password").status_code == 401
-    assert sign_in(user).status_code == 429
+    responses = _attacker_fails(app, user.email, 3)
+    assert [r.headers.get("Retry-After") for r in responses] == [None, "2", "4"]
 
 
 # -- the tenant switcher ------------------------------------------------------------------

@@ -21,6 +21,7 @@ from tests.integration.billing.helpers import (
     subscription,
     with_customer,
 )
+from tests.web.helpers import link_in
 
 
 def _post(client, url, data=None, **kwargs):
@@ -116,12 +117,14 @@ def test_association_checkout_lets_the_buyer_choose_seats(client, billing, make_
     assert call["lookup_key"] == "chaingauge_association_year"
 
 
-def test_done_when_journey(app, client, billing, post, sign_in):
+def test_done_when_journey(app, client, billing, post, sign_in, outbox):
     # A new user signs up, as anyone would.
     signup = post("/signup", {"email": "li@example.com", "password": "a-long-password",
                               "organisation": "Lianhe Gears", "kind": "enterprise"})
-    assert signup.status_code == 302
-    slug = signup.headers["Location"].rstrip("/").split("/")[-1]
+    assert signup.status_code == 200
+    [confirmation] = outbox()
+    assert client.get(link_in(confirmation, "/verify/")).status_code == 302  # signs in
+    slug = client.get("/").headers["Location"].rstrip("/").split("/")[-1]
     page = client.get(f"/t/{slug}/billing/").get_data(as_text=True)
     assert "Subscribe with Stripe" in page
     with app.app_context():
