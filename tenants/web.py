@@ -23,13 +23,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from tenants import queries
-from tenants.context import set_tenant
+from tenants.context import set_tenant, set_user
 from tenants.db import db
 from tenants.errors import DomainError, FieldErrors, Forbidden, NotFound
 from tenants.extensions import login_manager
@@ -49,7 +49,18 @@ def _load_user(session_id: str) -> Any:
         return None
     if user is None or not user.is_active or str(user.session_version) != version:
         return None
+    set_user(db.session, user.id)  # the database lets a user read their own memberships
     return user
+
+
+@user_logged_in.connect
+def _user_in_scope(_app: Flask, user: Any, **_extra: Any) -> None:
+    set_user(db.session, user.id)
+
+
+@user_logged_out.connect
+def _user_out_of_scope(_app: Flask, user: Any = None, **_extra: Any) -> None:
+    set_user(db.session, None)
 
 
 def tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:
