@@ -8,8 +8,8 @@ tenant-scoped row, flushed or inserted with ``insert()``, is stamped with the cu
 and may not name another.
 
 Guard 2 (PostgreSQL): row-level security created by the migrations. Its policies do not read a
-setting the app role could change: they call ``app_current_tenant()``, ``app_current_user()``
-and ``app_system_scope()``, SECURITY DEFINER functions that trust only a scope recorded by
+setting the app role could change: they call ``app_scope_tenant()`` and ``app_current_user()``,
+SECURITY DEFINER functions that trust only a scope recorded by
 ``app_set_scope(tenant, user, system, signature)`` in the same transaction. The signature is
 an HMAC, keyed with the app's database scope key, of the backend's pid and the scope; the
 database holds the same key where the app role cannot read it (migration 0010). An injected

@@ -18,12 +18,17 @@ from sqlalchemy import text
 
 # the policy of migrations 0001-0007, kept for them and for 0010's downgrade
 LEGACY_CONDITION = "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid"
-# Wrapped in a sub-select so that PostgreSQL evaluates each function once per statement (an
-# InitPlan), not once per row.
-TENANT = "(SELECT app_current_tenant())"
+# One function decides for the tenant and the system scope alike: the scope's tenant, the
+# nil UUID in the system scope (every tenant), NULL with no scope. Wrapped in a sub-select so
+# that PostgreSQL evaluates it once per statement and table (an InitPlan), not once per row,
+# and one call per table is all a policy costs (a separate system flag would be a second).
+SCOPE = "(SELECT app_scope_tenant())"
+EVERY_TENANT = "'00000000-0000-0000-0000-000000000000'::uuid"
 USER = "(SELECT app_current_user())"
-SYSTEM = "(SELECT app_system_scope())"
-POLICY_CONDITION = f"tenant_id = {TENANT}"
+# "= ANY (ARRAY[...])", not "IN (...)": PostgreSQL expands IN into ORs, each with its own copy
+# of the sub-select, and would call the function twice
+POLICY_CONDITION = f"{SCOPE} = ANY (ARRAY[tenant_id, {EVERY_TENANT}])"
+SYSTEM_ONLY = f"{SCOPE} = {EVERY_TENANT}"
 
 PRIVATE_SCHEMA = "chaingauge_private"
 
@@ -38,28 +43,34 @@ FUNCTIONS = [
         id integer PRIMARY KEY CHECK (id = 1),
         inner_pad bytea NOT NULL,
         outer_pad bytea NOT NULL)""",
+    # PL/pgSQL throughout: it keeps its plans for the session, where an SQL function that
+    # cannot be inlined is planned again on every call (the policies call these per statement)
     f"""CREATE FUNCTION {PRIVATE_SCHEMA}.mac(message text) RETURNS text
-        LANGUAGE sql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, pg_temp AS $$
-        SELECT encode(sha256(k.outer_pad || sha256(k.inner_pad || convert_to(message, 'UTF8'))),
-                      'hex')
-        FROM {PRIVATE_SCHEMA}.scope_key k WHERE k.id = 1
-    $$""",  # noqa: S608 - DDL from constants
+        LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$
+    DECLARE
+        pads record;
+    BEGIN
+        SELECT k.inner_pad, k.outer_pad INTO pads
+        FROM {PRIVATE_SCHEMA}.scope_key k WHERE k.id = 1;
+        RETURN pg_catalog.encode(pg_catalog.sha256(pads.outer_pad || pg_catalog.sha256(
+            pads.inner_pad || pg_catalog.convert_to(message, 'UTF8'))), 'hex');
+    END $$""",  # noqa: S608 - DDL from constants
     # the scope recorded in this transaction, or NULL; a value not signed for this backend
     # and this transaction (set_config by hand, or copied from another transaction) is refused
     f"""CREATE FUNCTION {PRIVATE_SCHEMA}.verified_scope() RETURNS text[]
-        LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SET search_path = pg_catalog, pg_temp AS $$
+        LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$
     DECLARE
-        recorded text := current_setting('app.scope', true);
+        recorded text := pg_catalog.current_setting('app.scope', true);
         parts text[];
     BEGIN
         IF recorded IS NULL OR recorded = '' THEN
             RETURN NULL;
         END IF;
-        parts := string_to_array(recorded, '|');
-        IF array_length(parts, 1) IS DISTINCT FROM 4
+        parts := pg_catalog.string_to_array(recorded, '|');
+        IF pg_catalog.array_length(parts, 1) IS DISTINCT FROM 4
            OR parts[4] IS DISTINCT FROM {PRIVATE_SCHEMA}.mac(
-                'transaction|' || pg_backend_pid() || '|' || {_TRANSACTION_STAMP} || '|'
-                || parts[1] || '|' || parts[2] || '|' || parts[3]) THEN
+                'transaction|' || pg_catalog.pg_backend_pid() || '|' || {_TRANSACTION_STAMP}
+                || '|' || parts[1] || '|' || parts[2] || '|' || parts[3]) THEN
             RAISE EXCEPTION 'tenant scope refused: app.scope was not recorded by app_set_scope()'
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
@@ -81,26 +92,27 @@ FUNCTIONS = [
             'transaction|' || pg_backend_pid() || '|' || {_TRANSACTION_STAMP} || '|' || scope),
             true);
     END $$""",
-    f"""CREATE FUNCTION app_current_tenant() RETURNS uuid
-        LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+    f"""CREATE FUNCTION app_scope_tenant() RETURNS uuid
+        LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
         SET search_path = pg_catalog, pg_temp AS $$
-        SELECT NULLIF(({PRIVATE_SCHEMA}.verified_scope())[1], '')::uuid
-    $$""",
+    DECLARE
+        scope text[] := {PRIVATE_SCHEMA}.verified_scope();
+    BEGIN
+        IF scope[3] = '1' THEN
+            RETURN {EVERY_TENANT};
+        END IF;
+        RETURN NULLIF(scope[1], '')::uuid;
+    END $$""",
     f"""CREATE FUNCTION app_current_user() RETURNS uuid
-        LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+        LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
         SET search_path = pg_catalog, pg_temp AS $$
-        SELECT NULLIF(({PRIVATE_SCHEMA}.verified_scope())[2], '')::uuid
-    $$""",
-    f"""CREATE FUNCTION app_system_scope() RETURNS boolean
-        LANGUAGE sql STABLE PARALLEL RESTRICTED SECURITY DEFINER
-        SET search_path = pg_catalog, pg_temp AS $$
-        SELECT coalesce(({PRIVATE_SCHEMA}.verified_scope())[3] = '1', false)
-    $$""",
+    BEGIN
+        RETURN NULLIF(({PRIVATE_SCHEMA}.verified_scope())[2], '')::uuid;
+    END $$""",
 ]
 DROP_FUNCTIONS = [
-    "DROP FUNCTION IF EXISTS app_system_scope()",
     "DROP FUNCTION IF EXISTS app_current_user()",
-    "DROP FUNCTION IF EXISTS app_current_tenant()",
+    "DROP FUNCTION IF EXISTS app_scope_tenant()",
     "DROP FUNCTION IF EXISTS app_set_scope(uuid, uuid, boolean, text)",
     f"DROP SCHEMA IF EXISTS {PRIVATE_SCHEMA} CASCADE",
 ]
@@ -112,7 +124,7 @@ def _postgres() -> bool:
 
 def signed_scope_installed() -> bool:
     return bool(op.get_bind().execute(
-        text("SELECT to_regprocedure('app_current_tenant()') IS NOT NULL")).scalar())
+        text("SELECT to_regprocedure('app_scope_tenant()') IS NOT NULL")).scalar())
 
 
 def _force(table: str) -> None:
@@ -124,7 +136,6 @@ def create_tenant_policies(table: str) -> None:
     """A tenant's rows in its scope; every row in the system scope."""
     op.execute(f'CREATE POLICY tenant_isolation ON "{table}" '
                f"USING ({POLICY_CONDITION}) WITH CHECK ({POLICY_CONDITION})")
-    op.execute(f'CREATE POLICY system_scope ON "{table}" USING ({SYSTEM}) WITH CHECK ({SYSTEM})')
 
 
 def create_legacy_policy(table: str) -> None:
@@ -146,7 +157,6 @@ def enable(table: str) -> None:
 def disable(table: str) -> None:
     if not _postgres():
         return
-    op.execute(f'DROP POLICY IF EXISTS system_scope ON "{table}"')
     op.execute(f'DROP POLICY IF EXISTS tenant_isolation ON "{table}"')
     op.execute(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
     op.execute(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY')
@@ -167,18 +177,21 @@ PLATFORM_POLICIES: dict[str, list[str]] = {
     "audit_event": [
         f"CREATE POLICY tenant_isolation ON audit_event FOR SELECT USING ({POLICY_CONDITION})",
         "CREATE POLICY append_only ON audit_event FOR INSERT WITH CHECK (true)",
+        f"CREATE POLICY system_scope ON audit_event USING ({SYSTEM_ONLY}) "
+        f"WITH CHECK ({SYSTEM_ONLY})",
     ],
     # a link is visible to, and changed by, either side
     "tenant_link": [
-        f"CREATE POLICY either_side ON tenant_link USING (source_tenant_id = {TENANT} OR "
-        f"target_tenant_id = {TENANT}) WITH CHECK (source_tenant_id = {TENANT} OR "
-        f"target_tenant_id = {TENANT})",
+        f"CREATE POLICY either_side ON tenant_link "
+        f"USING ({SCOPE} = ANY (ARRAY[source_tenant_id, target_tenant_id, {EVERY_TENANT}])) "
+        f"WITH CHECK ({SCOPE} = ANY (ARRAY[source_tenant_id, target_tenant_id, "
+        f"{EVERY_TENANT}]))",
     ],
 }
 PLATFORM_POLICY_NAMES = {
-    "membership": ["tenant_isolation", "own_memberships", "system_scope"],
+    "membership": ["tenant_isolation", "own_memberships"],
     "audit_event": ["tenant_isolation", "append_only", "system_scope"],
-    "tenant_link": ["either_side", "system_scope"],
+    "tenant_link": ["either_side"],
 }
 
 
@@ -188,7 +201,6 @@ def enable_platform(table: str) -> None:
     _force(table)
     for statement in PLATFORM_POLICIES[table]:
         op.execute(statement)
-    op.execute(f'CREATE POLICY system_scope ON "{table}" USING ({SYSTEM}) WITH CHECK ({SYSTEM})')
 
 
 def disable_platform(table: str) -> None:

@@ -35,7 +35,7 @@ def _tables_with_legacy_policy() -> list[str]:
 def _tables_with_signed_policy() -> list[str]:
     rows = op.get_bind().execute(text(
         "SELECT tablename FROM pg_policies WHERE schemaname = 'public' "
-        "AND policyname = 'tenant_isolation' AND qual LIKE '%app_current_tenant%' "
+        "AND policyname = 'tenant_isolation' AND qual LIKE '%app_scope_tenant%' "
         "AND tablename <> ALL(:platform) ORDER BY 1"), {"platform": PLATFORM_TABLES})
     return [row[0] for row in rows]
 
@@ -58,7 +58,6 @@ def downgrade() -> None:
     for table in PLATFORM_TABLES:
         rls.disable_platform(table)
     for table in _tables_with_signed_policy():
-        op.execute(f'DROP POLICY system_scope ON "{table}"')
         op.execute(f'DROP POLICY tenant_isolation ON "{table}"')
         rls.create_legacy_policy(table)
     for statement in rls.DROP_FUNCTIONS:

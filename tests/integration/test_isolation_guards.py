@@ -522,7 +522,7 @@ def test_migration_0010_downgrades_and_upgrades_again(app):
                 quals = set(connection.execute(sa.text(
                     "SELECT tablename || ':' || policyname FROM pg_policies")).scalars())
                 signed = connection.execute(sa.text(
-                    "SELECT to_regprocedure('app_current_tenant()') IS NOT NULL")).scalar()
+                    "SELECT to_regprocedure('app_scope_tenant()') IS NOT NULL")).scalar()
             return quals, bool(signed)
 
         head_policies, head_signed = state()
@@ -535,7 +535,7 @@ def test_migration_0010_downgrades_and_upgrades_again(app):
         generator.close()
     assert head_signed and again_signed and not old_signed
     assert "membership:own_memberships" in head_policies
-    assert "invitation:system_scope" in head_policies
+    assert "tenant_link:either_side" in head_policies
     assert not any(p.startswith(("membership:", "audit_event:", "tenant_link:"))
                    for p in old_policies)
     assert "invitation:tenant_isolation" in old_policies
