@@ -49,8 +49,19 @@ def _load_user(session_id: str) -> Any:
         return None
     if user is None or not user.is_active or str(user.session_version) != version:
         return None
-    set_user(db.session, user.id)  # the database lets a user read their own memberships
     return user
+
+
+def register_request_scope(app: Flask) -> None:
+    """Put the signed-in user in the session's scope at the start of every request: on
+    PostgreSQL a user may read their own memberships (the tenant switcher, the membership
+    check in ``tenant_blueprint``) before any tenant is chosen. Sign-in and sign-out in the
+    middle of a request update it through Flask-Login's signals."""
+
+    @app.before_request
+    def _user_in_request_scope() -> None:
+        if request.endpoint != "static" and current_user.is_authenticated:
+            set_user(db.session, current_user.id)
 
 
 @user_logged_in.connect
