@@ -159,8 +159,8 @@ def _apply_scope(session: Session, connection: Connection) -> None:
 
 def _reapply(session: Session) -> None:
     """Record the session's scope in its open transaction (a new one gets it at begin)."""
-    if not session.in_transaction():
-        return
+    if not session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return  # SQLite has no row-level security: the ORM filter is its guard
     begins = session.info.get(_BEGINS, 0)
     connection = session.connection()
     if session.info.get(_BEGINS, 0) == begins:  # not just begun: after_begin did not apply it
