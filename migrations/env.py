@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 from assessment.schema import import_all_models
 from tenants.db import build_engine
+from tenants.rls import install_scope_key
 from tenants.types import UTCDateTime
 
 import_all_models()
@@ -65,6 +66,8 @@ def _run(connection) -> None:
         context.run_migrations()
         if connection.dialect.name == "postgresql":
             _grant(connection, config.attributes.get("grantees", []))
+            if config.attributes.get("scope_key"):
+                install_scope_key(connection, config.attributes["scope_key"])
 
 
 if context.is_offline_mode():

@@ -11,6 +11,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.engine import make_url
 
+from tenants.db import database_scope_key
+
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                               "migrations")
 
@@ -30,6 +32,8 @@ def alembic_config(app: Flask | None = None) -> Config:
     if app.config.get("DATABASE_SYSTEM_ROLE"):
         grantees.append(app.config["DATABASE_SYSTEM_ROLE"])
     config.attributes["grantees"] = grantees
+    # migrations/env.py installs it where only the owner reads it (tenants.rls)
+    config.attributes["scope_key"] = database_scope_key(app.config)
     return config
 
 

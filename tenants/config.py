@@ -17,8 +17,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Migrations run as the schema owner; the app connects as a role that is neither
         # owner nor superuser (PostgreSQL). Defaults to DATABASE_URL.
         "MIGRATION_DATABASE_URL": None,
-        # A role with BYPASSRLS that the app role may SET ROLE to inside system_scope().
-        "DATABASE_SYSTEM_ROLE": None,
+        # Signs each transaction's tenant scope on PostgreSQL (tenants.context); installed in
+        # the database by `flask db upgrade`. Derived from SECRET_KEY when not set.
+        "DATABASE_SCOPE_KEY": None,
         "REDIS_URL": None,
         "LOGIN_LIMIT_PER_IP": "20 per 5 minutes",
         # Per account: failures before the delays start (2 s, 4 s, ...), and the longest.

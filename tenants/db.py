@@ -9,6 +9,8 @@ must only happen if the data landed are registered with :func:`after_commit`.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +21,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, create_engine
+
+from tenants.context import SCOPE_KEY, SHARED_TRANSACTION
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +67,27 @@ def build_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def database_scope_key(config: Any) -> bytes:
+    """The key that signs a transaction's tenant scope on PostgreSQL (tenants.context).
+
+    ``DATABASE_SCOPE_KEY`` if set, else derived from ``SECRET_KEY``, so that no new secret is
+    needed; ``flask db upgrade`` installs it in the database, where the app role cannot read
+    it. Change either and run ``flask db upgrade`` again before the app serves requests.
+    """
+    explicit = config.get("DATABASE_SCOPE_KEY")
+    if explicit:
+        return str(explicit).encode()
+    secret = str(config.get("SECRET_KEY") or "").encode()
+    return hmac.new(secret, b"chaingauge.database-scope", hashlib.sha256).digest()
+
+
 @dataclass
 class _AppDatabase:
     """What one app owns: its engine, its session factory, and (in tests) a bound connection."""
 
     engine: Engine
     sessionmaker: sessionmaker[Session]
-    system_role: str | None
+    scope_key: bytes
     test_connection: Connection | None = None
 
 
@@ -85,7 +103,7 @@ class Database:
         app.extensions["chaingauge_db"] = _AppDatabase(
             engine=engine,
             sessionmaker=sessionmaker(bind=engine, class_=Session, expire_on_commit=False),
-            system_role=app.config.get("DATABASE_SYSTEM_ROLE"),
+            scope_key=database_scope_key(app.config),
         )
         app.after_request(self._commit_after_request)
         app.teardown_appcontext(self._remove_session)
@@ -117,8 +135,9 @@ class Database:
             )
         else:
             session = state.sessionmaker()
-        # tenants.context.system_scope() switches to this role on PostgreSQL
-        session.info["system_role"] = state.system_role
+        # tenants.context signs each transaction's scope with it on PostgreSQL
+        session.info[SCOPE_KEY] = state.scope_key
+        session.info[SHARED_TRANSACTION] = state.test_connection is not None
         return session
 
     @property

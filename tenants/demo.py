@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from tenants import queries
 from tenants.billing.config import billing_enabled
 from tenants.billing.services import get_or_create_account
+from tenants.context import system_scope
 from tenants.db import db
 from tenants.models import (
     LinkGrant,
@@ -54,9 +55,10 @@ def demo_tenant(owner: User, name: str, kind: TenantKind, slug: str) -> tuple[Te
 
 
 def demo_member(tenant: Tenant, user: User, role: Role) -> None:
-    if queries.membership(tenant.id, user.id) is None:
-        db.session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=role))
-        db.session.flush()
+    with system_scope(db.session, "demo: a member of a demo tenant"):
+        if queries.membership(tenant.id, user.id) is None:
+            db.session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=role))
+            db.session.flush()
 
 
 def demo_seats(tenant: Tenant, plan: str, seats: int) -> None:
@@ -77,10 +79,12 @@ def demo_seats(tenant: Tenant, plan: str, seats: int) -> None:
 
 def demo_link(source: Tenant, source_owner: User, target: Tenant, target_owner: User,
               grants: Iterable[LinkGrant], may_be_named: bool) -> TenantLink:
-    """An accepted link, requested and accepted through the link services."""
-    link = queries.link_between(source.id, target.id)
-    if link is not None and link.status == LinkStatus.accepted:
-        return link
-    link = links.request_link(source, source_owner, target.slug, grants)
-    return links.respond(target, target_owner, link.id, True, may_be_named)
+    """An accepted link, requested and accepted through the link services (in a logged
+    system scope: the demo acts for both tenants at once)."""
+    with system_scope(db.session, "demo: a link between demo tenants"):
+        link = queries.link_between(source.id, target.id)
+        if link is not None and link.status == LinkStatus.accepted:
+            return link
+        link = links.request_link(source, source_owner, target.slug, grants)
+        return links.respond(target, target_owner, link.id, True, may_be_named)
 

@@ -22,13 +22,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from tenants import queries
-from tenants.context import set_tenant
+from tenants.context import set_tenant, set_user
 from tenants.db import db
 from tenants.errors import DomainError, FieldErrors, Forbidden, NotFound
 from tenants.extensions import login_manager
@@ -37,6 +37,28 @@ from tenants.models import Role, Tenant
 log = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def register_request_scope(app: Flask) -> None:
+    """Put the signed-in user in the session's scope at the start of every request: on
+    PostgreSQL a user may read their own memberships (the tenant switcher, the membership
+    check in ``tenant_blueprint``) before any tenant is chosen. Sign-in and sign-out in the
+    middle of a request update it through Flask-Login's signals."""
+
+    @app.before_request
+    def _user_in_request_scope() -> None:
+        if request.endpoint != "static" and current_user.is_authenticated:
+            set_user(db.session, current_user.id)
+
+
+@user_logged_in.connect
+def _user_in_scope(_app: Flask, user: Any, **_extra: Any) -> None:
+    set_user(db.session, user.id)
+
+
+@user_logged_out.connect
+def _user_out_of_scope(_app: Flask, user: Any = None, **_extra: Any) -> None:
+    set_user(db.session, None)
 
 
 def tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:

@@ -1,6 +1,12 @@
 """Test databases: an SQLite file, and (when a server answers) a PostgreSQL database with
-the same roles as production: an owner that runs migrations, an app role that is neither
-owner nor superuser, and a system role with BYPASSRLS that the app role may switch to."""
+the same roles as production: an owner that runs migrations and an app role that is neither
+owner nor superuser nor able to become a role that bypasses row-level security.
+
+The roles carry a "2": before migration 0010 the app role was a member of a BYPASSRLS system
+role (``chaingauge_test_app``, ``chaingauge_test_system``); older checkouts may still run
+against the same server with those, so they are left exactly as they are. A BYPASSRLS role
+(``BYPASS_ROLE``) does exist here, as one may in production for maintenance: the isolation
+tests check that the app role cannot switch to it."""
 
 from __future__ import annotations
 
@@ -14,9 +20,9 @@ import psycopg
 from psycopg import sql
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-OWNER_ROLE = "chaingauge_test_owner"
-APP_ROLE = "chaingauge_test_app"
-SYSTEM_ROLE = "chaingauge_test_system"
+OWNER_ROLE = "chaingauge_test_owner2"
+APP_ROLE = "chaingauge_test_app2"
+BYPASS_ROLE = "chaingauge_test_system2"
 
 
 @dataclass(frozen=True)
@@ -24,7 +30,7 @@ class TestDatabase:
     backend: str
     app_url: str
     owner_url: str
-    system_role: str | None
+    system_role: str | None  # none since migration 0010: the system scope is signed
 
 
 def admin_url() -> str:
@@ -57,10 +63,8 @@ def postgres_database() -> Iterator[TestDatabase]:
     name = f"chaingauge_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(admin, autocommit=True) as conn, conn.cursor() as cur:
         _ensure_role(cur, OWNER_ROLE, "LOGIN NOSUPERUSER NOBYPASSRLS")
-        _ensure_role(cur, SYSTEM_ROLE, "NOLOGIN NOSUPERUSER BYPASSRLS")
+        _ensure_role(cur, BYPASS_ROLE, "NOLOGIN NOSUPERUSER BYPASSRLS")
         _ensure_role(cur, APP_ROLE, "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
-        cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(SYSTEM_ROLE),
-                                                     sql.Identifier(APP_ROLE)))
         cur.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name),
                                                                    sql.Identifier(OWNER_ROLE)))
     base = psycopg.conninfo.conninfo_to_dict(admin)
@@ -74,7 +78,7 @@ def postgres_database() -> Iterator[TestDatabase]:
             "postgresql",
             f"postgresql+psycopg://{APP_ROLE}@{host}:{port}/{name}",
             f"postgresql+psycopg://{OWNER_ROLE}@{host}:{port}/{name}",
-            SYSTEM_ROLE,
+            None,
         )
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:

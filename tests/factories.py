@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tenants.context import set_tenant
 from tenants.extensions import db
 from tenants.models import LinkGrant, Membership, Role, Tenant, TenantKind, TenantLink, User
 from tenants.services import accounts, links
@@ -38,6 +39,7 @@ def make_tenant(app: Flask, kind: TenantKind | str = TenantKind.enterprise, *,
         n = next(_counter)
         tenant = accounts.create_tenant(db.session.merge(owner), name or f"Org {n}",
                                         TenantKind(kind), f"org-{n}")
+        set_tenant(db.session, tenant.id)  # memberships are written in their tenant's scope
         for user, role in members:
             db.session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=role))
         db.commit()
@@ -46,6 +48,7 @@ def make_tenant(app: Flask, kind: TenantKind | str = TenantKind.enterprise, *,
 
 def add_member(app: Flask, tenant: Tenant, user: User, role: Role) -> None:
     with app.app_context():
+        set_tenant(db.session, tenant.id)  # memberships are written in their tenant's scope
         db.session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=role))
         db.commit()
 
@@ -54,6 +57,7 @@ def owner_of(app: Flask, tenant: Tenant) -> User:
     from tenants import queries
 
     with app.app_context():
+        set_tenant(db.session, tenant.id)  # another tenant's members are not visible
         owner = queries.owners_of(tenant.id)[0]
         db.session.expunge(owner)  # keep it loaded after the context's rollback
         return owner
@@ -63,10 +67,14 @@ def make_link(app: Flask, source: Tenant, target: Tenant, *,
               grants: Iterable[LinkGrant] = (LinkGrant.scores,), accept: bool = True,
               may_be_named: bool = False) -> TenantLink:
     with app.test_request_context():
+        # each side acts in its own tenant's scope, as the link pages do
         source_owner = db.session.merge(owner_of(app, source))
+        set_tenant(db.session, source.id)
         link = links.request_link(db.session.merge(source), source_owner, target.slug, grants)
         if accept:
             target_owner = db.session.merge(owner_of(app, target))
+            db.session.flush()
+            set_tenant(db.session, target.id)
             links.respond(db.session.merge(target), target_owner, link.id, True, may_be_named)
         db.commit()
         return link

@@ -134,7 +134,9 @@ def _start(pool: RenderPool, association: Tenant, member_id: uuid.UUID, year: in
     """Gather the member's report and send it to a worker (None: it has none to add). The
     job row is not touched here: the session acts for the member meanwhile, and the job
     belongs to the association."""
-    # Still granted? The link may have been revoked since the job started.
+    # Still granted? The link may have been revoked since the job started. Asked as the
+    # association: the session still acts for the previous member, who cannot see this link.
+    set_tenant(db.session, association.id)
     if platform_queries.accepted_link(association.id, member_id, LinkGrant.reports) is None:
         return None
     set_tenant(db.session, member_id)

@@ -180,13 +180,16 @@ def _in_tenant(tenant_id: uuid.UUID, count: Callable[[], int]) -> int:
 
 
 def _count_users(tenant: Tenant) -> int:
-    # Open invitations count: each one becomes a user when accepted.
-    return queries.member_count(tenant.id) + _in_tenant(
-        tenant.id, lambda: queries.open_invitation_count(tenant.id))
+    # Open invitations count: each one becomes a user when accepted. Memberships, like
+    # invitations, are visible on PostgreSQL only in their tenant's scope.
+    return _in_tenant(tenant.id, lambda: queries.member_count(tenant.id)
+                      + queries.open_invitation_count(tenant.id))
 
 
 def _count_links(kind: LinkKind) -> Counter:
-    return lambda tenant: queries.link_count(tenant.id, kind, [LinkStatus.accepted])
+    # links are visible only to their two sides (row-level security on PostgreSQL)
+    return lambda tenant: _in_tenant(
+        tenant.id, lambda: queries.link_count(tenant.id, kind, [LinkStatus.accepted]))
 
 
 register_counter("users", _count_users)
@@ -247,7 +250,8 @@ def require_seat_for_link(source: Tenant) -> None:
         return
     kind = LinkKind.association_member if limit == "member_seats" else \
         LinkKind.consultancy_client
-    pending = queries.link_count(source.id, kind, [LinkStatus.pending])
+    pending = _in_tenant(source.id,
+                         lambda: queries.link_count(source.id, kind, [LinkStatus.pending]))
     require_capacity(source, limit, adding=pending + 1, field="enterprise")
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from tenants import queries
+from tenants.context import system_scope
 from tenants.db import db
 from tenants.errors import DomainError
 from tenants.mail import send_mail
@@ -86,10 +87,14 @@ def create_tenant(
     tenant = Tenant(kind=kind, name=name, slug=unique_slug(name, slug), locale=locale)
     db.session.add(tenant)
     db.session.flush()
-    db.session.add(Membership(tenant_id=tenant.id, user_id=owner.id, role=Role.owner))
-    audit.record("tenant.created", tenant_id=tenant.id, subject=tenant.slug,
-                 actor_user_id=owner.id, kind=kind)
-    db.session.flush()
+    # The new tenant's first member: no scope of the caller's covers it yet (PostgreSQL's
+    # policies admit a membership only in its tenant's scope), so it is written, and flushed,
+    # in a logged system scope.
+    with system_scope(db.session, "the owner membership of a new tenant"):
+        db.session.add(Membership(tenant_id=tenant.id, user_id=owner.id, role=Role.owner))
+        audit.record("tenant.created", tenant_id=tenant.id, subject=tenant.slug,
+                     actor_user_id=owner.id, kind=kind)
+        db.session.flush()
     return tenant
 
 

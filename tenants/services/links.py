@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from tenants import queries
 from tenants.billing import entitlements
+from tenants.context import system_scope
 from tenants.db import db
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.mail import send_mail
@@ -50,8 +51,10 @@ def _find_enterprise(identifier: str) -> Tenant:
     if tenant is None and "@" in identifier:
         user = queries.user_by_email(identifier)
         if user is not None:
-            owned = [t for t, m in queries.tenants_of_user(user.id)
-                     if m.role == Role.owner and t.kind == TenantKind.enterprise]
+            # another user's memberships: readable only in the system scope
+            with system_scope(db.session, "link request: the enterprise an owner e-mail names"):
+                owned = [t for t, m in queries.tenants_of_user(user.id)
+                         if m.role == Role.owner and t.kind == TenantKind.enterprise]
             tenant = owned[0] if len(owned) == 1 else None
     if tenant is None or tenant.kind != TenantKind.enterprise:
         raise DomainError(
@@ -87,7 +90,9 @@ def request_link(source: Tenant, actor: User, enterprise: str,
     link.may_be_named = False
     audit.record("link.requested", tenant_id=source.id, subject=target.slug, grants=link.grants)
     audit.record("link.requested", tenant_id=target.id, subject=source.slug, grants=link.grants)
-    for owner in queries.owners_of(target.id):
+    with system_scope(db.session, "link request: the enterprise's owners to notify"):
+        target_owners = queries.owners_of(target.id)
+    for owner in target_owners:
         send_mail(owner.email, str(_l("%(name)s asks to link with your enterprise",
                                       name=source.name)),
                   str(_l("Open ChainGauge to accept or decline the request.")))

@@ -60,8 +60,13 @@ def as_other(other_client, app: Flask, tenant: Tenant):
 
 
 def crossing(app: Flask, source: Tenant, target: Tenant, grant: str) -> tuple[bool, bool]:
-    """What tenants.queries lets cross: (accepted_link found, target among linked ids)."""
+    """What tenants.queries lets cross: (accepted_link found, target among linked ids), asked
+    in the source's scope as the product asks."""
+    from tenants.context import set_tenant
+    from tenants.extensions import db
+
     with app.app_context():
+        set_tenant(db.session, source.id)
         return (queries.accepted_link(source.id, target.id, grant) is not None,
                 target.id in queries.linked_tenant_ids(source.id, grant))
 

@@ -136,10 +136,12 @@ def add_link(app: Flask, association: Any, member: Any, *,
              grants: tuple[str, ...] = ("scores",), status: str = "accepted") -> None:
     """A link row as the links service leaves it after the member answered (fast path; the
     revocation test goes through the service itself)."""
+    from tenants.context import set_tenant
     from tenants.extensions import db
     from tenants.models import LinkKind, TenantLink
 
     with app.app_context():
+        set_tenant(db.session, association.id)  # a link is written by one of its sides
         db.session.add(TenantLink(source_tenant_id=association.id, target_tenant_id=member.id,
                                   kind=LinkKind.association_member, status=status,
                                   grants=list(grants)))

@@ -9,6 +9,7 @@ import pytest
 
 from assessment.benchmarks.pools import AssociationPool, PlatformPool
 from assessment.benchmarks.services import cohort_statistics, position_of
+from tenants.context import set_tenant
 from tenants.models import LinkGrant, TenantKind
 
 SCORES = [40.0, 55.0, 60.0, 70.0, 90.0]
@@ -50,6 +51,7 @@ def test_nothing_after_the_link_is_revoked(peer: Any, make_tenant: Any, make_lin
         link(association, peer({"overall": score}))
     assert _association_stats(in_app, association).enterprises == 5
     with app.test_request_context():
+        set_tenant(db.session, leaving.id)  # the revoking side's scope
         links.revoke(db.session.merge(leaving), db.session.merge(owner_of(app, leaving)),
                      made.id)
         db.commit()

@@ -107,6 +107,7 @@ def test_assessments_per_year_limit(app, billing, make_tenant):
 def _request_link(app, source, target):
     owner = owner_of(app, source)
     with app.test_request_context():
+        set_tenant(db.session, source.id)  # as the links page does
         link = links.request_link(db.session.merge(source), db.session.merge(owner),
                                   target.slug, [LinkGrant.scores])
         db.commit()
@@ -146,6 +147,7 @@ def test_a_revoked_link_frees_its_seat(app, billing, make_tenant, make_link):
     with pytest.raises(EntitlementRequired):
         _request_link(app, source, make_tenant(TenantKind.enterprise))
     with app.test_request_context():
+        set_tenant(db.session, source.id)  # the revoking side's scope
         links.revoke(db.session.merge(source), db.session.merge(owner_of(app, source)),
                      first.id)
         db.commit()

@@ -91,10 +91,12 @@ def revoke(app: Flask, association: Any, member: Any) -> None:
     """The member revokes its link (the link row as the links service leaves it)."""
     from sqlmodel import select
 
+    from tenants.context import set_tenant
     from tenants.extensions import db
     from tenants.models import LinkStatus, TenantLink
 
     with app.app_context():
+        set_tenant(db.session, association.id)  # the association's side of the link
         link = db.session.exec(select(TenantLink).where(
             TenantLink.source_tenant_id == association.id,
             TenantLink.target_tenant_id == member.id)).one()

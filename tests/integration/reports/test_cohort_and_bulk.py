@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 
+from tenants.context import set_tenant
 from tests.integration.benchmarks.conftest import add_link, make_peer
 from tests.integration.reports.conftest import finalised_report_assessment, pdf_text
 
@@ -41,6 +42,7 @@ def _link(association, member):
     from tenants.extensions import db
     from tenants.models import TenantLink
 
+    set_tenant(db.session, association.id)  # the association's side of the link
     return db.session.exec(select(TenantLink).where(
         TenantLink.source_tenant_id == association.id,
         TenantLink.target_tenant_id == member.id)).one()
@@ -111,6 +113,8 @@ def test_a_revoked_member_drops_out_at_once(app, make_tenant, make_link):
     assert _cohort(app, association).members == 5
     with app.test_request_context():
         from tenants.extensions import db
+
+        set_tenant(db.session, member.id)  # the revoking side's scope
 
         links.revoke(db.session.merge(member), db.session.merge(owner_of(app, member)), link.id)
         db.commit()

@@ -10,6 +10,7 @@ import pytest
 
 from assessment.assessments.models import IndicatorState
 from assessment.evidence.models import EvidenceFile
+from tenants.context import set_tenant
 from tenants.models import LinkGrant, Role
 from tests.integration.assessment_review import factories
 from tests.web.helpers import ENGLISH, text
@@ -152,6 +153,7 @@ def test_a_consultant_with_review_downloads_until_the_link_is_revoked(
     assert ("link.accessed", consultancy.name, {"grant": "review",
             "acting_tenant": str(consultancy.id)}) in audit_actions(enterprise, "link.accessed")
     with app.test_request_context():
+        set_tenant(db.session, enterprise.id)  # the revoking side's scope
         links.revoke(db.session.merge(enterprise), db.session.merge(owner_of(app, enterprise)),
                      link.id)
         db.commit()

@@ -10,6 +10,7 @@ import zipfile
 
 import pytest
 
+from tenants.context import set_tenant
 from tests.integration.benchmarks.conftest import add_link, make_peer
 from tests.integration.billing.helpers import billing  # noqa: F401 (a fixture)
 from tests.integration.reports.conftest import finalised_report_assessment
@@ -76,6 +77,8 @@ def test_consultancy_with_reports_grant_downloads_until_the_link_is_revoked(
     assert client.get(f"{base}/{enterprise.id}/assessments/{other.id}").status_code == 404
     with app.test_request_context():
         from tenants.extensions import db
+
+        set_tenant(db.session, enterprise.id)  # the revoking side's scope
 
         links.revoke(db.session.merge(enterprise), db.session.merge(owner_of(app, enterprise)),
                      link.id)
