@@ -2,6 +2,7 @@
 
 The layout (hidden key column, rows the import reads) is described in ``layout``. Names,
 explanations and level descriptors come from the framework data in the user's language.
+Every text cell is written as text, neutralised against formulas (``cells``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_PAGE_INPUTS, pages_for
 from assessment.io import layout as L
+from assessment.io.cells import text_cells_only
 from assessment.questionnaire.labels import choice_label
 from indicators import Framework
 from indicators.energy import load_factor_tables
@@ -346,6 +348,7 @@ def write_workbook(assessment: Assessment, framework: Framework, answers: Mappin
     energy = book.create_sheet(_sheet_title(len(framework.dimensions) + 1,
                                             _("Energy and carbon")))
     writer.energy_sheet(energy, readme.title)
+    text_cells_only(book)  # user text (reasons, names) never runs as a formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
