@@ -26,6 +26,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -246,6 +247,9 @@ def register_input_guards(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_e: HTTPException) -> tuple[str, int]:
+        # The body is not read: the page's own forms must not try to parse it again.
+        request.form = ImmutableMultiDict()
+        request.files = ImmutableMultiDict()
         limit = request.max_content_length or 0
         return render_template("errors/error.html", code=413, title=_("Cannot do this"),
                                message=_("The upload is larger than %(mb)d MB.",

@@ -90,13 +90,13 @@ class _Reader:
     def cell(self, sheet: str, row: int, column: str) -> L.CellRef:
         return L.CellRef(sheet, row, column)
 
-    def limited(self, text: str, limit: str, where: L.CellRef) -> str:
-        """``text``, or "" with a problem at ``where`` (NUL, or longer than its limit)."""
+    def limited(self, text: str, limit: str, where: L.CellRef) -> str | None:
+        """``text``, or None with a problem at ``where`` (NUL, or longer than its limit)."""
         problem = text_problem(limit, text, label=_("This cell"))
         if problem is None:
             return text
         self.plan.problem(problem, cell=where)
-        return ""
+        return None
 
     # -- rows ---------------------------------------------------------------------------
     def read_sheet(self, title: str, rows: list[tuple[int, dict[str, Any]]], kind: str) -> None:
@@ -158,6 +158,8 @@ class _Reader:
         flag = self.yes_no(values.get(L.NOT_APPLICABLE), flag_cell)
         reason = self.limited(_text(values.get(L.NA_REASON)), "na_reason",
                               self.cell(sheet, row, L.NA_REASON))
+        if reason is None:
+            return  # refused: named once, not again as a missing reason
         self.plan.not_applicable[code] = (bool(flag), reason if flag else "")
         self.plan.na_versions[code] = version
 
@@ -226,6 +228,8 @@ class _Reader:
                 return
         else:
             raw = self.limited(_text(raw), "json_text", where)
+            if raw is None:
+                return
         self.options[option] = raw
 
     def read_entry(self, sheet: str, row: int, kind: str, values: dict[str, Any]) -> None:
@@ -242,9 +246,11 @@ class _Reader:
                     raw = parse_value(input_field(self.framework, "energy_tce"), raw)
             elif name == "carrier":
                 text = self.limited(_text(raw), "json_text", cells[name])
-                raw = self.carrier_names.get(text.lower(), text)
+                raw = None if text is None else self.carrier_names.get(text.lower(), text)
             else:
                 raw = self.limited(_text(raw), "json_text", cells[name])
+            if raw is None:
+                continue
             entry[name] = raw
         if entry:
             self.entries[kind].append((entry, cells))
@@ -322,8 +328,9 @@ def _cell_value(plan: ImportPlan, value: Any, where: L.CellRef) -> Any:
     return value
 
 
-def _sheet_rows(plan: ImportPlan, sheet: Any) -> list[tuple[int, dict[str, Any]]]:
-    rows: list[tuple[int, dict[str, Any]]] = []
+def _sheet_rows(plan: ImportPlan, sheet: Any, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """Append the sheet's non-empty rows to ``rows`` (so that the caller knows how far it
+    got when a cell cannot be parsed)."""
     for number, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS, max_col=9), start=1):
         cells = {}
         for column, cell in zip(_COLUMNS, row, strict=False):
@@ -333,7 +340,6 @@ def _sheet_rows(plan: ImportPlan, sheet: Any) -> list[tuple[int, dict[str, Any]]
                 cells[column] = (value, getattr(cell, "data_type", None) == "f")
         if cells:
             rows.append((number, cells))
-    return rows
 
 
 def read_workbook(data: bytes, framework: Framework) -> ImportPlan:
@@ -348,8 +354,16 @@ def read_workbook(data: bytes, framework: Framework) -> ImportPlan:
     sheets: list[tuple[str, list[tuple[int, dict[str, Any]]]]] = []
     try:
         for sheet in book.worksheets:
-            sheets.append((sheet.title, _sheet_rows(reader.plan, sheet)))
-    except Exception as error:  # openpyxl parses cells lazily: a damaged one fails here
+            rows: list[tuple[int, dict[str, Any]]] = []
+            try:
+                _sheet_rows(reader.plan, sheet, rows)
+            except ValueError:  # openpyxl parses lazily: "NaN", "inf" in a number cell
+                after = rows[-1][0] if rows else 0
+                reader.plan.problem(_("A cell of this row (or of the next rows) holds a value "
+                                      "that is not a number; type the number itself."),
+                                    cell=L.CellRef(sheet.title, after + 1, ""))
+            sheets.append((sheet.title, rows))
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise NotAWorkbook(_("This workbook cannot be read: %(reason)s",
                              reason=type(error).__name__)) from None
     finally:
