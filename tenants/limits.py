@@ -1,5 +1,6 @@
 """The one table of text limits, and the checks every way in shares (forms, API, imports,
-services): a text is refused when it holds a NUL character or is longer than its limit.
+services): a text is refused when it holds a NUL character, another control character (no
+spreadsheet can hold one: the export would fail) or is longer than its limit.
 
 Why here and not only in the column types: SQLite does not enforce ``VARCHAR(n)`` (it stores
 100,000 characters in a 1,000-character column) and PostgreSQL cannot store NUL at all, so
@@ -20,6 +21,7 @@ A limit here is never longer than its column (a test checks every one against th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +37,8 @@ from wtforms.validators import ValidationError
 from tenants.errors import DomainError
 
 NUL = "\x00"
+# C0 control characters but tab, line feed and carriage return.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -87,12 +91,27 @@ def nul_message(label: Any) -> str:
                   "it and try again.", field=label))
 
 
+def control_message(label: Any) -> str:
+    return str(_l("%(field)s contains a control character, which cannot be stored. Remove it "
+                  "and try again.", field=label))
+
+
+def characters_problem(value: str, label: Any) -> str | None:
+    """Why ``value`` cannot be stored as text, whatever its length (None: it can)."""
+    if NUL in value:
+        return nul_message(label)
+    if CONTROL.search(value):
+        return control_message(label)
+    return None
+
+
 def text_problem(name: str, value: str, label: Any = None) -> str | None:
     """The reason ``value`` is refused as the text ``name`` (None: it is acceptable)."""
     limit_ = TEXT_LIMITS[name]
     label = label if label is not None else limit_.label
-    if NUL in value:
-        return nul_message(label)
+    problem = characters_problem(value, label)
+    if problem is not None:
+        return problem
     if len(value) > limit_.max_length:
         return too_long_message(label, limit_.max_length, len(value))
     return None

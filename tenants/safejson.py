@@ -9,7 +9,8 @@ input with errors that are not ``ValueError`` (so they became 500s):
   near, and a 400-digit integer overflows the arithmetic further on;
 - nesting deeper than :data:`MAX_DEPTH` is refused before parsing (50,000 nested brackets
   exhausted the recursion limit);
-- NUL characters in any string or key are refused (PostgreSQL cannot store them);
+- NUL characters in any string or key are refused (PostgreSQL cannot store them), and so
+  are the other control characters but tab, CR and LF (no spreadsheet export can hold them);
 - any one string longer than the ``json_text`` limit is refused, except under keys whose
   own limit is larger (``reason``: the not-applicable reason).
 
@@ -28,7 +29,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
 
 from tenants.errors import DomainError
-from tenants.limits import NUL, TEXT_LIMITS, nul_message, too_long_message
+from tenants.limits import TEXT_LIMITS, characters_problem, too_long_message
 
 MAX_DEPTH = 32
 MAX_MAGNITUDE = 10**15
@@ -95,19 +96,21 @@ def _check(value: Any, path: str, key: str | None = None) -> None:
         raise JsonRefused(_number_message(value.text), path or DOCUMENT)
     if isinstance(value, str):
         limit = TEXT_LIMITS[_TEXT_KEYS.get(key or "", "json_text")]
-        if NUL in value:
-            raise JsonRefused(nul_message(path or DOCUMENT), path or DOCUMENT)
+        problem = characters_problem(value, path or DOCUMENT)
+        if problem is not None:
+            raise JsonRefused(problem, path or DOCUMENT)
         if len(value) > limit.max_length:
             raise JsonRefused(too_long_message(path or DOCUMENT, limit.max_length, len(value)),
                               path or DOCUMENT)
     elif isinstance(value, dict):
         for name, item in value.items():
             where = _path(path, name)
-            if NUL in name or len(name) > TEXT_LIMITS["json_text"].max_length:
-                raise JsonRefused(nul_message(path or DOCUMENT) if NUL in name else
-                                  too_long_message(path or DOCUMENT,
-                                                   TEXT_LIMITS["json_text"].max_length,
-                                                   len(name)), path or DOCUMENT)
+            problem = characters_problem(name, path or DOCUMENT)
+            if problem is None and len(name) > TEXT_LIMITS["json_text"].max_length:
+                problem = too_long_message(path or DOCUMENT,
+                                           TEXT_LIMITS["json_text"].max_length, len(name))
+            if problem is not None:
+                raise JsonRefused(problem, path or DOCUMENT)
             _check(item, where, name)
     elif isinstance(value, list):
         for index, item in enumerate(value):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -30,6 +31,12 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith((*FORMULA_START, QUOTE)):
         return QUOTE + value
     return value
+
+
+def storable(value: str) -> str:
+    """``value`` without the control characters no workbook can hold. Input refuses them
+    (``tenants.limits``); this keeps an export of older data from failing."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
 def restore_text(value: str) -> str:
