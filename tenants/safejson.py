@@ -125,7 +125,7 @@ def loads(data: str | bytes, max_depth: int = MAX_DEPTH) -> Any:
         except UnicodeDecodeError:
             raise JsonRefused(_l("The document is not UTF-8 text."), DOCUMENT) from None
     else:
-        text = data
+        text = data.removeprefix("\ufeff")
     check_depth(text, max_depth)
     try:
         value = json.loads(text, parse_int=_parse_int, parse_float=_parse_float,

@@ -213,3 +213,19 @@ def test_an_import_larger_than_the_cap_is_refused_before_it_is_read(
     assert response.status_code == 413
     assert "larger than 5 MB" in text(response)
     assert row_counts(app) == before
+
+
+def test_refusals_speak_the_readers_language(app: Flask, post: Any, client: FlaskClient,
+                                             made: Made, sign_in: Any) -> None:
+    chinese = {"Accept-Language": "zh-CN"}
+    response = post("/signup", {"email": "zh@example.com", "password": "a long enough pw",
+                                "organisation": "甲\x00乙", "kind": "enterprise"},
+                    headers=chinese)
+    assert response.status_code == 400
+    assert "organisation含有无法保存的空字符" in text(response)
+    sign_in(made.owner_email)
+    token = csrf_token(client, f"{_base(made)}/pages/lean")
+    refused = client.post(f"{_base(made)}/answers", data=b'{"key": "units_sold", "value": NaN}',
+                          content_type="application/json",
+                          headers={"X-CSRFToken": token, **chinese})
+    assert refused.status_code == 400 and refused.json["message"] == "NaN 不是数字。"
