@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tenants.limits import Limited
+from tenants.limits import Limited, limit
 from tenants.models import LinkGrant, Role, TenantKind
 from tenants.security import MIN_PASSWORD_LENGTH
 
@@ -59,13 +59,15 @@ class SignupForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[Optional(), Limited("person_name")])
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH), Limited("password")]
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=limit("password")),
+                    Limited("password", check_length=False)]
     )
     organisation = StringField(_l("Organisation name"), validators=[Limited("organisation_name")])
     kind = RadioField(_l("Organisation type"), default=TenantKind.enterprise)
     slug = StringField(
         _l("Address (optional)"),
-        validators=[Optional(), Length(min=3), Limited("slug"),
+        validators=[Optional(), Length(min=3, max=limit("slug")),
+                    Limited("slug", check_length=False),
                     Regexp(r"^[a-z0-9][a-z0-9-]*$",
                            message=_l("Use lower-case letters, digits and hyphens only."))],
         description=_l("Your pages will live under /t/<address>/. Leave empty to choose one "
@@ -91,7 +93,8 @@ class ForgotPasswordForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH), Limited("password")]
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=limit("password")),
+                    Limited("password", check_length=False)]
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

@@ -130,14 +130,17 @@ class Limited:
 
     Also sets ``maxlength`` on the rendered input, like wtforms' ``Length``."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, check_length: bool = True) -> None:
+        """``check_length=False``: a ``Length(min=…, max=limit(name))`` beside it says it."""
         self.name = name
+        self.check_length = check_length
         self.field_flags = {"maxlength": limit(name)}
 
     def __call__(self, form: BaseForm, field: Field) -> None:
         value = field.data
         if isinstance(value, str):
-            problem = text_problem(self.name, value, label=field.label.text)
+            problem = text_problem(self.name, value, label=field.label.text) \
+                if self.check_length else characters_problem(value, field.label.text)
             if problem is not None:
                 raise ValidationError(problem)
 
