@@ -45,7 +45,7 @@ from tenants.billing import views as billing_views
 from tenants.config import INSECURE_DEFAULT_SECRET, defaults
 from tenants.extensions import babel, csrf, db, limiter, login_manager
 from tenants.views import auth, core, tenant
-from tenants.web import register_error_handlers, register_request_scope
+from tenants.web import register_error_handlers, register_input_guards, register_request_scope
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     register_error_handlers(app)
     register_request_scope(app)
+    register_input_guards(app)
     _install_request_hooks(app)
     tenants_cli.register(app)
     assessment_home.register()

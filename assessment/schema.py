@@ -17,6 +17,7 @@ ASSESSMENT_MODEL_MODULES = [
     "assessment.reports.bulk_models",
     "assessment.benchmarks.models",
     "assessment.evidence.models",
+    "assessment.io.models",
 ]
 
 

@@ -44,6 +44,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session; a long questionnaire must not expire
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        # An import that would clear more answers or declarations than this shows the
+        # changes and waits for the user's confirmation (assessment.io.importer).
+        "IMPORT_CONFIRM_CLEARS": 3,
         "LOG_JSON": True,
         "DEMO_PASSWORD": "chaingauge-demo",
         # Where evidence files and generated reports live (tenants/storage.py): "local"

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tenants.limits import Limited, limit
 from tenants.models import LinkGrant, Role, TenantKind
 from tenants.security import MIN_PASSWORD_LENGTH
 
@@ -54,16 +55,19 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class SignupForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField(_l("Your name"), validators=[Optional(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Limited("email")])
+    name = StringField(_l("Your name"), validators=[Optional(), Limited("person_name")])
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+        _l("Password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=limit("password")),
+                    Limited("password", check_length=False)]
     )
-    organisation = StringField(_l("Organisation name"), validators=[Length(max=200)])
+    organisation = StringField(_l("Organisation name"), validators=[Limited("organisation_name")])
     kind = RadioField(_l("Organisation type"), default=TenantKind.enterprise)
     slug = StringField(
         _l("Address (optional)"),
-        validators=[Optional(), Length(min=3, max=40),
+        validators=[Optional(), Length(min=3, max=limit("slug")),
+                    Limited("slug", check_length=False),
                     Regexp(r"^[a-z0-9][a-z0-9-]*$",
                            message=_l("Use lower-case letters, digits and hyphens only."))],
         description=_l("Your pages will live under /t/<address>/. Leave empty to choose one "
@@ -88,7 +92,9 @@ class ForgotPasswordForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=limit("password")),
+                    Limited("password", check_length=False)]
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -97,7 +103,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Limited("email")])
     role = SelectField(_l("Role"), default=Role.assessor)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -120,7 +126,7 @@ class ActionForm(FlaskForm):
 class LinkRequestForm(FlaskForm):
     enterprise = StringField(
         _l("Enterprise address or owner e-mail"),
-        validators=[DataRequired(), Length(max=254)],
+        validators=[DataRequired(), Limited("link_target")],
     )
     grants = MultiCheckboxField(_l("The link grants"), default=[LinkGrant.scores])
 

@@ -15,6 +15,7 @@ from flask import (
     abort,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -24,6 +25,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in, user_logged_out
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -32,7 +34,9 @@ from tenants.context import set_tenant, set_user
 from tenants.db import db
 from tenants.errors import DomainError, FieldErrors, Forbidden, NotFound
 from tenants.extensions import login_manager
+from tenants.limits import NUL, TextRefused, install_flush_guard, nul_message
 from tenants.models import Role, Tenant
+from tenants.safejson import JsonRefused, SafeJSONProvider
 
 log = logging.getLogger(__name__)
 
@@ -202,6 +206,84 @@ def register_error_handlers(app: Flask) -> None:
         log.error("unhandled error on %s", request.path)
         return render(500, _("Something went wrong"),
                       _("An unexpected error occurred. It has been logged; please try again."))
+
+
+# -- input guards -----------------------------------------------------------------------------
+def _nul_field() -> str | None:
+    """The name of the first form field, query parameter or uploaded file name holding NUL."""
+    for source in (request.args, request.form):
+        for name, value in source.items(multi=True):
+            if NUL in name or NUL in value:
+                return name.replace(NUL, "\\0")
+    for name, upload in request.files.items(multi=True):
+        if NUL in name or NUL in (upload.filename or ""):
+            return name.replace(NUL, "\\0")
+    return None
+
+
+def upload_limit(max_bytes: int) -> Callable[[F], F]:
+    """Refuse a request to this view whose body is larger than ``max_bytes`` (413), before
+    anything reads it (the CSRF check parses the form first)."""
+
+    def decorator(view: F) -> F:
+        view._max_content_length = max_bytes  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def register_input_guards(app: Flask) -> None:
+    """Bad input is a 4xx naming the field, never a 500, on both databases.
+
+    - Every JSON body goes through ``tenants.safejson`` (NaN, huge numbers, deep nesting, NUL).
+    - NUL in a URL is a 404 (no tenant, object or page has one); NUL in any form field, query
+      parameter or file name is a 400 naming the field, before any view or query runs
+      (PostgreSQL cannot store NUL, and refuses it even in a WHERE clause).
+    - Every flush checks string lengths and NUL (``tenants.limits.install_flush_guard``).
+    - A text or JSON refusal raised anywhere answers in JSON to a JSON request.
+    """
+    app.json = SafeJSONProvider(app)
+    install_flush_guard()
+
+    def _limit_body() -> None:
+        view = app.view_functions.get(request.endpoint or "")
+        limit = getattr(view, "_max_content_length", None)
+        if limit is not None:
+            request.max_content_length = limit
+
+    # Before the extensions' hooks: the CSRF check reads the body.
+    app.before_request_funcs.setdefault(None, []).insert(0, _limit_body)
+
+    @app.errorhandler(413)
+    def too_large(_e: HTTPException) -> tuple[str, int]:
+        # The body is not read: the page's own forms must not try to parse it again.
+        request.form = ImmutableMultiDict()
+        request.files = ImmutableMultiDict()
+        limit = request.max_content_length or 0
+        return render_template("errors/error.html", code=413, title=_("Cannot do this"),
+                               message=_("The upload is larger than %(mb)d MB.",
+                                         mb=max(1, limit // (1024 * 1024)))), 413
+
+    @app.before_request
+    def _refuse_nul() -> tuple[str, int] | None:
+        if NUL in request.path:
+            abort(404)
+        field = _nul_field()
+        if field is None:
+            return None
+        return render_template("errors/error.html", code=400, title=_("Cannot do this"),
+                               message=nul_message(field)), 400
+
+    def refused(error: DomainError) -> Any:
+        if request.is_json:
+            return jsonify(message=str(error.message),
+                           errors={error.field or "": [str(error.message)]}), error.status_code
+        return render_template("errors/error.html", code=error.status_code,
+                               title=_("Cannot do this"),
+                               message=str(error.message)), error.status_code
+
+    app.register_error_handler(JsonRefused, refused)
+    app.register_error_handler(TextRefused, refused)
 
 
 # -- the tenant's overview page ------------------------------------------------------------

@@ -52,6 +52,7 @@ from assessment.assessments.pages import (
 from indicators import Framework, InvalidInput, Problem
 from tenants.db import db
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
+from tenants.limits import check_text
 from tenants.models import Membership, Role, User
 from tenants.types import utcnow
 
@@ -287,7 +288,7 @@ def set_not_applicable(assessment: Assessment, membership: Membership, user: Use
     if code not in framework.indicators:
         raise NotFound(_l("Not found."))
     require_page(assessment, membership, page_of_indicator(framework, code))
-    reason = reason.strip()
+    reason = check_text("na_reason", reason.strip())  # the same limit on both databases
     if not_applicable and not reason:
         raise DomainError(NA_REASON_REQUIRED,
                           "na_reason")

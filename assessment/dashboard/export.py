@@ -3,7 +3,8 @@ names) and XLSX (one sheet per table). They hold exactly what the pages show: th
 member list, and statistics only where the anonymity rule lets the page show them.
 
 Text that a spreadsheet would run as a formula (a member named ``=HYPERLINK(...)``) is
-written with a leading apostrophe.
+written with a leading apostrophe, and XLSX cells are text, never formulas
+(``assessment.io.cells``, the rule of every spreadsheet the app writes).
 """
 
 from __future__ import annotations
@@ -24,17 +25,12 @@ from assessment.dashboard.services import (
     CodeDistribution,
     Dashboard,
 )
+from assessment.io.cells import neutralise, text_cells_only
 from assessment.profiles.rules import province as find_province
 from assessment.profiles.rules import size_class_by_code
 
 Row = Sequence[Any]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(cell: Any) -> Any:
-    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
-        return "'" + cell
-    return cell
+safe = neutralise
 
 
 def _round(number: float | None) -> float | None:
@@ -108,10 +104,11 @@ def to_xlsx(sheets: Iterable[tuple[str, Row, list[Row]]]) -> bytes:
     workbook.remove(workbook.active)
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title[:31])
-        sheet.append([safe(c) for c in header])
+        sheet.append(list(header))
         for row in rows:
-            sheet.append([safe(c) for c in row])
+            sheet.append(list(row))
         sheet.freeze_panes = "A2"
+    text_cells_only(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -17,6 +17,17 @@ class ImportProblem:
     key: str | None = None
 
 
+@dataclass(frozen=True)
+class Change:
+    """One answer or declaration an import changes, in the reader's words."""
+
+    key: str  # the answer key, or "not_applicable:<indicator>"
+    label: str
+    old: str
+    new: str
+    clears: bool  # a value or declaration is removed
+
+
 @dataclass
 class ImportPlan:
     """Answer values and not-applicable flags as the file gives them.

@@ -4,12 +4,20 @@ The file is checked by content first (a zip holding a spreadsheet's main part, n
 bounded uncompressed size), then read with formulas left as formulas: a cell holding one is
 refused, because a file saved by a tool that does not calculate carries no value for it and
 the import would silently read a blank.
+
+Every text cell the export writes that starts with ``'`` or a character a spreadsheet
+would run (``= + - @``, tab, carriage return) is written with a leading ``'``
+(``assessment.io.cells``); the reader removes one leading ``'`` from every text cell, so the
+app's own export re-imports to the same values. Numbers that are not finite or beyond
+±10^15 and texts holding NUL or longer than their limit (``tenants.limits``) are problems
+of their cell, like any other wrong value.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import math
 import unicodedata
 import zipfile
 from typing import Any
@@ -19,10 +27,13 @@ from openpyxl import load_workbook
 
 from assessment.assessments.models import AnswerState
 from assessment.io import layout as L
+from assessment.io.cells import restore_text
 from assessment.io.plan import ImportPlan
 from assessment.questionnaire.fields import ParseError, input_field, parse_value
 from indicators import Framework
 from indicators.energy import load_factor_tables
+from tenants.limits import text_problem
+from tenants.safejson import MAX_MAGNITUDE
 
 XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MAX_UNCOMPRESSED = 40 * 1024 * 1024
@@ -78,6 +89,14 @@ class _Reader:
 
     def cell(self, sheet: str, row: int, column: str) -> L.CellRef:
         return L.CellRef(sheet, row, column)
+
+    def limited(self, text: str, limit: str, where: L.CellRef) -> str | None:
+        """``text``, or None with a problem at ``where`` (NUL, or longer than its limit)."""
+        problem = text_problem(limit, text, label=_("This cell"))
+        if problem is None:
+            return text
+        self.plan.problem(problem, cell=where)
+        return None
 
     # -- rows ---------------------------------------------------------------------------
     def read_sheet(self, title: str, rows: list[tuple[int, dict[str, Any]]], kind: str) -> None:
@@ -137,7 +156,10 @@ class _Reader:
         self.plan.cells[f"not_applicable:{code}"] = flag_cell
         self.plan.cells[f"na_reason:{code}"] = self.cell(sheet, row, L.NA_REASON)
         flag = self.yes_no(values.get(L.NOT_APPLICABLE), flag_cell)
-        reason = _text(values.get(L.NA_REASON))
+        reason = self.limited(_text(values.get(L.NA_REASON)), "na_reason",
+                              self.cell(sheet, row, L.NA_REASON))
+        if reason is None:
+            return  # refused: named once, not again as a missing reason
         self.plan.not_applicable[code] = (bool(flag), reason if flag else "")
         self.plan.na_versions[code] = version
 
@@ -205,7 +227,9 @@ class _Reader:
                 self.plan.problem(error.message, cell=where)
                 return
         else:
-            raw = _text(raw)
+            raw = self.limited(_text(raw), "json_text", where)
+            if raw is None:
+                return
         self.options[option] = raw
 
     def read_entry(self, sheet: str, row: int, kind: str, values: dict[str, Any]) -> None:
@@ -221,9 +245,12 @@ class _Reader:
                 with contextlib.suppress(ParseError):  # the engine names it then
                     raw = parse_value(input_field(self.framework, "energy_tce"), raw)
             elif name == "carrier":
-                raw = self.carrier_names.get(_text(raw).lower(), _text(raw))
+                text = self.limited(_text(raw), "json_text", cells[name])
+                raw = None if text is None else self.carrier_names.get(text.lower(), text)
             else:
-                raw = _text(raw)
+                raw = self.limited(_text(raw), "json_text", cells[name])
+            if raw is None:
+                continue
             entry[name] = raw
         if entry:
             self.entries[kind].append((entry, cells))
@@ -283,6 +310,38 @@ class _Reader:
         self.record(key, value, state, filled or self.plan.cells[key])
 
 
+def _cell_value(plan: ImportPlan, value: Any, where: L.CellRef) -> Any:
+    """The cell's value as the reader uses it: text with the export's leading ``'`` removed;
+    None, with a problem, for a number nobody can compute with (NaN, ±inf, beyond 10^15)."""
+    if isinstance(value, str):
+        return restore_text(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        plan.problem(_("Enter a number, for example 12.5."), cell=where)
+        return None
+    if abs(value) > MAX_MAGNITUDE:
+        shown = repr(value) if isinstance(value, float) else f"{str(value)[:20]}…"
+        plan.problem(_("The number %(value)s is too large (at most %(max)s).",
+                       value=shown, max="10^15"), cell=where)
+        return None
+    return value
+
+
+def _sheet_rows(plan: ImportPlan, sheet: Any, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """Append the sheet's non-empty rows to ``rows`` (so that the caller knows how far it
+    got when a cell cannot be parsed)."""
+    for number, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS, max_col=9), start=1):
+        cells = {}
+        for column, cell in zip(_COLUMNS, row, strict=False):
+            value = _cell_value(plan, getattr(cell, "value", None),
+                                L.CellRef(sheet.title, number, column))
+            if value is not None:
+                cells[column] = (value, getattr(cell, "data_type", None) == "f")
+        if cells:
+            rows.append((number, cells))
+
+
 def read_workbook(data: bytes, framework: Framework) -> ImportPlan:
     """Every answer the workbook gives, and every cell that is wrong in itself."""
     check_workbook(data)
@@ -292,23 +351,27 @@ def read_workbook(data: bytes, framework: Framework) -> ImportPlan:
         raise NotAWorkbook(_("This workbook cannot be read: %(reason)s",
                              reason=type(error).__name__)) from None
     reader = _Reader(framework)
+    sheets: list[tuple[str, list[tuple[int, dict[str, Any]]]]] = []
     try:
         for sheet in book.worksheets:
             rows: list[tuple[int, dict[str, Any]]] = []
-            for number, row in enumerate(sheet.iter_rows(max_row=MAX_ROWS, max_col=9),
-                                         start=1):
-                cells = {}
-                for column, cell in zip(_COLUMNS, row, strict=False):
-                    value = getattr(cell, "value", None)
-                    if value is not None:
-                        cells[column] = (value, getattr(cell, "data_type", None) == "f")
-                if cells:
-                    rows.append((number, cells))
-            mark = _text(rows[0][1].get("A", (None, False))[0]) if rows and rows[0][0] == 1 \
-                else ""
-            if not mark.startswith(L.SHEET_MARK):
-                continue  # a sheet the user added: not ours to read
-            reader.read_sheet(sheet.title, rows[1:], mark[len(L.SHEET_MARK):])
+            try:
+                _sheet_rows(reader.plan, sheet, rows)
+            except ValueError:  # openpyxl parses lazily: "NaN", "inf" in a number cell
+                after = rows[-1][0] if rows else 0
+                reader.plan.problem(_("A cell of this row (or of the next rows) holds a value "
+                                      "that is not a number; type the number itself."),
+                                    cell=L.CellRef(sheet.title, after + 1, ""))
+            sheets.append((sheet.title, rows))
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise NotAWorkbook(_("This workbook cannot be read: %(reason)s",
+                             reason=type(error).__name__)) from None
     finally:
         book.close()
+    for title, rows in sheets:
+        mark = _text(rows[0][1].get("A", (None, False))[0]) if rows and rows[0][0] == 1 \
+            else ""
+        if not mark.startswith(L.SHEET_MARK):
+            continue  # a sheet the user added: not ours to read
+        reader.read_sheet(title, rows[1:], mark[len(L.SHEET_MARK):])
     return reader.finish()

@@ -2,6 +2,7 @@
 
 The layout (hidden key column, rows the import reads) is described in ``layout``. Names,
 explanations and level descriptors come from the framework data in the user's language.
+Every text cell is written as text, neutralised against formulas (``cells``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_PAGE_INPUTS, pages_for
 from assessment.io import layout as L
+from assessment.io.cells import storable, text_cells_only
 from assessment.questionnaire.labels import choice_label
 from indicators import Framework
 from indicators.energy import load_factor_tables
@@ -202,7 +204,7 @@ class _Writer:
             sheet[na_cell].fill = _INPUT_FILL
             rules["yes_no"].add(na_cell)
             if state is not None and state.not_applicable:
-                sheet[f"{L.NA_REASON}{row}"] = state.na_reason
+                sheet[f"{L.NA_REASON}{row}"] = storable(state.na_reason)
             sheet[f"{L.NA_REASON}{row}"].fill = _INPUT_FILL
             row += 1
             for key in fields.own_inputs:
@@ -288,7 +290,7 @@ class _Writer:
         sheet["B1"] = _("ChainGauge assessment workbook")
         sheet["B1"].font = _TITLE
         facts = [
-            ("", _("Organisation"), organisation),
+            ("", _("Organisation"), storable(organisation)),
             (L.META_YEAR, _("Data year"), assessment.year),
             (L.META_FRAMEWORK, _("Framework"), assessment.framework_id),
             ("", _("Framework version"), assessment.framework_version),
@@ -351,6 +353,7 @@ def write_workbook(assessment: Assessment, framework: Framework, answers: Mappin
     energy = book.create_sheet(_sheet_title(len(framework.dimensions) + 1,
                                             _("Energy and carbon")))
     writer.energy_sheet(energy, readme.title)
+    text_cells_only(book)  # user text (reasons, names) never runs as a formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

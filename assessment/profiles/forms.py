@@ -9,11 +9,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.validators import Length
 
 from assessment.profiles.models import EnterpriseProfile
 from assessment.profiles.rules import provinces
 from indicators.catalogue.industries import list_divisions
+from tenants.limits import Limited
 
 
 def _english() -> bool:
@@ -35,9 +35,9 @@ def province_choices() -> list[tuple[str, str]]:
 
 
 class ProfileForm(FlaskForm):
-    legal_name = StringField(_l("Legal name"), validators=[Length(max=200)])
+    legal_name = StringField(_l("Legal name"), validators=[Limited("legal_name")])
     credit_code = StringField(
-        _l("Unified social credit code"), validators=[Length(max=40)],
+        _l("Unified social credit code"), validators=[Limited("credit_code")],
         description=_l("18 characters; the last one is a check character."))
     industry_division = SelectField(_l("Industry (GB/T 4754-2017 division)"), choices=[],
                                     validate_choice=False)

@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
+
+from tenants.limits import Limited
 
 
 class BrandingForm(FlaskForm):
@@ -14,6 +16,6 @@ class BrandingForm(FlaskForm):
     remove_logo = BooleanField(_l("Remove the current logo"))
     brand_colour = StringField(_l("Brand colour"), default="#0f5c8c",
                                description=_l("As #RRGGBB; used for headings and charts."))
-    footer_text = StringField(_l("Footer text"), validators=[Optional(), Length(max=200)],
+    footer_text = StringField(_l("Footer text"), validators=[Optional(), Limited("footer_text")],
                               description=_l("One line at the foot of every page."))
     version = HiddenField()

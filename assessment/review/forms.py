@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
+
+from tenants.limits import Limited
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Comment"), validators=[Length(max=4000)])
-    indicator_code = HiddenField(validators=[Optional(), Length(max=80)])
+    body = TextAreaField(_l("Comment"), validators=[Limited("comment")])
+    indicator_code = HiddenField(validators=[Optional(), Limited("indicator_code")])
 
 
 class StateForm(FlaskForm):

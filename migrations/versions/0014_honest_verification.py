@@ -2,7 +2,7 @@
 the reviewing organisation of a finalised revision
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0012
 
 Schema:
 - ``indicator_state.verified_by_tenant_id`` and ``verified_at``: the organisation the
@@ -46,7 +46,7 @@ from alembic import op
 from tenants.types import UTCDateTime
 
 revision = '0014'
-down_revision = '0010'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

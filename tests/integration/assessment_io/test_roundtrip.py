@@ -167,18 +167,23 @@ def test_json_with_several_bad_keys_lists_them_all(app: Flask, made: Made) -> No
         context.pop()
 
 
-def test_json_import_replaces_answers(app: Flask, made: Made) -> None:
+def test_json_import_changes_what_it_names_and_null_clears_one_field(app: Flask,
+                                                                     made: Made) -> None:
     context = _in_tenant(app, made)
     try:
         assessment, membership, user = _importer_args(made)
         document = export.export_document(assessment)
         document["inputs"]["units_sold"] = 9900
-        del document["inputs"]["scm_staff"]
+        del document["inputs"]["scm_staff"]  # left out: left alone
+        document["inputs"]["orders_online"] = None  # an explicit null: cleared
         outcome = importer.import_json(assessment, membership, user,
                                        json.dumps(document).encode())
         assert outcome.changed_answers == 2
-        assert export.export_document(assessment)["inputs"]["units_sold"] == 9900
-        assert "scm_staff" not in export.export_document(assessment)["inputs"]
+        inputs = export.export_document(assessment)["inputs"]
+        assert inputs["units_sold"] == 9900
+        assert inputs["scm_staff"] == 30
+        assert "orders_online" not in inputs
+        assert [c.clears for c in outcome.changes if c.key == "orders_online"] == [True]
         unknown = queries.answer(made.assessment_id, "security_incidents")
         assert unknown is not None and unknown.state == "unknown"  # JSON cannot say unknown
     finally:

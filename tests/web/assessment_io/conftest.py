@@ -6,6 +6,9 @@ import pytest
 from flask import Flask
 
 from tests.integration.assessment_io import factories
+from tests.web.assessment.factories import draft_assessment, enterprise_with_profile
+
+__all__ = ["draft_assessment", "enterprise_with_profile", "made"]
 
 
 @pytest.fixture

@@ -93,7 +93,8 @@ def test_an_unchanged_workbook_imports_as_a_no_op(client: FlaskClient, made: Mad
     data = client.get(f"{_base(made)}/export.xlsx").data
     before = _stored(fetch, made)
     response = _upload(client, made, data, "same.xlsx")
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "nothing changed" in text(response)
     assert _stored(fetch, made) == before
 
 
