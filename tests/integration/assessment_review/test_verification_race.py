@@ -50,9 +50,15 @@ def _link(app: Flask, source: Any, target: Any, source_owner: Any, target_owner:
     from tenants.extensions import db
     from tenants.services import links
 
+    from tenants.context import set_tenant
+
     with app.test_request_context():
+        # each side acts in its own tenant's scope, as the link pages do
+        set_tenant(db.session, source.id)
         link = links.request_link(db.session.merge(source), db.session.merge(source_owner),
                                   target.slug, [LinkGrant.review])
+        db.session.flush()
+        set_tenant(db.session, target.id)
         links.respond(db.session.merge(target), db.session.merge(target_owner), link.id, True,
                       False)
         db.commit()

@@ -74,8 +74,12 @@ def finalised_report_assessment(app: Flask, tenant: Any, *, year: int = 2025,
             from assessment.review import services as review
             from tenants.models import Role
 
+            from tenants.context import system_scope
+
+            with system_scope(db.session, "test: the reviewing organisation's owner"):
+                reviewing_owner = platform_queries.owners_of(reviewed_by.id)[0]
             reviewer = review.Reviewer(
-                user=platform_queries.owners_of(reviewed_by.id)[0], tenant_id=reviewed_by.id,
+                user=reviewing_owner, tenant_id=reviewed_by.id,
                 role=Role.owner, linked=True, tenant_name=reviewed_by.name)
             review.finalise(reviewer, assessment, None)
         db.commit()
