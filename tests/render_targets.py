@@ -23,11 +23,12 @@ def render(html: str, css: str = "") -> bytes:
 
 
 def slow_when_marked(html: str, css: str = "") -> bytes:
-    """The real renderer, except for a report that carries :data:`SLOW_MARK`, which spins on
-    the CPU until it is killed (as a pathological document would)."""
+    """The real renderer, except for a report that carries :data:`SLOW_MARK`, which never
+    finishes (as a pathological document would not, in any useful time). It sleeps rather
+    than spins: on a shared 2-core machine a spinning child would slow the other tenant's
+    real render past the budget too, which would test the machine, not the isolation."""
     if SLOW_MARK in html:
-        while True:
-            sum(range(10_000))
+        time.sleep(3600)
     from assessment.reports.rendering import render_pdf_bytes
 
     return render_pdf_bytes(html, css)
