@@ -39,6 +39,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from types import TracebackType
@@ -54,6 +55,7 @@ STARTUP_SECONDS = 60.0  # importing WeasyPrint and loading fonts: seconds on a b
 # module attribute so that tests can put a slow or greedy function in the child's place.
 RENDER_TARGET = "assessment.reports.rendering:render_pdf_bytes"
 WARM_UP = "assessment.reports.rendering:warm_up"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 class RenderFailed(Exception):
@@ -133,7 +135,10 @@ class RenderWorker:
     def _start(self) -> None:
         parent, child = Pipe()
         environment = dict(os.environ)
-        environment["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
+        # The child imports this very tree (and whatever the parent could import), wherever
+        # it was started from.
+        environment["PYTHONPATH"] = os.pathsep.join(
+            [str(PROJECT_ROOT), *(path or os.getcwd() for path in sys.path)])
         process = subprocess.Popen(  # noqa: S603 - our own module, no shell, no user input
             [sys.executable, "-m", "assessment.reports.workers", str(child.fileno()),
              str(self.budget.memory_mb), self.target, WARM_UP],

@@ -51,6 +51,10 @@
           window.location.assign(box.getAttribute("data-download-url"));
           return;
         }
+        if (job.status === "none") {  // the render was lost (a restart): ask again
+          window.location.reload();
+          return;
+        }
         if (job.status === "failed") {
           var failed = box.querySelector(".pdf-failed");
           failed.textContent = job.message;

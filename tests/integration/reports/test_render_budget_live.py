@@ -150,7 +150,8 @@ def test_a_render_over_budget_fails_alone_while_other_tenants_are_served(live):
     assert f"longer than {BUDGET_SECONDS} seconds" in failed["message"]
     again = slow_browser.get(
         f"{base}/t/{slow.slug}/reports/assessments/{slow_assessment.id}.pdf?lang=en", timeout=30)
-    assert again.status_code == 202 and f"longer than {BUDGET_SECONDS} seconds" in again.text  # not retried
+    # asked again: the failure is shown, not rendered again on every click
+    assert again.status_code == 202 and f"longer than {BUDGET_SECONDS} seconds" in again.text
     fine_pdf = fine_browser.get(fine_url, timeout=30)
     assert fine_pdf.status_code == 200 and fine_pdf.content.startswith(b"%PDF")
     assert fine_pdf.headers["X-Report-Cache"] == "hit"
