@@ -23,6 +23,7 @@ import os
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from flask_babel import gettext as _
 
@@ -79,14 +80,29 @@ def start(request: PdfRequest) -> RenderStatus:
     store = cache()
     pending = store.marker(request.cache_tenant, request.key, "pending")
     pending.parent.mkdir(parents=True, exist_ok=True)
-    pending.unlink(missing_ok=True)  # stale, or none: status() said so
-    try:  # exclusive: of two requests for the same report, one starts the render
-        os.close(os.open(pending, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except FileExistsError:
+    if not _claim(pending):
         return RenderStatus(RenderState.pending)
     store.marker(request.cache_tenant, request.key, "failed").unlink(missing_ok=True)
     jobs.start(render_report, request.cache_tenant, request.key, request.html, request.css)
     return status(request.cache_tenant, request.key)
+
+
+def _claim(pending: Path) -> bool:
+    """Create the pending marker exclusively: of two requests for the same report, one starts
+    the render. A marker left by a lost job (stale) is replaced once."""
+    for _attempt in range(2):
+        try:
+            os.close(os.open(pending, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            return True
+        except FileExistsError:
+            try:
+                age = time.time() - pending.stat().st_mtime
+            except FileNotFoundError:
+                continue  # finished meanwhile: try once more
+            if not _pending_is_stale(age, render_budget()):
+                return False
+            pending.unlink(missing_ok=True)
+    return False
 
 
 @app_task()
