@@ -3,15 +3,23 @@
 With no Redis configured (the embedded default and ``make run``) jobs run in-process and
 immediately; with ``REDIS_URL`` set they are queued in Redis and run by
 ``flask --app app jobs worker``.
+
+Long jobs (report renders, bulk runs) are started with :func:`start`, which keeps them off
+the request in the embedded mode too: they run on this process's job threads (two, so that a
+single report is not queued behind a long bulk run), and the request answers at once. The one
+exception is an app whose sessions all share one connection (the rolled-back test
+transaction): a connection cannot be used from two threads, so there the job runs inline.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from huey import Huey
 from huey.storage import RedisStorage
@@ -59,6 +67,52 @@ def app_task(**task_kwargs: Any) -> Any:
         return huey.task(**task_kwargs)(run_in_app)
 
     return decorator
+
+
+JOB_THREADS = 2
+_threads: dict[str, ThreadPoolExecutor] = {}
+_threads_lock = threading.Lock()
+
+
+def _job_threads() -> ThreadPoolExecutor:
+    with _threads_lock:
+        if "pool" not in _threads:
+            _threads["pool"] = ThreadPoolExecutor(JOB_THREADS, thread_name_prefix="job")
+        return _threads["pool"]
+
+
+def _shares_one_connection(app: Flask) -> bool:
+    state = app.extensions.get("chaingauge_db")
+    return state is not None and state.test_connection is not None
+
+
+def _run_in_app(app: Flask, task: Any, args: tuple[Any, ...]) -> None:
+    with app.app_context():
+        try:
+            task.call_local(*args)
+        except Exception:  # a failed job must not kill the thread that runs the next one
+            log.exception("background job failed", extra={"reason": task.name})
+
+
+def start(task: Any, *args: Any) -> None:
+    """Queue ``task(*args)`` off the current request: in Redis when configured, otherwise on
+    this process's job threads (inline where the app's sessions share one connection)."""
+    if not huey.immediate:
+        task(*args)
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if _shares_one_connection(app):
+        task.call_local(*args)
+        return
+    _job_threads().submit(_run_in_app, app, task, args)
+
+
+def wait_for_background_jobs() -> None:
+    """Let the jobs started so far finish (tests and shutdown): the threads start anew."""
+    with _threads_lock:
+        pool = _threads.pop("pool", None)
+    if pool is not None:
+        pool.shutdown(wait=True)
 
 
 jobs_cli = AppGroup("jobs", help="Background jobs.")

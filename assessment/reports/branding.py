@@ -7,14 +7,16 @@ reports. An enterprise's own report carries ChainGauge's default look.
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
 from assessment.reports import queries
-from assessment.reports.logos import LogoRejected, clean_logo
+from assessment.reports.logos import LogoRejected, clean_logo, clean_svg
 from assessment.reports.models import DEFAULT_BRAND_COLOUR, TenantBranding
 from tenants.billing import entitlements
 from tenants.context import system_scope
@@ -22,6 +24,8 @@ from tenants.db import db
 from tenants.errors import Conflict, FieldErrors, Forbidden
 from tenants.models import Membership, Role, Tenant, TenantKind, User
 from tenants.types import utcnow
+
+log = logging.getLogger(__name__)
 
 BRAND_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")  # the only form that may reach CSS
 FOOTER_MAX = 200
@@ -31,6 +35,9 @@ LOGO_MESSAGES = {
     "too_large": _l("The logo is too large: at most 512 KB and 2000 × 2000 pixels."),
     "type": _l("The logo must be a PNG, JPEG or SVG image."),
     "svg": _l("This SVG file cannot be read safely. Export it again as plain SVG or PNG."),
+    "svg_complex": _l("The logo is too complex to draw: at most 4000 shapes, including the "
+                      "copies that <use> elements make, and no copies of copies without end. "
+                      "Simplify it or upload a PNG."),
 }
 
 
@@ -96,6 +103,27 @@ def report_branding(issuer: Tenant) -> ReportBranding:
         return ReportBranding(issuer.name, None, DEFAULT_BRAND_COLOUR, "")
     logo = None
     if row.logo and row.logo_media_type:
-        logo = f"data:{row.logo_media_type};base64,{base64.b64encode(row.logo).decode()}"
+        logo = stored_logo_data_url(row.logo, row.logo_media_type)
     return ReportBranding(issuer.name, logo, row.brand_colour, row.footer_text)
+
+
+@lru_cache(maxsize=64)
+def stored_logo_data_url(content: bytes, media_type: str) -> str | None:
+    """A stored logo as a data URL, its SVG cleaned again under today's rules.
+
+    Logos stored before the sanitiser bounded ``<use>`` copies (or under any older rule) must
+    not reach the renderer as they are: an SVG is cleaned again here (a few milliseconds,
+    cached by content) and one that is now refused is left out of the report, which renders
+    without a logo, rather than hang it. PNGs were re-encoded and bounded on upload.
+    """
+    if media_type == "image/svg+xml":
+        try:
+            content = clean_svg(content)
+        except LogoRejected as rejected:
+            log.warning("stored logo refused at render time; the report has no logo",
+                        extra={"reason": rejected.reason})
+            return None
+    elif media_type != "image/png":
+        return None
+    return f"data:{media_type};base64,{base64.b64encode(content).decode()}"
 

@@ -19,6 +19,8 @@ from flask.cli import AppGroup
 
 from assessment.assessments import queries as assessment_queries
 from assessment.reports import services
+from assessment.reports.render import PdfRequest, pdf_request, render_request
+from assessment.reports.workers import RenderFailed
 from tenants import queries as platform_queries
 from tenants.context import set_tenant, system_scope
 from tenants.db import db
@@ -28,6 +30,15 @@ from tenants.models import TenantKind
 log = logging.getLogger(__name__)
 report_cli = AppGroup("report", help="Benchmark reports (PDF).")
 LANG = click.Choice(services.LANGUAGES)
+
+
+def _render(pending: PdfRequest) -> bytes:
+    """The PDF, rendered within the configured budget (or from the cache)."""
+    try:
+        return render_request(pending).content
+    except RenderFailed as failed:
+        raise click.ClickException(f"the render failed ({failed.reason}); see "
+                                   "REPORT_RENDER_SECONDS and REPORT_RENDER_MEMORY_MB") from failed
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -53,11 +64,11 @@ def pdf_command(assessment_id: uuid.UUID, output: Path, lang: str) -> None:
         set_tenant(db.session, enterprise.id)
         log.info("report rendered from the command line", extra={"reason": str(assessment_id)})
         try:
-            found = services.enterprise_report_pdf(assessment, lang, enterprise,
-                                                   check_entitlement=False)
+            pending = services.enterprise_pdf_request(assessment, lang, enterprise)
         except DomainError as error:
             raise click.ClickException(str(error.message)) from error
-    _write(output, found.content)
+    # The figures are read and the transaction is over: render without holding it.
+    _write(output, _render(pending))
 
 
 @report_cli.command("cohort")
@@ -75,8 +86,10 @@ def cohort_command(association_slug: str, year: int, output: Path, lang: str) ->
         set_tenant(db.session, association.id)
         log.info("cohort report rendered from the command line",
                  extra={"reason": f"{association_slug} {year}"})
-        found = services.cohort_report_pdf(association, year, lang, check_entitlement=False)
-    _write(output, found.content)
+        report = services.cohort_report(association, year, lang)
+        pending = pdf_request(services.COHORT_TEMPLATE, report, lang, report.branding,
+                              str(association.id))
+    _write(output, _render(pending))
 
 
 def register(app: Flask) -> None:

@@ -18,7 +18,8 @@ from flask_babel import force_locale
 from assessment.reports import fonts
 from assessment.reports.branding import BRAND_COLOUR, ReportBranding
 from assessment.reports.models import DEFAULT_BRAND_COLOUR
-from assessment.reports.rendering import PdfCache, content_key, render_pdf
+from assessment.reports.rendering import PdfCache, content_key
+from assessment.reports.workers import RenderBudget, renderer
 
 LOCALES = {"zh": "zh_CN", "en": "en"}
 
@@ -86,13 +87,26 @@ def pdf_request(template: str, report: Any, lang: str, branding: ReportBranding,
     return PdfRequest(html, css, content_key(template, html, css), cache_tenant)
 
 
-def report_pdf(template: str, report: Any, lang: str, branding: ReportBranding,
-               cache_tenant: str) -> ReportFile:
-    """The PDF of ``report``: from the cache of ``cache_tenant`` when nothing in it changed."""
-    request = pdf_request(template, report, lang, branding, cache_tenant)
+def render_budget() -> RenderBudget:
+    """The time and memory a render may use (``REPORT_RENDER_SECONDS``, ``..._MEMORY_MB``)."""
+    return RenderBudget.from_config(current_app.config)
+
+
+def render_request(request: PdfRequest) -> ReportFile:
+    """The PDF of ``request``: from the cache, else rendered by this process's rendering
+    worker within the budget (raises :class:`~assessment.reports.workers.RenderFailed`).
+
+    The caller holds no database transaction: a render takes seconds, and on SQLite an open
+    transaction is the write lock every other request waits for."""
     found = request.cached()
     if found is not None:
         return ReportFile(found, cached=True)
-    rendered = render_pdf(request.html, request.css)
-    request.store(rendered.content)
-    return ReportFile(rendered.content, cached=False)
+    pdf = renderer(render_budget()).render(request.html, request.css)
+    request.store(pdf)
+    return ReportFile(pdf, cached=False)
+
+
+def report_pdf(template: str, report: Any, lang: str, branding: ReportBranding,
+               cache_tenant: str) -> ReportFile:
+    """The PDF of ``report``: from the cache of ``cache_tenant`` when nothing in it changed."""
+    return render_request(pdf_request(template, report, lang, branding, cache_tenant))

@@ -194,9 +194,24 @@ class PdfCache:
         path = self._path(tenant_key, key)
         return path.read_bytes() if path.is_file() else None
 
+    def marker(self, tenant_key: str, key: str, kind: str) -> Path:
+        """A render job's state beside its PDF: ``pending`` (queued or rendering) or
+        ``failed`` (holding the reason)."""
+        return self._path(tenant_key, key).with_suffix(f".{kind}")
+
     def put(self, tenant_key: str, key: str, pdf: bytes) -> None:
         path = self._path(tenant_key, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(".tmp")
         temporary.write_bytes(pdf)
         temporary.replace(path)  # atomic: a reader never sees half a PDF
+
+
+def render_pdf_bytes(html: str, extra_css: str = "") -> bytes:
+    """:func:`render_pdf`'s bytes: what a rendering process (:mod:`.workers`) runs."""
+    return render_pdf(html, extra_css).content
+
+
+def warm_up() -> None:
+    """Load fonts and parse the stylesheet once, when a rendering process starts."""
+    base_stylesheet()

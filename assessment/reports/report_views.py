@@ -29,9 +29,10 @@ from werkzeug.wrappers import Response
 
 from assessment.assessments import queries as assessment_queries
 from assessment.assessments.models import Assessment, State
-from assessment.reports import queries, services, tasks
+from assessment.reports import pdf_jobs, queries, services, tasks
 from assessment.reports.bulk_models import BulkReportJob, BulkStatus
-from assessment.reports.render import ReportFile
+from assessment.reports.pdf_jobs import RenderState
+from assessment.reports.render import PdfRequest, ReportFile
 from assessment.review.access import enter_linked_enterprise, link_args, open_assessment
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
@@ -54,6 +55,39 @@ def _pdf_response(found: ReportFile, filename: str) -> Response:
     response = attachment(found.content, "application/pdf", filename)
     response.headers["X-Report-Cache"] = "hit" if found.cached else "miss"
     return response
+
+
+def _pdf_or_progress(request_: PdfRequest, filename: str, back: str
+                     ) -> Response | tuple[str, int]:
+    """The PDF when it is ready; otherwise its render is started (once) and the page polls it.
+
+    The report's figures were read in this request's transaction; the render runs as a job
+    with its own time and memory budget (:mod:`assessment.reports.pdf_jobs`)."""
+    found = request_.cached()
+    if found is not None:
+        return _pdf_response(ReportFile(found, cached=True), filename)
+    state = pdf_jobs.start(request_)
+    if state.state is RenderState.done:  # jobs that run inline (tests) are done already
+        content = request_.cached()
+        if content is not None:
+            return _pdf_response(ReportFile(content, cached=False), filename)
+    message = pdf_jobs.failure_message(state.reason) if state.state is RenderState.failed \
+        else ""
+    return render_template(
+        "reports/pdf_job.html", state=state.state.value, message=message, back=back,
+        status_url=url_for("reports.render_status", key=request_.key),
+        download_url=request.full_path.rstrip("?")), 202
+
+
+@bp.route("/renders/<key>.json")
+def render_status(key: str) -> Response:
+    """A render's state, for the page that waits for it (the current tenant's renders only)."""
+    if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+        abort(404)
+    state = pdf_jobs.status(str(current_tenant().id), key)
+    return jsonify({"status": state.state.value,
+                    "message": pdf_jobs.failure_message(state.reason)
+                    if state.state is RenderState.failed else ""})
 
 
 def _enterprise_name(assessment: Assessment) -> str:
@@ -109,12 +143,15 @@ def preview(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) ->
 
 @bp.route(f"{OWN}.pdf")
 @bp.route(f"{LINKED}.pdf")
-def pdf(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> Response:
+def pdf(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
+        ) -> Response | tuple[str, int]:
     assessment = _open(assessment_id, enterprise_id)
     lang = _lang()
-    found = services.enterprise_report_pdf(assessment, lang, current_tenant())
-    return _pdf_response(found, services.report_filename(_enterprise_name(assessment),
-                                                         assessment.year, lang))
+    pending = services.enterprise_pdf_request(assessment, lang, current_tenant(),
+                                              check_entitlement=True)
+    filename = services.report_filename(_enterprise_name(assessment), assessment.year, lang)
+    back = url_for("reports.preview", assessment_id=assessment.id, lang=lang, **link_args())
+    return _pdf_or_progress(pending, filename, back)
 
 
 # -- the association's cohort report and bulk runs ------------------------------------------
@@ -151,11 +188,12 @@ def cohort_preview(year: int) -> str:
 
 
 @bp.route("/cohort/<int:year>.pdf")
-def cohort_pdf(year: int) -> Response:
+def cohort_pdf(year: int) -> Response | tuple[str, int]:
     _association()
     lang = _lang()
-    found = services.cohort_report_pdf(current_tenant(), _year(year), lang)
-    return _pdf_response(found, services.report_filename(current_tenant().name, year, lang))
+    pending = services.cohort_pdf_request(current_tenant(), _year(year), lang)
+    return _pdf_or_progress(pending, services.report_filename(current_tenant().name, year, lang),
+                            url_for("reports.cohort"))
 
 
 @bp.route("/bulk", methods=["POST"])

@@ -77,8 +77,11 @@ def enterprise_report_pdf(assessment: Assessment, lang: str, issuer: Tenant, *,
     return report_pdf(ENTERPRISE_TEMPLATE, report, lang, report.branding, str(issuer.id))
 
 
-def enterprise_pdf_request(assessment: Assessment, lang: str, issuer: Tenant) -> PdfRequest:
-    """What the PDF is rendered from (the bulk run renders it in another process)."""
+def enterprise_pdf_request(assessment: Assessment, lang: str, issuer: Tenant, *,
+                           check_entitlement: bool = False) -> PdfRequest:
+    """What the PDF is rendered from (a job renders it, off the request)."""
+    if check_entitlement:
+        entitlements.require(issuer, "pdf_reports")
     report = enterprise_report(assessment, lang, issuer)
     return pdf_request(ENTERPRISE_TEMPLATE, report, lang, report.branding, str(issuer.id))
 
@@ -116,6 +119,12 @@ def cohort_report_html(association: Tenant, year: int, lang: str,
     entitlements.require(association, "cohort_reports")
     return report_html(COHORT_TEMPLATE, cohort_report(association, year, lang), lang,
                        for_pdf=False, toolbar=toolbar)
+
+
+def cohort_pdf_request(association: Tenant, year: int, lang: str) -> PdfRequest:
+    entitlements.require(association, "cohort_reports")
+    report = cohort_report(association, year, lang)
+    return pdf_request(COHORT_TEMPLATE, report, lang, report.branding, str(association.id))
 
 
 def cohort_report_pdf(association: Tenant, year: int, lang: str, *,

@@ -6,9 +6,13 @@ finalised assessment of the year. The job commits its progress after every membe
 page can show it; the ZIP is written beside the cache (``REPORTS_DIR/<tenant id>/``, by
 default under ``instance/reports``) and moved into place only when complete.
 
-Rendering runs in ``REPORT_WORKERS`` processes (default 2, :mod:`assessment.reports.workers`);
-this process reads, checks and writes, each PDF going into the ZIP as it completes, in the
-members' order.
+Rendering runs in ``REPORT_WORKERS`` processes (default 2, :mod:`assessment.reports.workers`),
+each render within the time and memory budget; this process reads, checks and writes, each PDF
+going into the ZIP as it completes, in the members' order. No transaction stays open while a
+report renders: each member is read in a short transaction that ends before its render is
+awaited, and each step of progress is written in its own (on SQLite an open transaction is the
+write lock every other tenant's request waits for). A member whose render fails (over budget)
+is counted with the skipped ones and the run goes on.
 """
 
 from __future__ import annotations
@@ -21,20 +25,22 @@ from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlmodel import col
 
 from assessment.reports import queries
 from assessment.reports.bulk_models import BulkReportJob, BulkStatus
-from assessment.reports.render import PdfRequest, reports_root
+from assessment.reports.render import PdfRequest, render_budget, reports_root
 from assessment.reports.services import enterprise_pdf_request, language, report_filename
-from assessment.reports.workers import DEFAULT_WORKERS, RenderPool
+from assessment.reports.workers import DEFAULT_WORKERS, RenderFailed, RenderPool
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
 from tenants.context import set_tenant
 from tenants.db import after_commit, db
 from tenants.errors import DomainError
-from tenants.jobs import app_task
+from tenants.jobs import app_task, start
 from tenants.models import LinkGrant, Tenant, TenantKind, User
 from tenants.types import utcnow
 
@@ -58,7 +64,7 @@ def start_bulk(association: Tenant, user: User, year: int, lang: str) -> BulkRep
     db.session.add(job)
     db.session.flush()
     association_id, job_id = association.id, job.id
-    after_commit(lambda: render_bulk(association_id, job_id))
+    after_commit(lambda: start(render_bulk, association_id, job_id))
     return job
 
 
@@ -67,12 +73,16 @@ def render_bulk(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
     """Render each member's report into the job's ZIP, committing progress as it goes."""
     association = platform_queries.tenant_by_id(association_id)
     set_tenant(db.session, association_id)
-    job = queries.bulk_job(job_id)
-    if association is None or job is None or job.status != BulkStatus.queued:
-        return
     members = platform_queries.linked_tenant_ids(association_id, LinkGrant.reports)
-    job.status, job.total, job.done, job.skipped = BulkStatus.running, len(members), 0, 0
+    # Compare-and-set: of two runs of the same job (a message delivered twice), one starts.
+    claimed = db.session.execute(
+        sa.update(BulkReportJob)
+        .where(col(BulkReportJob.id) == job_id, col(BulkReportJob.status) == BulkStatus.queued)
+        .values(status=BulkStatus.running, total=len(members), done=0, skipped=0))
+    job = queries.bulk_job(job_id)
     db.commit()
+    if association is None or job is None or claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return
     folder = reports_folder(association_id)
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"bulk-{job_id}.zip"
@@ -80,7 +90,7 @@ def render_bulk(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
     workers = int(current_app.config.get("REPORT_WORKERS", DEFAULT_WORKERS))
     try:
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive, \
-                RenderPool(min(workers, len(members))) as pool:
+                RenderPool(min(workers, len(members)), render_budget()) as pool:
             for outcome in _member_reports(pool, association, members, job.year, job.lang):
                 if outcome is not None:
                     archive.writestr(*outcome)  # as each completes: the ZIP is never in memory
@@ -138,17 +148,20 @@ def _start(pool: RenderPool, association: Tenant, member_id: uuid.UUID, year: in
     # association: the session still acts for the previous member, who cannot see this link.
     set_tenant(db.session, association.id)
     if platform_queries.accepted_link(association.id, member_id, LinkGrant.reports) is None:
+        db.commit()
         return None
     set_tenant(db.session, member_id)
     assessment = queries.finalised_assessment_of(member_id, year)
     member = platform_queries.tenant_by_id(member_id)
     if assessment is None or member is None:
+        db.commit()
         return None
     request = enterprise_pdf_request(assessment, lang, association)
     name = report_filename(member.name, year, lang)
     if name in names:  # two members of the same name
         name = report_filename(f"{member.name}-{member.slug}", year, lang)
     names.add(name)
+    db.commit()  # end the read before the render is awaited: no lock held while it renders
     found = request.cached()
     if found is not None:
         cached: Future[bytes] = Future()
@@ -161,7 +174,11 @@ def _finish(pending: _Pending) -> tuple[str, bytes] | None:
     if pending is None:
         return None
     name, request, future, from_cache = pending
-    pdf = future.result()
+    try:
+        pdf = future.result()
+    except RenderFailed as failed:  # this member's report alone: the run goes on
+        log.warning("bulk report: a member's render failed", extra={"reason": failed.reason})
+        return None
     if not from_cache:
         request.store(pdf)
     return name, pdf

@@ -47,10 +47,9 @@ def _link(app: Flask, source: Any, target: Any, source_owner: Any, target_owner:
           ) -> None:
     """An accepted link granting review (``tests.factories.make_link`` nests app contexts,
     which shared one connection in the other tests, and would wait on itself here)."""
+    from tenants.context import set_tenant
     from tenants.extensions import db
     from tenants.services import links
-
-    from tenants.context import set_tenant
 
     with app.test_request_context():
         # each side acts in its own tenant's scope, as the link pages do

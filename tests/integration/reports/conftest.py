@@ -72,9 +72,8 @@ def finalised_report_assessment(app: Flask, tenant: Any, *, year: int = 2025,
             lifecycle.finalise(assessment, owner)
         else:
             from assessment.review import services as review
-            from tenants.models import Role
-
             from tenants.context import system_scope
+            from tenants.models import Role
 
             with system_scope(db.session, "test: the reviewing organisation's owner"):
                 reviewing_owner = platform_queries.owners_of(reviewed_by.id)[0]

@@ -101,3 +101,54 @@ def test_report_branding_falls_back_to_the_default_look_without_the_feature(
         monkeypatch.setattr(entitlements, "may", lambda *_a, **_k: False)
         fallback = branding.report_branding(tenant)
         assert (fallback.brand_colour, fallback.footer_text) == (DEFAULT_BRAND_COLOUR, "")
+
+
+def _nested_use_logo(levels: int = 5) -> bytes:
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+             ' viewBox="0 0 100 100"><defs><g id="l0">' + '<rect width="1" height="1"/>' * 10
+             + "</g>"]
+    for level in range(1, levels + 1):
+        parts.append(f'<g id="l{level}">' + f'<use xlink:href="#l{level - 1}"/>' * 10 + "</g>")
+    parts.append(f'</defs><use xlink:href="#l{levels}"/></svg>')
+    return "".join(parts).encode()
+
+
+def test_a_nested_use_logo_is_refused_on_upload_in_both_languages(
+        client, make_tenant, make_user, sign_in, post):
+    consultancy, owner = _owner_of_consultancy(make_tenant, make_user)
+    sign_in(owner)
+    url = f"/t/{consultancy.slug}/branding/"
+    for language, words in (("en", "The logo is too complex to draw"), ("zh-CN", "Logo 过于复杂")):
+        response = post(url, {"logo": (io.BytesIO(_nested_use_logo()), "logo.svg"),
+                              "brand_colour": "#0f5c8c", "footer_text": "changed"},
+                        content_type="multipart/form-data",
+                        headers={"Accept-Language": language})
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        assert words in html
+        assert 'id="logo"' in html or 'name="logo"' in html  # shown at the logo field
+    page = client.get(url).get_data(as_text=True)
+    assert "data:image" not in page and "changed" not in page  # nothing was saved
+
+
+def test_a_stored_nested_use_logo_is_left_out_of_the_report_not_rendered(
+        app, make_tenant, make_user):
+    """A logo stored before the sanitiser bounded <use> (written here straight into the
+    table) must not reach the renderer: the report is issued without it."""
+    from assessment.reports.branding import report_branding
+    from assessment.reports.models import TenantBranding
+    from tenants.context import set_tenant
+    from tenants.extensions import db
+
+    consultancy, _owner = _owner_of_consultancy(make_tenant, make_user)
+    with app.app_context():
+        set_tenant(db.session, consultancy.id)
+        db.session.add(TenantBranding(logo=_nested_use_logo(), logo_media_type="image/svg+xml"))
+        db.commit()
+        assert report_branding(db.session.merge(consultancy)).logo_data_url is None
+        row = db.session.exec(__import__("sqlmodel").select(TenantBranding)).one()
+        row.logo = (b'<svg xmlns="http://www.w3.org/2000/svg"><defs><rect id="r" width="1" '
+                    b'height="1"/></defs><use href="#r"/></svg>')
+        db.commit()
+        logo = report_branding(db.session.merge(consultancy)).logo_data_url
+        assert logo is not None and logo.startswith("data:image/svg+xml;base64,")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -230,3 +231,30 @@ def test_an_enterprise_has_no_cohort_pages(client, sign_in, make_user, make_tena
     sign_in(owner)
     assert client.get(f"/t/{tenant.slug}/reports/cohort").status_code == 404
     assert client.get(f"/t/{tenant.slug}/reports/cohort/2025.pdf").status_code == 404
+
+
+def test_a_render_state_is_read_in_the_current_tenants_folder_only(
+        app, client, sign_in, make_user, make_tenant):
+    owner, tenant, assessment = _enterprise(app, make_user, make_tenant)
+    sign_in(owner)
+    base = f"/t/{tenant.slug}/reports/renders"
+    assert client.get(f"{base}/not-a-key.json").status_code == 404
+    assert client.get(f"{base}/{'../' * 3}x.json").status_code == 404
+    unknown = client.get(f"{base}/{'0' * 64}.json")
+    assert unknown.status_code == 200 and unknown.get_json()["status"] == "none"
+    pdf = client.get(f"/t/{tenant.slug}/reports/assessments/{assessment.id}.pdf")
+    assert pdf.status_code == 200  # jobs run inline in these tests: the PDF at once
+    other_owner, other, _theirs = _enterprise(app, make_user, make_tenant)
+    from assessment.reports.rendering import PdfCache
+
+    with app.app_context():
+        keys = [path.stem for path in PdfCache(Path(app.config["REPORTS_DIR"]) / "cache")
+                .root.glob(f"{tenant.id}/*.pdf")]
+    assert len(keys) == 1
+    assert client.get(f"{base}/{keys[0]}.json").get_json()["status"] == "done"
+    from tests.conftest import csrf_token
+
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/switch")})
+    sign_in(other_owner)
+    assert client.get(f"/t/{other.slug}/reports/renders/{keys[0]}.json"
+                      ).get_json()["status"] == "none"  # another tenant's render is not seen
