@@ -239,7 +239,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(tenant.bp)
     for assessment_blueprint in (profile_views.bp, questionnaire_views.bp, evidence_views.bp,
-                                 review_views.bp, results_views.bp, io_views.bp,
+                                 review_views.bp, results_views.bp, io_views.bp, io_views.linked_bp,
                                  branding_views.bp, dashboard_views.bp, report_views.bp):
         app.register_blueprint(assessment_blueprint)
     app.register_blueprint(billing_views.bp)

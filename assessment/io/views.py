@@ -10,6 +10,10 @@ Routes (under /t/<slug>/assessments):
                                         written; the file is held for the confirmation)
 - POST /<assessment_id>/import/confirm  apply the held file, if it still makes exactly the
                                         changes that were shown
+
+And for a linked consultancy or association (under /t/<slug>/clients/<enterprise_id>/
+assessments), only through an accepted link that grants ``answers`` (else 404):
+- GET  /<assessment_id>/export.json | export.xlsx   the enterprise's answers, read-only
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from assessment.assessments.web import assessment_or_404, current_membership
 from assessment.io import export, importer, pending
 from assessment.io import queries as io_queries
 from assessment.io.importer import ImportOutcome, ImportProblem, ImportRejected
-from tenants.models import Role
+from assessment.review.access import linked_enterprise, open_assessment
+from tenants.models import LinkGrant, Role, Tenant
 from tenants.web import (
     attachment,
     current_tenant,
@@ -62,20 +67,41 @@ class ConfirmImportForm(FlaskForm):
     fingerprint = HiddenField(validators=[DataRequired(), _HEX64])
 
 
+# The answers grant: what a member's link lets its association or consultancy download.
+linked_bp = tenant_blueprint("io_linked", __name__, "/clients/<uuid:enterprise_id>/assessments")
+
+
+def _exported(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None
+              ) -> tuple[Assessment, Tenant]:
+    """The assessment to export and the enterprise it belongs to: the current tenant's own,
+    or, with ``enterprise_id``, a linked enterprise's whose accepted link grants
+    ``answers``."""
+    if enterprise_id is None:
+        return assessment_or_404(assessment_id), current_tenant()
+    assessment = open_assessment(assessment_id, enterprise_id, LinkGrant.answers)
+    entered = linked_enterprise()
+    assert entered is not None  # open_assessment entered it or answered 404
+    return assessment, entered.enterprise
+
+
 @bp.route("/<uuid:assessment_id>/export.json")
-def export_json(assessment_id: uuid.UUID) -> BaseResponse:
-    assessment = assessment_or_404(assessment_id)
+@linked_bp.route("/<uuid:assessment_id>/export.json")
+def export_json(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
+                ) -> BaseResponse:
+    assessment, enterprise = _exported(assessment_id, enterprise_id)
     return attachment(export.export_json(assessment), "application/json",
-                     export.export_filename(assessment, current_tenant().slug, "json"))
+                     export.export_filename(assessment, enterprise.slug, "json"))
 
 
 @bp.route("/<uuid:assessment_id>/export.xlsx")
-def export_xlsx(assessment_id: uuid.UUID) -> BaseResponse:
-    assessment = assessment_or_404(assessment_id)
+@linked_bp.route("/<uuid:assessment_id>/export.xlsx")
+def export_xlsx(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
+                ) -> BaseResponse:
+    assessment, enterprise = _exported(assessment_id, enterprise_id)
     english = str(get_locale()).startswith("en")
-    data = export.export_xlsx(assessment, current_tenant().name, english)
+    data = export.export_xlsx(assessment, enterprise.name, english)
     return attachment(data, export.XLSX_MIMETYPE,
-                     export.export_filename(assessment, current_tenant().slug, "xlsx"))
+                     export.export_filename(assessment, enterprise.slug, "xlsx"))
 
 
 def _render(form: ImportForm, assessment: Assessment, problems: list[ImportProblem] | None = None,
