@@ -80,14 +80,17 @@ def _pdf_or_progress(request_: PdfRequest, filename: str, back: str
 
 
 @bp.route("/renders/<key>.json")
-def render_status(key: str) -> Response:
+def render_status(key: str) -> Response | tuple[Response, int]:
     """A render's state, for the page that waits for it (the current tenant's renders only)."""
     if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
         abort(404)
     state = pdf_jobs.status(str(current_tenant().id), key)
-    return jsonify({"status": state.state.value,
+    body = jsonify({"status": state.state.value,
                     "message": pdf_jobs.failure_message(state.reason)
                     if state.state is RenderState.failed else ""})
+    # A render this tenant does not have (lost in a restart, or another tenant's) is a 404,
+    # as every object of another tenant is; the waiting page then asks for the PDF again.
+    return (body, 404) if state.state is RenderState.none else body
 
 
 def _enterprise_name(assessment: Assessment) -> str:

@@ -10,7 +10,10 @@
 
   function update() {
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        if (response.status === 404) { return { status: "none" }; }  // not (or no longer) here
+        return response.ok ? response.json() : null;
+      })
       .then(function (job) {
         if (!job) { return; }
         var bar = box.querySelector(".bulk-progress");
@@ -41,7 +44,10 @@
 
   function update() {
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        if (response.status === 404) { return { status: "none" }; }  // not (or no longer) here
+        return response.ok ? response.json() : null;
+      })
       .then(function (job) {
         if (!job) { window.setTimeout(update, 5000); return; }
         if (job.status === "done") {

@@ -241,7 +241,7 @@ def test_a_render_state_is_read_in_the_current_tenants_folder_only(
     assert client.get(f"{base}/not-a-key.json").status_code == 404
     assert client.get(f"{base}/{'../' * 3}x.json").status_code == 404
     unknown = client.get(f"{base}/{'0' * 64}.json")
-    assert unknown.status_code == 200 and unknown.get_json()["status"] == "none"
+    assert unknown.status_code == 404 and unknown.get_json()["status"] == "none"
     pdf = client.get(f"/t/{tenant.slug}/reports/assessments/{assessment.id}.pdf")
     assert pdf.status_code == 200  # jobs run inline in these tests: the PDF at once
     other_owner, other, _theirs = _enterprise(app, make_user, make_tenant)
@@ -256,5 +256,6 @@ def test_a_render_state_is_read_in_the_current_tenants_folder_only(
 
     client.post("/logout", data={"csrf_token": csrf_token(client, "/switch")})
     sign_in(other_owner)
-    assert client.get(f"/t/{other.slug}/reports/renders/{keys[0]}.json"
-                      ).get_json()["status"] == "none"  # another tenant's render is not seen
+    theirs = client.get(f"/t/{other.slug}/reports/renders/{keys[0]}.json")
+    assert theirs.status_code == 404  # another tenant's render is not seen
+    assert theirs.get_json()["status"] == "none"
