@@ -29,7 +29,7 @@ from tests.integration.assessment_review import factories as review_factories
 from tests.web.helpers import ENGLISH
 from tests.web.rows import row_counts
 
-FUZZ = settings(max_examples=30, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=20, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 
