@@ -36,6 +36,7 @@ AUDIT_LABELS: dict[str, Any] = {
     "assessment.rescored": _l("Assessment moved to a new framework version"),
     "assessment.verified": _l("Indicator verified by a reviewer"),
     "assessment.internally_reviewed": _l("Indicator reviewed internally"),
+    "assessment.unverified": _l("Indicator check withdrawn"),
     "evidence.attached": _l("Evidence attached"),
     "evidence.removed": _l("Evidence removed"),
     "billing.customer_created": _l("Billing customer created"),

@@ -77,3 +77,20 @@ def test_an_unlinked_organisation_gets_404(app, client, member, make_user, make_
     association = _association(app, make_user, make_tenant, sign_in)
     for url in _urls(association.slug, member):
         assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("grants,offered", [
+    ([LinkGrant.review, LinkGrant.answers], True),
+    ([LinkGrant.review], False),
+])
+def test_the_linked_results_page_offers_the_answers_only_with_the_grant(
+        app, client, member, make_user, make_tenant, make_link, sign_in, grants, offered):
+    consultancy_owner = make_user()
+    consultancy = make_tenant(TenantKind.consultancy, owner=consultancy_owner)
+    sign_in(consultancy_owner)
+    make_link(consultancy, _tenant_of(app, member), grants=grants)
+    page = client.get(f"/t/{consultancy.slug}/clients/{member.tenant_id}/assessments/"
+                      f"{member.assessment_id}/results")
+    assert page.status_code == 200
+    json_url, xlsx_url = _urls(consultancy.slug, member)
+    assert (json_url in page.text and xlsx_url in page.text) is offered
