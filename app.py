@@ -35,7 +35,7 @@ from assessment.questionnaire import views as questionnaire_views
 from assessment.questionnaire.labels import state_label
 from assessment.reports import cli as report_cli
 from assessment.reports import report_views
-from assessment.reports import views as branding_views
+from assessment.reports import branding_views
 from assessment.results import views as results_views
 from assessment.review import views as review_views
 from assessment.units import unit_label
