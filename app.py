@@ -34,7 +34,7 @@ from assessment.profiles import views as profile_views
 from assessment.questionnaire import views as questionnaire_views
 from assessment.questionnaire.labels import state_label
 from assessment.reports import cli as report_cli
-from assessment.reports import report_views
+from assessment.reports import reports_views
 from assessment.reports import branding_views
 from assessment.results import views as results_views
 from assessment.review import views as review_views
@@ -240,7 +240,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tenant.bp)
     for assessment_blueprint in (profile_views.bp, questionnaire_views.bp, evidence_views.bp,
                                  review_views.bp, results_views.bp, io_views.bp, io_views.linked_bp,
-                                 branding_views.bp, dashboard_views.bp, report_views.bp):
+                                 branding_views.bp, dashboard_views.bp, reports_views.bp):
         app.register_blueprint(assessment_blueprint)
     app.register_blueprint(billing_views.bp)
     app.register_blueprint(billing_views.webhook_bp)
