@@ -33,9 +33,8 @@ from assessment.io import views as io_views
 from assessment.profiles import views as profile_views
 from assessment.questionnaire import views as questionnaire_views
 from assessment.questionnaire.labels import state_label
+from assessment.reports import branding_views, reports_views
 from assessment.reports import cli as report_cli
-from assessment.reports import reports_views
-from assessment.reports import branding_views
 from assessment.results import views as results_views
 from assessment.review import views as review_views
 from assessment.units import unit_label
