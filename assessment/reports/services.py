@@ -19,7 +19,7 @@ from assessment.reports.branding import report_branding
 from assessment.reports.cohort import CohortReport, CohortSources, build_cohort_report
 from assessment.reports.content import EnterpriseReport, build_enterprise_report
 from assessment.reports.gather import enterprise_sources
-from assessment.reports.render import (
+from assessment.reports.report_render import (
     PdfRequest,
     ReportFile,
     locale_of,
