@@ -19,9 +19,9 @@ from assessment.benchmarks.pools import Pool
 from assessment.benchmarks.services import cohort_statistics, position_of
 from assessment.profiles.rules import province, size_class_by_code
 from assessment.reports.branding import report_branding
-from assessment.reports.content import ReportComment, ReportSources
+from assessment.reports.enterprise_chapters import FactorSource
+from assessment.reports.enterprise_report import ReportComment, ReportSources
 from assessment.reports.formatting import pick
-from assessment.reports.report_parts import FactorSource
 from assessment.results.services import assessment_results
 from assessment.review.labels import review_status
 from indicators import InvalidInput

@@ -21,7 +21,7 @@ from assessment.benchmarks.services import CohortStatistics, Position
 from assessment.reports import fonts
 from assessment.reports import formatting as fmt
 from assessment.reports.branding import ReportBranding
-from assessment.reports.report_parts import (
+from assessment.reports.enterprise_chapters import (
     EnergySection,
     FactorSource,
     Methodology,
