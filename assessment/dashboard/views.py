@@ -22,7 +22,7 @@ from assessment.dashboard.filters import FilterForm, Filters
 from assessment.dashboard.members import STATUS_LABELS, MemberStatus
 from assessment.profiles.rules import province as find_province
 from assessment.profiles.rules import size_class_by_code
-from assessment.results.page import lang_of
+from assessment.results.rows import lang_of
 from indicators.framework.schema import LEVELS
 from tenants.models import Tenant, TenantKind
 from tenants.web import attachment, current_tenant, tenant_blueprint

@@ -24,7 +24,7 @@ from assessment.assessments.web import current_membership
 from assessment.evidence import queries, services, sniff
 from assessment.evidence.forms import DeleteForm, UploadForm
 from assessment.evidence.storage import max_bytes, storage
-from assessment.results.page import lang_of
+from assessment.results.rows import lang_of
 from assessment.review.access import open_assessment
 from tenants.errors import DomainError
 from tenants.models import LinkGrant

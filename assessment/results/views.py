@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from assessment.assessments.models import Assessment, State
 from assessment.dashboard.peers import you_vs_peers
 from assessment.evidence.queries import files_by_indicator
-from assessment.results.page import (
+from assessment.results.rows import (
     dimension_rows,
     lang_of,
     na_reasons,

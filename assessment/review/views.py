@@ -23,7 +23,7 @@ from assessment.assessments import services as lifecycle
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import current_membership
 from assessment.evidence.queries import files_by_indicator
-from assessment.results.page import dimension_rows, lang_of, na_reasons
+from assessment.results.rows import dimension_rows, lang_of, na_reasons
 from assessment.results.services import assessment_results
 from assessment.review import queries, services
 from assessment.review.access import link_args, linked_enterprise, open_assessment
