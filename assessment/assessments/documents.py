@@ -72,15 +72,6 @@ def build_document(
     return document
 
 
-def answers_from_document(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The answer rows a contract input document stands for: {key: value}."""
-    values: dict[str, Any] = dict(document.get("inputs") or {})
-    for section in ENERGY_SECTIONS:
-        if document.get(section):
-            values[section] = document[section]
-    return values
-
-
 def evaluate_document(framework: Framework, document: Mapping[str, Any]) -> Evaluation:
     """Raises ``indicators.InvalidInput`` with every problem when the document is invalid."""
     return evaluate(dict(document), framework=framework)
