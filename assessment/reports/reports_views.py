@@ -28,12 +28,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assessment.assessments import queries as assessment_queries
+from assessment.assessments.access import enter_linked_enterprise, link_args, open_assessment
 from assessment.assessments.models import Assessment, State
 from assessment.reports import pdf_jobs, queries, services, tasks
 from assessment.reports.bulk_models import BulkReportJob, BulkStatus
 from assessment.reports.pdf_jobs import RenderState
 from assessment.reports.report_render import PdfRequest, ReportFile
-from assessment.review.access import enter_linked_enterprise, link_args, open_assessment
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
 from tenants.models import LinkGrant, Role, TenantKind

@@ -14,6 +14,12 @@ from flask import abort, jsonify, render_template
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from assessment.assessments.access import (
+    LinkedEnterprise,
+    link_args,
+    linked_enterprise,
+    open_assessment,
+)
 from assessment.assessments.models import Assessment, State
 from assessment.dashboard.peers import you_vs_peers
 from assessment.evidence.queries import files_by_indicator
@@ -25,12 +31,6 @@ from assessment.results.rows import (
     radar_for,
 )
 from assessment.results.services import assessment_results, results_for
-from assessment.review.access import (
-    LinkedEnterprise,
-    link_args,
-    linked_enterprise,
-    open_assessment,
-)
 from assessment.review.labels import review_status
 from assessment.review.queries import checks_by_indicator
 from indicators import InvalidInput

@@ -20,13 +20,13 @@ from werkzeug.wrappers import Response
 
 from assessment.assessments import queries as assessment_queries
 from assessment.assessments import services as lifecycle
+from assessment.assessments.access import link_args, linked_enterprise, open_assessment
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import current_membership
 from assessment.evidence.queries import files_by_indicator
 from assessment.results.rows import dimension_rows, lang_of, na_reasons
 from assessment.results.services import assessment_results
 from assessment.review import queries, services
-from assessment.review.access import link_args, linked_enterprise, open_assessment
 from assessment.review.forms import CommentForm, StateForm, VerifyForm
 from tenants.errors import DomainError
 from tenants.models import TenantKind

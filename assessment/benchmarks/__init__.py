@@ -1,0 +1,1 @@
+"""Peer benchmarks: cohorts, anonymity, statistics snapshots and their refresh jobs."""
