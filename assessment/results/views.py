@@ -21,8 +21,8 @@ from assessment.assessments.access import (
     open_assessment,
 )
 from assessment.assessments.models import Assessment, State
-from assessment.dashboard.peers import you_vs_peers
 from assessment.evidence.queries import files_by_indicator
+from assessment.results.peers import you_vs_peers
 from assessment.results.rows import (
     dimension_rows,
     lang_of,
