@@ -85,7 +85,7 @@ class ReportSources:
     not_applicable_reasons: dict[str, str] = field(default_factory=dict)
     comments: list[ReportComment] = field(default_factory=list)
     # The linked organisation whose reviewer finalised the revision; empty: a
-    # self-assessment (assessment.review.labels).
+    # self-assessment (assessment.results.review_status).
     reviewed_by: str = ""
 
 

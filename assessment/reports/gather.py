@@ -22,8 +22,8 @@ from assessment.reports.branding import report_branding
 from assessment.reports.enterprise_chapters import FactorSource
 from assessment.reports.enterprise_report import ReportComment, ReportSources
 from assessment.reports.formatting import pick
+from assessment.results.review_status import review_status
 from assessment.results.services import assessment_results
-from assessment.review.labels import review_status
 from indicators import InvalidInput
 from indicators.catalogue.industries import find_division
 from indicators.energy import YearOnYear, compare_with_previous, load_factor_tables

@@ -23,6 +23,7 @@ from assessment.assessments.access import (
 from assessment.assessments.models import Assessment, State
 from assessment.evidence.queries import files_by_indicator
 from assessment.results.peers import you_vs_peers
+from assessment.results.review_status import checks_by_indicator, review_status
 from assessment.results.rows import (
     dimension_rows,
     lang_of,
@@ -31,8 +32,6 @@ from assessment.results.rows import (
     radar_for,
 )
 from assessment.results.services import assessment_results, results_for
-from assessment.review.labels import review_status
-from assessment.review.queries import checks_by_indicator
 from indicators import InvalidInput
 from tenants.models import LinkGrant
 from tenants.web import current_tenant, tenant_blueprint

@@ -11,7 +11,7 @@ reviewer, the organisation and the time); the enterprise's own check is *interna
 reviewed*, never verified (the database refuses a verified label without another
 organisation, see ``Confidence``). A revision finalised by a linked reviewer records the
 reviewing organisation; one the enterprise finalised itself is a self-assessment
-(``assessment.review.labels``).
+(``assessment.results.review_status``).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from assessment.assessments.access import link_args, linked_enterprise, open_ass
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import current_membership
 from assessment.evidence.queries import files_by_indicator
+from assessment.results.review_status import checks_by_indicator
 from assessment.results.rows import dimension_rows, lang_of, na_reasons
 from assessment.results.services import assessment_results
 from assessment.review import queries, services
@@ -63,7 +64,7 @@ def _render(assessment: Assessment, status: int = 200, comment_form: CommentForm
     return render_template(
         "assessment/review.html", assessment=assessment, found=found, rows=rows, lang=lang,
         comments=queries.comments_by_indicator(assessment.id), evidence=evidence,
-        checks=queries.checks_by_indicator(assessment.id),
+        checks=checks_by_indicator(assessment.id),
         open_comments=assessment_queries.open_comments(assessment.id, assessment.revision),
         reviewer=_reviewer(), link_args=link_args(), linked=linked_enterprise(),
         comment_form=comment_form or CommentForm(), state_form=StateForm(),
