@@ -20,9 +20,9 @@ from assessment.dashboard import export, services
 from assessment.dashboard.charts import box_plot_svg, histogram_svg
 from assessment.dashboard.filters import FilterForm, Filters
 from assessment.dashboard.members import STATUS_LABELS, MemberStatus
+from assessment.language import lang_of
 from assessment.profiles.rules import province as find_province
 from assessment.profiles.rules import size_class_by_code
-from assessment.results.rows import lang_of
 from indicators.framework.schema import LEVELS
 from tenants.models import Tenant, TenantKind
 from tenants.web import attachment, current_tenant, tenant_blueprint

@@ -25,7 +25,7 @@ from assessment.assessments.web import current_membership
 from assessment.evidence import queries, services, sniff
 from assessment.evidence.forms import DeleteForm, UploadForm
 from assessment.evidence.storage import max_bytes, storage
-from assessment.results.rows import lang_of
+from assessment.language import lang_of
 from tenants.errors import DomainError
 from tenants.models import LinkGrant
 from tenants.web import abort_for_access, current_tenant, form_error, local_path, tenant_blueprint

@@ -22,11 +22,11 @@ from assessment.assessments.access import (
 )
 from assessment.assessments.models import Assessment, State
 from assessment.evidence.queries import files_by_indicator
+from assessment.language import lang_of
 from assessment.results.peers import you_vs_peers
 from assessment.results.review_status import checks_by_indicator, review_status
 from assessment.results.rows import (
     dimension_rows,
-    lang_of,
     na_reasons,
     overall_level_name,
     radar_for,

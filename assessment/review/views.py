@@ -24,8 +24,9 @@ from assessment.assessments.access import link_args, linked_enterprise, open_ass
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import current_membership
 from assessment.evidence.queries import files_by_indicator
+from assessment.language import lang_of
 from assessment.results.review_status import checks_by_indicator
-from assessment.results.rows import dimension_rows, lang_of, na_reasons
+from assessment.results.rows import dimension_rows, na_reasons
 from assessment.results.services import assessment_results
 from assessment.review import queries, services
 from assessment.review.forms import CommentForm, StateForm, VerifyForm
