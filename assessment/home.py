@@ -9,6 +9,7 @@ from flask import render_template
 from assessment.assessments import queries
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import State
+from assessment.profiles import queries as profile_queries
 from assessment.questionnaire.progress import progress_of
 from assessment.review import queries as review_queries
 from tenants.models import Tenant, TenantKind
@@ -23,7 +24,7 @@ def overview_panel(tenant: Tenant, _membership: Any) -> str | None:
 
 
 def _enterprise_panel() -> str:
-    profile = queries.profile()
+    profile = profile_queries.profile()
     assessments = queries.assessments()
     current = next((a for a in assessments if a.state != State.finalised), None)
     current_percent = None

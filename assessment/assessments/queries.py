@@ -19,12 +19,7 @@ from assessment.assessments.models import (
     ResultFigure,
     ReviewComment,
 )
-from assessment.profiles.models import EnterpriseProfile
 from tenants.db import db
-
-
-def profile() -> EnterpriseProfile | None:
-    return db.session.exec(select(EnterpriseProfile)).first()
 
 
 def assessment(assessment_id: uuid.UUID) -> Assessment | None:

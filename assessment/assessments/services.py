@@ -36,6 +36,7 @@ from assessment.assessments.models import (
     State,
 )
 from assessment.benchmarks.tasks import refresh_after_commit as refresh_benchmarks_after_commit
+from assessment.profiles import queries as profile_queries
 from assessment.profiles.models import EnterpriseProfile
 from indicators.catalogue.industries import group_of
 from indicators.framework.loader import DEFAULT_FRAMEWORK
@@ -56,7 +57,7 @@ def create_assessment(membership: Membership, year: int, user: User,
 
     if Role(membership.role) not in (Role.owner, Role.admin):
         raise Forbidden(_l("Only owners and administrators can start an assessment."))
-    if queries.profile() is None:
+    if profile_queries.profile() is None:
         raise DomainError(_l("Complete the enterprise profile first."), "profile")
     if queries.assessment_for_year(year) is not None:
         raise Conflict(_l("There is already an assessment for %(year)d.", year=year), "year")
@@ -171,7 +172,7 @@ def finalise(assessment: Assessment, reviewer: User,
     The state changes first (the compare-and-set): only the request that won it writes the
     revision, the figures and the audit event, and refreshes the benchmarks."""
     _check_transition(assessment, (State.submitted,), State.finalised, expected_version)
-    profile = queries.profile()
+    profile = profile_queries.profile()
     if profile is None:
         raise DomainError(_l("Complete the enterprise profile first."), "profile")
     states = queries.indicator_states(assessment.id)

@@ -17,6 +17,7 @@ from assessment.assessments import queries
 from assessment.assessments.models import Assessment, State
 from assessment.benchmarks.pools import Pool
 from assessment.benchmarks.services import cohort_statistics, position_of
+from assessment.profiles import queries as profile_queries
 from assessment.profiles.rules import province, size_class_by_code
 from assessment.reports.branding import report_branding
 from assessment.reports.enterprise_chapters import FactorSource
@@ -80,7 +81,7 @@ def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
     found = assessment_results(assessment)
     revision = found.revision
     assert revision is not None
-    profile = queries.profile()
+    profile = profile_queries.profile()
     enterprise = platform_queries.tenant_by_id(assessment.tenant_id)
     division = find_division(profile.industry_division) if profile else None
     size = size_class_by_code(profile.size_class) if profile else None
