@@ -23,6 +23,7 @@ from flask import Flask, g, request, session
 from flask_login import current_user
 from werkzeug.wsgi import ClosingIterator
 
+from assessment import benchmarks
 from assessment import cli as assessment_cli
 from assessment import demo as assessment_demo
 from assessment import home as assessment_home
@@ -71,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["state_label"] = state_label
     assessment_cli.register(app)
     assessment_demo.register(app)
+    benchmarks.init_app(app)
     benchmark_cli.register(app)
     report_cli.register(app)
     return app

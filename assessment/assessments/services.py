@@ -20,7 +20,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.assessments import queries
+from assessment.assessments import hooks, queries
 from assessment.assessments.answering import EDITABLE_STATES, AnswerRejected, validate_answers
 from assessment.assessments.atomic import update_or_conflict
 from assessment.assessments.documents import (
@@ -35,7 +35,6 @@ from assessment.assessments.models import (
     ReviewComment,
     State,
 )
-from assessment.benchmarks.tasks import refresh_after_commit as refresh_benchmarks_after_commit
 from assessment.profiles import queries as profile_queries
 from assessment.profiles.models import EnterpriseProfile
 from indicators.catalogue.industries import group_of
@@ -170,7 +169,8 @@ def finalise(assessment: Assessment, reviewer: User,
     """Freeze answers and results into an immutable revision and publish its figures.
 
     The state changes first (the compare-and-set): only the request that won it writes the
-    revision, the figures and the audit event, and refreshes the benchmarks."""
+    revision, the figures and the audit event, and runs the finalisation hooks (the benchmarks
+    refresh their snapshots: :mod:`.hooks`)."""
     _check_transition(assessment, (State.submitted,), State.finalised, expected_version)
     profile = profile_queries.profile()
     if profile is None:
@@ -199,7 +199,8 @@ def finalise(assessment: Assessment, reviewer: User,
                  subject=str(assessment.year), actor_user_id=reviewer.id,
                  overall=results["overall"]["score"])
     db.session.flush()
-    refresh_benchmarks_after_commit(assessment.year, profile.industry_division)
+    hooks.finalised(hooks.Finalised(assessment.id, assessment.tenant_id, assessment.year,
+                                    profile.industry_division))
     return revision
 
 
