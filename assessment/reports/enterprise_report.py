@@ -17,7 +17,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.benchmarks.services import CohortStatistics, Position
+from assessment.benchmarks.figures import CohortStatistics
+from assessment.benchmarks.services import Position
 from assessment.reports import fonts
 from assessment.reports import formatting as fmt
 from assessment.reports.branding import ReportBranding
