@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template
+from flask_babel import get_locale
 
 from assessment.assessments import queries
 from assessment.assessments.documents import framework_of
@@ -35,8 +36,6 @@ def _enterprise_panel() -> str:
     latest = queries.latest_revision(finalised.id) if finalised else None
     level_name = None
     if latest is not None and latest.results["overall"].get("level"):
-        from flask_babel import get_locale
-
         level_name = framework_of(finalised).level_name(  # type: ignore[arg-type]
             latest.results["overall"]["level"], str(get_locale()))
     return render_template("assessment/_home_enterprise.html", profile=profile,

@@ -37,6 +37,7 @@ from assessment.assessments.models import (
 )
 from assessment.profiles import queries as profile_queries
 from assessment.profiles.models import EnterpriseProfile
+from indicators import load_framework
 from indicators.catalogue.industries import group_of
 from indicators.framework.loader import DEFAULT_FRAMEWORK
 from tenants import queries as platform_queries
@@ -52,8 +53,6 @@ from tenants.types import utcnow
 # -- creating ----------------------------------------------------------------------------
 def create_assessment(membership: Membership, year: int, user: User,
                       framework_id: str = DEFAULT_FRAMEWORK) -> Assessment:
-    from indicators import load_framework
-
     if Role(membership.role) not in (Role.owner, Role.admin):
         raise Forbidden(_l("Only owners and administrators can start an assessment."))
     if profile_queries.profile() is None:
