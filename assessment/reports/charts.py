@@ -39,8 +39,8 @@ class Box:
 @cache
 def _matplotlib() -> None:
     # matplotlib is imported lazily, here and in the chart functions: loading it takes a second
-    # or more and tens of MB, and only processes that draw a report chart need it (not web
-    # workers serving pages, not the CLI, not the rendering children). Kept on purpose.
+    # or more and tens of MB, and only processes that draw a report chart need it (a web
+    # worker serving pages never does). Kept on purpose.
     import matplotlib
     from matplotlib import font_manager
 
