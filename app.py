@@ -23,6 +23,7 @@ from flask import Flask, g, request, session
 from flask_login import current_user
 from werkzeug.wsgi import ClosingIterator
 
+from assessment import benchmarks
 from assessment import cli as assessment_cli
 from assessment import demo as assessment_demo
 from assessment import home as assessment_home
@@ -33,9 +34,8 @@ from assessment.io import views as io_views
 from assessment.profiles import views as profile_views
 from assessment.questionnaire import views as questionnaire_views
 from assessment.questionnaire.labels import state_label
+from assessment.reports import branding_views, reports_views
 from assessment.reports import cli as report_cli
-from assessment.reports import report_views
-from assessment.reports import views as branding_views
 from assessment.results import views as results_views
 from assessment.review import views as review_views
 from assessment.units import unit_label
@@ -72,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["state_label"] = state_label
     assessment_cli.register(app)
     assessment_demo.register(app)
+    benchmarks.init_app(app)
     benchmark_cli.register(app)
     report_cli.register(app)
     return app
@@ -240,7 +241,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tenant.bp)
     for assessment_blueprint in (profile_views.bp, questionnaire_views.bp, evidence_views.bp,
                                  review_views.bp, results_views.bp, io_views.bp, io_views.linked_bp,
-                                 branding_views.bp, dashboard_views.bp, report_views.bp):
+                                 branding_views.bp, dashboard_views.bp, reports_views.bp):
         app.register_blueprint(assessment_blueprint)
     app.register_blueprint(billing_views.bp)
     app.register_blueprint(billing_views.webhook_bp)

@@ -23,6 +23,7 @@ from sqlmodel import select
 from assessment.assessments import answering, queries, services
 from assessment.assessments.models import AnswerState, Assessment
 from assessment.demo_figures import demo_answers
+from assessment.profiles import queries as profile_queries
 from assessment.profiles.rules import uscc_check_character
 from assessment.profiles.services import ProfileData, save_profile
 from assessment.review import services as review
@@ -103,7 +104,7 @@ class _Loader:
         # Free allows one assessment a year; a demo enterprise holds three years of them.
         platform_demo.demo_seats(tenant, "professional", 1)
         set_tenant(db.session, tenant.id)
-        if queries.profile() is None:
+        if profile_queries.profile() is None:
             rng = random.Random(company.slug)  # noqa: S311 - invented figures, not secrets
             employees = rng.randint(*SIZE_RANGES[company.size][0])
             revenue = rng.randint(*SIZE_RANGES[company.size][1])
@@ -131,7 +132,7 @@ class _Loader:
         set_tenant(db.session, tenant.id)
         if queries.assessment_for_year(year) is not None:
             return None
-        profile = queries.profile()
+        profile = profile_queries.profile()
         assert profile is not None
         membership = platform_queries.membership(tenant.id, owner.id)
         assert membership is not None

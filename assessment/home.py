@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template
+from flask_babel import get_locale
 
 from assessment.assessments import queries
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import State
+from assessment.profiles import queries as profile_queries
 from assessment.questionnaire.progress import progress_of
 from assessment.review import queries as review_queries
 from tenants.models import Tenant, TenantKind
@@ -23,7 +25,7 @@ def overview_panel(tenant: Tenant, _membership: Any) -> str | None:
 
 
 def _enterprise_panel() -> str:
-    profile = queries.profile()
+    profile = profile_queries.profile()
     assessments = queries.assessments()
     current = next((a for a in assessments if a.state != State.finalised), None)
     current_percent = None
@@ -34,8 +36,6 @@ def _enterprise_panel() -> str:
     latest = queries.latest_revision(finalised.id) if finalised else None
     level_name = None
     if latest is not None and latest.results["overall"].get("level"):
-        from flask_babel import get_locale
-
         level_name = framework_of(finalised).level_name(  # type: ignore[arg-type]
             latest.results["overall"]["level"], str(get_locale()))
     return render_template("assessment/_home_enterprise.html", profile=profile,

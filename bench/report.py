@@ -69,7 +69,7 @@ def _enterprise_pdf(app: Any, slug: str, issuer_slug: str | None, lang: str) -> 
     """The report rendered afresh (no cache), as the service builds it."""
     from assessment.assessments import queries
     from assessment.reports import services
-    from assessment.reports.render import brand_css, report_html
+    from assessment.reports.report_render import brand_css, report_html
     from assessment.reports.workers import RenderBudget, renderer
     from tenants import queries as platform_queries
     from tenants.context import set_tenant

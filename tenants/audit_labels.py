@@ -26,7 +26,6 @@ AUDIT_LABELS: dict[str, Any] = {
     "link.accepted": _l("Link accepted"),
     "link.declined": _l("Link declined"),
     "link.revoked": _l("Link ended"),
-    "link.naming_changed": _l("Consent to be named changed"),
     "link.accessed": _l("Data opened through a link"),
     "assessment.created": _l("Assessment started"),
     "assessment.submitted": _l("Assessment submitted"),

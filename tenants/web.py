@@ -16,11 +16,9 @@ from flask import (
     flash,
     g,
     jsonify,
-    redirect,
     render_template,
     request,
     send_file,
-    url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in, user_logged_out
@@ -165,10 +163,6 @@ def attachment(data: bytes, mimetype: str, filename: str) -> Response:
     """A download of ``data``; the file name may be Chinese (sent RFC 6266-encoded)."""
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
                      download_name=filename)
-
-
-def redirect_back(default_endpoint: str, **values: Any) -> Response:
-    return redirect(url_for(default_endpoint, **values))
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -29,6 +29,6 @@ def slow_when_marked(html: str, css: str = "") -> bytes:
     real render past the budget too, which would test the machine, not the isolation."""
     if SLOW_MARK in html:
         time.sleep(3600)
-    from assessment.reports.rendering import render_pdf_bytes
+    from assessment.reports.pdf_engine import render_pdf_bytes
 
     return render_pdf_bytes(html, css)

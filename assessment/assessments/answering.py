@@ -50,6 +50,7 @@ from assessment.assessments.pages import (
     pages_for,
 )
 from indicators import Framework, InvalidInput, Problem
+from tenants import queries as platform_queries
 from tenants.db import db
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.limits import check_text
@@ -359,8 +360,6 @@ def _changed_meanwhile(_current: object) -> Conflict:
 
 def assign_page(assessment: Assessment, membership: Membership, page: str,
                 user_id: uuid.UUID | None) -> None:
-    from tenants import queries as platform_queries
-
     if Role(membership.role) not in (Role.owner, Role.admin):
         raise Forbidden(_l("Only owners and administrators assign pages."))
     if page not in {p.code for p in pages_for(framework_of(assessment))}:

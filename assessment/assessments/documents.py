@@ -12,9 +12,9 @@ from typing import Any
 
 from flask import has_app_context
 
-from assessment.assessments import queries
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS
+from assessment.profiles import queries as profile_queries
 from indicators import Evaluation, Framework, evaluate
 from indicators.framework.loader import shipped_framework
 
@@ -25,7 +25,7 @@ def framework_of(assessment: Assessment) -> Framework:
 
 def current_industry() -> str | None:
     """The current tenant's GB/T 4754 division, from its enterprise profile."""
-    profile = queries.profile()
+    profile = profile_queries.profile()
     return profile.industry_division if profile is not None else None
 
 
@@ -65,20 +65,11 @@ def build_document(
     # The enterprise's province picks the provincial or regional grid factor for purchased
     # electricity (the profile keeps GB/T 2260's two-digit prefix; the contract the full code).
     if province is None and has_app_context():
-        profile = queries.profile()
+        profile = profile_queries.profile()
         province = profile.province if profile is not None else None
     if province:
         document["province"] = f"{province}0000"
     return document
-
-
-def answers_from_document(document: Mapping[str, Any]) -> dict[str, Any]:
-    """The answer rows a contract input document stands for: {key: value}."""
-    values: dict[str, Any] = dict(document.get("inputs") or {})
-    for section in ENERGY_SECTIONS:
-        if document.get(section):
-            values[section] = document[section]
-    return values
 
 
 def evaluate_document(framework: Framework, document: Mapping[str, Any]) -> Evaluation:

@@ -18,14 +18,8 @@ from assessment.assessments.models import (
     PageAssignment,
     ResultFigure,
     ReviewComment,
-    State,
 )
-from assessment.profiles.models import EnterpriseProfile
 from tenants.db import db
-
-
-def profile() -> EnterpriseProfile | None:
-    return db.session.exec(select(EnterpriseProfile)).first()
 
 
 def assessment(assessment_id: uuid.UUID) -> Assessment | None:
@@ -125,10 +119,6 @@ def current_figures(assessment_id: uuid.UUID) -> Sequence[ResultFigure]:
         select(ResultFigure).where(ResultFigure.assessment_id == assessment_id,
                                    col(ResultFigure.current).is_(True))
     ).all()
-
-
-def finalised_assessments() -> Sequence[Assessment]:
-    return db.session.exec(select(Assessment).where(Assessment.state == State.finalised)).all()
 
 
 def assessments_started_in(calendar_year: int, tenant_id: uuid.UUID | None = None) -> int:

@@ -20,7 +20,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.assessments import queries
+from assessment.assessments import hooks, queries
 from assessment.assessments.answering import EDITABLE_STATES, AnswerRejected, validate_answers
 from assessment.assessments.atomic import update_or_conflict
 from assessment.assessments.documents import (
@@ -35,8 +35,9 @@ from assessment.assessments.models import (
     ReviewComment,
     State,
 )
-from assessment.benchmarks.tasks import refresh_after_commit as refresh_benchmarks_after_commit
+from assessment.profiles import queries as profile_queries
 from assessment.profiles.models import EnterpriseProfile
+from indicators import load_framework
 from indicators.catalogue.industries import group_of
 from indicators.framework.loader import DEFAULT_FRAMEWORK
 from tenants import queries as platform_queries
@@ -52,11 +53,9 @@ from tenants.types import utcnow
 # -- creating ----------------------------------------------------------------------------
 def create_assessment(membership: Membership, year: int, user: User,
                       framework_id: str = DEFAULT_FRAMEWORK) -> Assessment:
-    from indicators import load_framework
-
     if Role(membership.role) not in (Role.owner, Role.admin):
         raise Forbidden(_l("Only owners and administrators can start an assessment."))
-    if queries.profile() is None:
+    if profile_queries.profile() is None:
         raise DomainError(_l("Complete the enterprise profile first."), "profile")
     if queries.assessment_for_year(year) is not None:
         raise Conflict(_l("There is already an assessment for %(year)d.", year=year), "year")
@@ -169,9 +168,10 @@ def finalise(assessment: Assessment, reviewer: User,
     """Freeze answers and results into an immutable revision and publish its figures.
 
     The state changes first (the compare-and-set): only the request that won it writes the
-    revision, the figures and the audit event, and refreshes the benchmarks."""
+    revision, the figures and the audit event, and runs the finalisation hooks (the benchmarks
+    refresh their snapshots: :mod:`.hooks`)."""
     _check_transition(assessment, (State.submitted,), State.finalised, expected_version)
-    profile = queries.profile()
+    profile = profile_queries.profile()
     if profile is None:
         raise DomainError(_l("Complete the enterprise profile first."), "profile")
     states = queries.indicator_states(assessment.id)
@@ -198,7 +198,8 @@ def finalise(assessment: Assessment, reviewer: User,
                  subject=str(assessment.year), actor_user_id=reviewer.id,
                  overall=results["overall"]["score"])
     db.session.flush()
-    refresh_benchmarks_after_commit(assessment.year, profile.industry_division)
+    hooks.finalised(hooks.Finalised(assessment.id, assessment.tenant_id, assessment.year,
+                                    profile.industry_division))
     return revision
 
 

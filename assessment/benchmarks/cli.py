@@ -9,8 +9,9 @@ from flask_babel import force_locale
 
 from assessment.benchmarks import snapshots
 from assessment.benchmarks.anonymity import ANONYMITY_RULE, SUPPRESSED
+from assessment.benchmarks.figures import CohortStatistics
 from assessment.benchmarks.pools import AssociationPool, PlatformPool, Pool
-from assessment.benchmarks.services import CohortStatistics, cohort_statistics
+from assessment.benchmarks.services import cohort_statistics
 from assessment.profiles.rules import province as find_province
 from assessment.profiles.rules import size_class_by_code
 from indicators import InvalidInput, load_framework

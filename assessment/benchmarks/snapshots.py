@@ -19,14 +19,9 @@ from sqlmodel import col, delete
 
 from assessment.benchmarks import queries
 from assessment.benchmarks.cohorts import Cohort, CohortFilter, Scope, choose_cohort
+from assessment.benchmarks.figures import CodeStatistics, CohortStatistics, kind_of, shown
 from assessment.benchmarks.models import ENTERPRISES, BenchmarkSnapshot
 from assessment.benchmarks.pools import PlatformPool, Pool
-from assessment.benchmarks.services import (
-    CodeStatistics,
-    CohortStatistics,
-    kind_of,
-    shown,
-)
 from assessment.benchmarks.stats import Distribution
 from tenants.context import system_scope
 from tenants.db import db

@@ -1,1 +1,1 @@
-"""The association dashboard, and the enterprise's "you vs. peers" comparison."""
+"""The association dashboard: members, statistics, charts and exports."""

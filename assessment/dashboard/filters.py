@@ -8,6 +8,7 @@ X" would be a way round the cohort rule).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from flask_babel import get_locale
@@ -20,6 +21,23 @@ from assessment.profiles.rules import provinces, size_classes
 from indicators.catalogue.industries import find_division, list_divisions, list_groups
 
 YEAR_RANGE = (2000, 2100)
+
+
+class MemberStatus(StrEnum):
+    invited = "invited"
+    not_started = "not_started"
+    in_progress = "in_progress"
+    submitted = "submitted"
+    finalised = "finalised"
+
+
+STATUS_LABELS = {
+    MemberStatus.invited: _l("Invited"),
+    MemberStatus.not_started: _l("Not started"),
+    MemberStatus.in_progress: _l("In progress"),
+    MemberStatus.submitted: _l("Submitted"),
+    MemberStatus.finalised: _l("Finalised"),
+}
 
 
 @dataclass(frozen=True)
@@ -78,8 +96,6 @@ class FilterForm(FlaskForm):
     q = SearchField(_l("Name contains"), validators=[Optional()])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from assessment.dashboard.members import STATUS_LABELS
-
         super().__init__(*args, **kwargs)
         english = _english()
         self.industry.choices = industry_choices()

@@ -1,38 +1,19 @@
 """The association's member list: each member's status for a year, filtered and searched.
 
 Statuses: ``invited`` (the link is pending), ``not_started`` (no assessment of the year),
-``in_progress`` (draft or returned), ``submitted``, ``finalised``. A reopened assessment is
-in progress again; its last finalised figures still count, as in the benchmarks.
+``in_progress`` (draft or returned), ``submitted``, ``finalised`` (``MemberStatus``, defined
+in :mod:`.filters`, whose form offers them). A reopened assessment is in progress again; its
+last finalised figures still count, as in the benchmarks.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from enum import StrEnum
-
-from flask_babel import lazy_gettext as _l
 
 from assessment.assessments.models import State
 from assessment.dashboard import queries
-from assessment.dashboard.filters import Filters
-
-
-class MemberStatus(StrEnum):
-    invited = "invited"
-    not_started = "not_started"
-    in_progress = "in_progress"
-    submitted = "submitted"
-    finalised = "finalised"
-
-
-STATUS_LABELS = {
-    MemberStatus.invited: _l("Invited"),
-    MemberStatus.not_started: _l("Not started"),
-    MemberStatus.in_progress: _l("In progress"),
-    MemberStatus.submitted: _l("Submitted"),
-    MemberStatus.finalised: _l("Finalised"),
-}
+from assessment.dashboard.filters import STATUS_LABELS, Filters, MemberStatus
 
 
 def status_of(pending: bool, state: str | None) -> MemberStatus:

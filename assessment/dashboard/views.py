@@ -18,11 +18,10 @@ from assessment.benchmarks.anonymity import ANONYMITY_RULE
 from assessment.benchmarks.cohorts import ANONYMITY_MIN_COHORT
 from assessment.dashboard import export, services
 from assessment.dashboard.charts import box_plot_svg, histogram_svg
-from assessment.dashboard.filters import FilterForm, Filters
-from assessment.dashboard.members import STATUS_LABELS, MemberStatus
+from assessment.dashboard.filters import STATUS_LABELS, FilterForm, Filters, MemberStatus
+from assessment.language import lang_of
 from assessment.profiles.rules import province as find_province
 from assessment.profiles.rules import size_class_by_code
-from assessment.results.page import lang_of
 from indicators.framework.schema import LEVELS
 from tenants.models import Tenant, TenantKind
 from tenants.web import attachment, current_tenant, tenant_blueprint

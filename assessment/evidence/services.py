@@ -14,6 +14,7 @@ import os
 import re
 import unicodedata
 from typing import IO
+from urllib.parse import quote
 
 from flask_babel import lazy_gettext as _l
 
@@ -150,8 +151,6 @@ def download_name(evidence: EvidenceFile) -> str:
 
 def content_disposition(name: str) -> str:
     """``attachment`` with an ASCII fallback and the exact name in RFC 5987 form."""
-    from urllib.parse import quote
-
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     stem, ext = os.path.splitext(ascii_name)
     stem = _UNSAFE_ASCII.sub("_", stem).strip("._") or "evidence"

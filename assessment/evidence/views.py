@@ -18,14 +18,14 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
 from assessment.assessments import answering
+from assessment.assessments.access import open_assessment
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import current_membership
 from assessment.evidence import queries, services, sniff
 from assessment.evidence.forms import DeleteForm, UploadForm
 from assessment.evidence.storage import max_bytes, storage
-from assessment.results.page import lang_of
-from assessment.review.access import open_assessment
+from assessment.language import lang_of
 from tenants.errors import DomainError
 from tenants.models import LinkGrant
 from tenants.web import abort_for_access, current_tenant, form_error, local_path, tenant_blueprint

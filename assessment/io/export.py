@@ -15,8 +15,8 @@ from assessment.assessments.documents import (
 )
 from assessment.assessments.models import Assessment, State
 from assessment.io.xlsx import write_workbook
+from assessment.results.review_status import review_status
 from assessment.results.services import current_revision
-from assessment.review.labels import review_status
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -31,13 +31,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Regexp
 
+from assessment.assessments.access import linked_enterprise, open_assessment
 from assessment.assessments.answering import EDITABLE_STATES
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import assessment_or_404, current_membership
 from assessment.io import export, importer, pending
 from assessment.io import queries as io_queries
 from assessment.io.importer import ImportOutcome, ImportProblem, ImportRejected
-from assessment.review.access import linked_enterprise, open_assessment
 from tenants.models import LinkGrant, Role, Tenant
 from tenants.web import (
     attachment,

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from assessment.profiles import queries
 from assessment.profiles.models import EnterpriseProfile
 from assessment.profiles.rules import province, size_class, uscc_problem
 from indicators.catalogue.industries import find_division
@@ -83,14 +84,12 @@ def _clean(data: ProfileData) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def save_profile(membership: Membership, user: User, data: ProfileData,
                  expected_version: int | None = None) -> EnterpriseProfile:
-    from assessment.assessments.queries import profile as current_profile
-
     if Role(membership.role) not in (Role.owner, Role.admin):
         raise Forbidden(_l("Only owners and administrators edit the profile."))
     clean, errors = _clean(data)
     if errors:
         raise ProfileInvalid(errors)
-    profile = current_profile()
+    profile = queries.profile()
     if profile is not None and expected_version is not None and \
             expected_version != profile.version:
         raise Conflict(_l("Someone else changed the profile after you opened it. Reload the "

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from assessment.assessments import queries
 from assessment.assessments.web import current_membership
+from assessment.profiles import queries
 from assessment.profiles.forms import ProfileForm
 from assessment.profiles.models import EnterpriseProfile
 from assessment.profiles.rules import province, size_class_by_code, size_classes

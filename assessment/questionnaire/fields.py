@@ -180,10 +180,6 @@ def read_form_value(field: InputField, formdata: Any) -> Any:
     return formdata.get(field.name, "")
 
 
-def map_errors_name(field: InputField, sub: str) -> str:
-    return map_name(field.key, sub)
-
-
 # -- the form class ------------------------------------------------------------------------
 def level_choices(framework: Framework, code: str, english: bool) -> list[tuple[str, str]]:
     indicator = framework.indicator(code)

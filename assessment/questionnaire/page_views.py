@@ -22,6 +22,7 @@ from assessment.assessments.pages import (
 )
 from assessment.assessments.web import assessment_or_404, current_membership
 from assessment.evidence import queries as evidence_queries
+from assessment.profiles import queries as profile_queries
 from assessment.questionnaire import energy, fields
 from assessment.questionnaire.blueprint import bp
 from assessment.questionnaire.common import english, page_or_404, page_title, people
@@ -98,7 +99,7 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
         _show_result(framework, page, form, result, energy_state, views, energy_fields,
                      top_errors, is_english)
     per_page, overall = progress(pages_for(framework), list(answers.values()),
-                                 list(states.values()), queries.profile() is not None)
+                                 list(states.values()), profile_queries.profile() is not None)
     editable = answering.editable_pages(assessment, membership)
     return {
         "assessment": assessment, "framework": framework, "page": page, "form": form,
@@ -113,7 +114,7 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
         # the reviewers' comments and the evidence, shown next to each indicator
         "comments": review_queries.comments_by_indicator(assessment.id),
         "evidence_by_code": evidence_queries.files_by_indicator(assessment.id),
-        "profile": queries.profile(), "fields": fields, "energy_module": energy,
+        "profile": profile_queries.profile(), "fields": fields, "energy_module": energy,
         "grid": energy.grid_factor_shown(assessment.year, energy_state.options, is_english)
         if energy_state else None,
     }

@@ -42,11 +42,6 @@ class FieldView:
     stale: Any = None  # the current row when the submitted version was stale
     stale_is_mine: bool = False  # that row was saved by the reader (in another tab)
 
-    @property
-    def current_text(self) -> str:
-        return display_value(self.field, self.answer.value if self.answer else None,
-                             self.answer.state if self.answer else None, english=False)
-
 
 @dataclass
 class SharedView:

@@ -16,6 +16,7 @@ from assessment.assessments import queries
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_PAGE, PROFILE_PAGE, Page, pages_for
+from assessment.profiles import queries as profile_queries
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,6 @@ def progress_of(assessment: Assessment, has_profile: bool | None = None
 
     ``has_profile``: whether the enterprise has its profile, when the caller already knows."""
     if has_profile is None:
-        has_profile = queries.profile() is not None
+        has_profile = profile_queries.profile() is not None
     return progress(pages_for(framework_of(assessment)), queries.answers(assessment.id),
                     queries.indicator_states(assessment.id), has_profile)

@@ -17,6 +17,7 @@ from assessment.assessments import answering, queries, services
 from assessment.assessments.documents import framework_of
 from assessment.assessments.pages import pages_for
 from assessment.assessments.web import assessment_or_404, current_membership
+from assessment.profiles import queries as profile_queries
 from assessment.questionnaire import api, page_views  # noqa: F401  (routes)
 from assessment.questionnaire.blueprint import bp
 from assessment.questionnaire.common import page_title, people
@@ -34,7 +35,7 @@ MANAGERS = (Role.owner, Role.admin)
 
 def _render_index(form: CreateAssessmentForm, status: int = 200) -> tuple[str, int]:
     assessments = queries.assessments()
-    has_profile = queries.profile() is not None
+    has_profile = profile_queries.profile() is not None
     return render_template(
         "assessment/assessments.html", assessments=assessments, form=form,
         progress={a.id: progress_of(a, has_profile)[1].percent for a in assessments},

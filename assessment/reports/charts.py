@@ -38,6 +38,9 @@ class Box:
 
 @cache
 def _matplotlib() -> None:
+    # matplotlib is imported lazily, here and in the chart functions: loading it takes a second
+    # or more and tens of MB, and only processes that draw a report chart need it (a web
+    # worker serving pages never does). Kept on purpose.
     import matplotlib
     from matplotlib import font_manager
 
@@ -70,7 +73,7 @@ def data_url(svg: str) -> str:
 def box_plot(boxes: tuple[Box, ...], xlabel: str = "", width_in: float = 6.5) -> str:
     """Horizontal box plots (whiskers at p10 and p90, no outliers), first box on top."""
     _matplotlib()
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy: see _matplotlib
 
     height = 0.6 + 0.32 * len(boxes)
     figure = Figure(figsize=(width_in, height))
@@ -91,7 +94,7 @@ def box_plot(boxes: tuple[Box, ...], xlabel: str = "", width_in: float = 6.5) ->
 def level_distribution(labels: tuple[str, ...], counts: tuple[int, ...], ylabel: str = "") -> str:
     """Enterprises per level, as bars."""
     _matplotlib()
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy: see _matplotlib
 
     figure = Figure(figsize=(6.0, 2.6))
     axes = figure.add_subplot()

@@ -19,7 +19,7 @@ from flask.cli import AppGroup
 
 from assessment.assessments import queries as assessment_queries
 from assessment.reports import services
-from assessment.reports.render import PdfRequest, pdf_request, render_request
+from assessment.reports.report_render import PdfRequest, pdf_request, render_request
 from assessment.reports.workers import RenderFailed
 from tenants import queries as platform_queries
 from tenants.context import set_tenant, system_scope

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from assessment.benchmarks.anonymity import ANONYMITY_RULE
 from assessment.benchmarks.cohorts import ANONYMITY_MIN_COHORT
-from assessment.benchmarks.services import CohortStatistics
+from assessment.benchmarks.figures import CohortStatistics
 from assessment.benchmarks.stats import distribution
 from assessment.profiles.rules import province, size_class_by_code
 from assessment.reports import charts

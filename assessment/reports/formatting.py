@@ -69,14 +69,6 @@ def pick(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-def bilingual(text: str, lang: str) -> str:
-    """A framework text written "中文 / English" in one string: the reader's half."""
-    zh, sep, en = text.partition(" / ")
-    if not sep:
-        return text
-    return en.strip() if lang == "en" else zh.strip()
-
-
 def clamp_percent(value: float | None) -> float | None:
     """A 0-100 position for bars and gauges (None stays None)."""
     if value is None:

@@ -1,7 +1,7 @@
 """Reading what an enterprise report is built from, in the enterprise's tenant context.
 
 The caller has already put the session in the enterprise's context (its own request, a
-linked request through :func:`assessment.review.access.enter_linked_enterprise`, or a job
+linked request through :func:`assessment.assessments.access.enter_linked_enterprise`, or a job
 in a logged system scope that set the tenant). Every figure is read from the finalised
 revision, the engine, the benchmark services and the recommendation catalogue.
 """
@@ -17,13 +17,14 @@ from assessment.assessments import queries
 from assessment.assessments.models import Assessment, State
 from assessment.benchmarks.pools import Pool
 from assessment.benchmarks.services import cohort_statistics, position_of
+from assessment.profiles import queries as profile_queries
 from assessment.profiles.rules import province, size_class_by_code
 from assessment.reports.branding import report_branding
-from assessment.reports.content import ReportComment, ReportSources
+from assessment.reports.enterprise_chapters import FactorSource
+from assessment.reports.enterprise_report import ReportComment, ReportSources
 from assessment.reports.formatting import pick
-from assessment.reports.report_parts import FactorSource
+from assessment.results.review_status import review_status
 from assessment.results.services import assessment_results
-from assessment.review.labels import review_status
 from indicators import InvalidInput
 from indicators.catalogue.industries import find_division
 from indicators.energy import YearOnYear, compare_with_previous, load_factor_tables
@@ -80,7 +81,7 @@ def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
     found = assessment_results(assessment)
     revision = found.revision
     assert revision is not None
-    profile = queries.profile()
+    profile = profile_queries.profile()
     enterprise = platform_queries.tenant_by_id(assessment.tenant_id)
     division = find_division(profile.industry_division) if profile else None
     size = size_class_by_code(profile.size_class) if profile else None

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from assessment.reports.render import PdfRequest, cache, render_budget, render_request
+from assessment.reports.report_render import PdfRequest, cache, render_budget, render_request
 from assessment.reports.workers import RenderBudget, RenderFailed
 from tenants import jobs
 from tenants.jobs import app_task

@@ -17,9 +17,9 @@ from assessment.benchmarks.services import cohort_statistics
 from assessment.reports import queries
 from assessment.reports.branding import report_branding
 from assessment.reports.cohort import CohortReport, CohortSources, build_cohort_report
-from assessment.reports.content import EnterpriseReport, build_enterprise_report
+from assessment.reports.enterprise_report import EnterpriseReport, build_enterprise_report
 from assessment.reports.gather import enterprise_sources
-from assessment.reports.render import (
+from assessment.reports.report_render import (
     PdfRequest,
     ReportFile,
     locale_of,

@@ -32,7 +32,7 @@ from sqlmodel import col
 
 from assessment.reports import queries
 from assessment.reports.bulk_models import BulkReportJob, BulkStatus
-from assessment.reports.render import PdfRequest, render_budget, reports_root
+from assessment.reports.report_render import PdfRequest, render_budget, reports_root
 from assessment.reports.services import enterprise_pdf_request, language, report_filename
 from assessment.reports.workers import DEFAULT_WORKERS, RenderFailed, RenderPool
 from tenants import queries as platform_queries

@@ -53,8 +53,8 @@ DEFAULT_MEMORY_MB = 1536  # a full report peaks at ~330 MB of address space
 STARTUP_SECONDS = 60.0  # importing WeasyPrint and loading fonts: seconds on a busy machine
 # What the child calls: "module:function", taking (html, css) and returning PDF bytes. A
 # module attribute so that tests can put a slow or greedy function in the child's place.
-RENDER_TARGET = "assessment.reports.rendering:render_pdf_bytes"
-WARM_UP = "assessment.reports.rendering:warm_up"
+RENDER_TARGET = "assessment.reports.pdf_engine:render_pdf_bytes"
+WARM_UP = "assessment.reports.pdf_engine:warm_up"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -1,1 +1,2 @@
-"""Results: overall index, dimensions, radar, indicator table, trace, what-if, year on year."""
+"""Results: overall index, dimensions, radar, indicator table, trace, what-if, year on year,
+and "you vs. peers" (:mod:`.peers`)."""

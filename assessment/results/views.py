@@ -14,25 +14,24 @@ from flask import abort, jsonify, render_template
 from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
-from assessment.assessments.models import Assessment, State
-from assessment.dashboard.peers import you_vs_peers
-from assessment.evidence.queries import files_by_indicator
-from assessment.results.page import (
-    dimension_rows,
-    lang_of,
-    na_reasons,
-    overall_level_name,
-    radar_for,
-)
-from assessment.results.services import assessment_results, results_for
-from assessment.review.access import (
+from assessment.assessments.access import (
     LinkedEnterprise,
     link_args,
     linked_enterprise,
     open_assessment,
 )
-from assessment.review.labels import review_status
-from assessment.review.queries import checks_by_indicator
+from assessment.assessments.models import Assessment, State
+from assessment.evidence.queries import files_by_indicator
+from assessment.language import lang_of
+from assessment.results.peers import you_vs_peers
+from assessment.results.review_status import checks_by_indicator, review_status
+from assessment.results.rows import (
+    dimension_rows,
+    na_reasons,
+    overall_level_name,
+    radar_for,
+)
+from assessment.results.services import assessment_results, results_for
 from indicators import InvalidInput
 from tenants.models import LinkGrant
 from tenants.web import current_tenant, tenant_blueprint

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlmodel import col, select
 
 from assessment.assessments import queries as assessment_queries
 from assessment.assessments.models import (
     Assessment,
-    Confidence,
     IndicatorState,
     ReviewComment,
     State,
@@ -19,7 +17,7 @@ from assessment.assessments.models import (
 from tenants import queries as platform_queries
 from tenants.context import system_scope
 from tenants.db import db
-from tenants.models import LinkGrant, Tenant, User
+from tenants.models import LinkGrant, Tenant
 
 
 def comments_by_indicator(assessment_id: uuid.UUID) -> dict[str | None, list[ReviewComment]]:
@@ -28,32 +26,6 @@ def comments_by_indicator(assessment_id: uuid.UUID) -> dict[str | None, list[Rev
     for found in assessment_queries.comments(assessment_id):
         grouped.setdefault(found.indicator_code, []).append(found)
     return grouped
-
-
-@dataclass(frozen=True)
-class Check:
-    """Who gave an indicator its "verified" or "internally reviewed" label."""
-
-    person: str
-    organisation: str
-    on: str  # the date, YYYY-MM-DD
-
-
-def checks_by_indicator(assessment_id: uuid.UUID) -> dict[str, Check]:
-    """The recorded checks of an assessment's indicators, by indicator code."""
-    checked = [s for s in assessment_queries.indicator_states(assessment_id)
-               if s.confidence in (Confidence.verified, Confidence.internally_reviewed)
-               and s.verified_by_id is not None]
-    found: dict[str, Check] = {}
-    for state in checked:
-        user = db.session.get(User, state.verified_by_id)
-        tenant = platform_queries.tenant_by_id(state.verified_by_tenant_id) \
-            if state.verified_by_tenant_id else None
-        found[state.code] = Check(
-            person=(user.name or user.email) if user is not None else "",
-            organisation=tenant.name if tenant is not None else "",
-            on=state.verified_at.date().isoformat() if state.verified_at else "")
-    return found
 
 
 def indicator_state_locked(assessment_id: uuid.UUID, code: str) -> IndicatorState | None:

@@ -11,7 +11,7 @@ reviewer, the organisation and the time); the enterprise's own check is *interna
 reviewed*, never verified (the database refuses a verified label without another
 organisation, see ``Confidence``). A revision finalised by a linked reviewer records the
 reviewing organisation; one the enterprise finalised itself is a self-assessment
-(``assessment.review.labels``).
+(``assessment.results.review_status``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from assessment.assessments.models import (
     ReviewComment,
     State,
 )
+from assessment.evidence.queries import files_of
 from assessment.review import queries as review_queries
+from tenants import queries as platform_queries
 from tenants.db import db
 from tenants.errors import Conflict, Forbidden, NotFound
 from tenants.models import Role, User
@@ -109,8 +111,6 @@ def verify(reviewer: Reviewer, assessment: Assessment, code: str,
         outside = reviewer.linked and reviewer.tenant_id != assessment.tenant_id
         confidence = Confidence.verified if outside else Confidence.internally_reviewed
     else:
-        from assessment.evidence.queries import files_of
-
         confidence = Confidence.documented if files_of(assessment.id, code) \
             else Confidence.self_declared
     state = answering.set_confidence(assessment, code, confidence, reviewer.user,
@@ -140,8 +140,6 @@ def finalise(reviewer: Reviewer, assessment: Assessment,
     if reviewer.linked and reviewer.tenant_id != assessment.tenant_id:
         name = reviewer.tenant_name
         if not name:
-            from tenants import queries as platform_queries
-
             tenant = platform_queries.tenant_by_id(reviewer.tenant_id)
             name = tenant.name if tenant is not None else ""
         revision.reviewed_by_tenant_id = reviewer.tenant_id

@@ -20,13 +20,15 @@ from werkzeug.wrappers import Response
 
 from assessment.assessments import queries as assessment_queries
 from assessment.assessments import services as lifecycle
+from assessment.assessments.access import link_args, linked_enterprise, open_assessment
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import current_membership
 from assessment.evidence.queries import files_by_indicator
-from assessment.results.page import dimension_rows, lang_of, na_reasons
+from assessment.language import lang_of
+from assessment.results.review_status import checks_by_indicator
+from assessment.results.rows import dimension_rows, na_reasons
 from assessment.results.services import assessment_results
 from assessment.review import queries, services
-from assessment.review.access import link_args, linked_enterprise, open_assessment
 from assessment.review.forms import CommentForm, StateForm, VerifyForm
 from tenants.errors import DomainError
 from tenants.models import TenantKind
@@ -63,7 +65,7 @@ def _render(assessment: Assessment, status: int = 200, comment_form: CommentForm
     return render_template(
         "assessment/review.html", assessment=assessment, found=found, rows=rows, lang=lang,
         comments=queries.comments_by_indicator(assessment.id), evidence=evidence,
-        checks=queries.checks_by_indicator(assessment.id),
+        checks=checks_by_indicator(assessment.id),
         open_comments=assessment_queries.open_comments(assessment.id, assessment.revision),
         reviewer=_reviewer(), link_args=link_args(), linked=linked_enterprise(),
         comment_form=comment_form or CommentForm(), state_form=StateForm(),

@@ -38,7 +38,6 @@ FEATURE_LABELS: dict[str, Any] = {
     "dashboards": _l("Member dashboards"),
     "cohort_reports": _l("Cohort reports"),
     "bulk_reports": _l("Bulk reports"),
-    "derived_frameworks": _l("Derived frameworks"),
     "branding": _l("Your own branding"),
 }
 LIMIT_LABELS: dict[str, Any] = {

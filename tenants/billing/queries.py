@@ -34,13 +34,6 @@ def event(event_id: str) -> StripeEvent | None:
     return db.session.get(StripeEvent, event_id)
 
 
-def events_of_tenant(tenant_id: uuid.UUID, limit: int = 50) -> Sequence[StripeEvent]:
-    return db.session.exec(
-        select(StripeEvent).where(StripeEvent.tenant_id == tenant_id)
-        .order_by(col(StripeEvent.created).desc()).limit(limit)
-    ).all()
-
-
 def member_count(tenant_id: uuid.UUID) -> int:
     return db.session.exec(
         select(func.count()).select_from(Membership).where(Membership.tenant_id == tenant_id)

@@ -140,15 +140,3 @@ def revoke(tenant: Tenant, actor: User, link_id: uuid.UUID) -> TenantLink:
     audit.record("link.revoked", tenant_id=other, subject=tenant.slug)
     db.session.flush()
     return link
-
-
-def set_naming(target: Tenant, actor: User, link_id: uuid.UUID, may_be_named: bool) -> TenantLink:
-    _require_manager(target, actor)
-    link = _link_for(target, link_id, as_target=True)
-    if link.status != LinkStatus.accepted:
-        raise Conflict(_l("This link is no longer active."))
-    link.may_be_named = may_be_named
-    audit.record("link.naming_changed", tenant_id=target.id, subject=str(link.source_tenant_id),
-                 may_be_named=may_be_named)
-    db.session.flush()
-    return link

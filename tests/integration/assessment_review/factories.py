@@ -13,9 +13,10 @@ from typing import Any
 
 from flask import Flask
 
-from assessment.assessments import answering, queries
+from assessment.assessments import answering
 from assessment.assessments import services as lifecycle
 from assessment.assessments.models import Assessment
+from assessment.profiles import queries as profile_queries
 from assessment.profiles.rules import uscc_check_character
 from assessment.profiles.services import ProfileData, save_profile
 from tenants import queries as platform_queries
@@ -76,7 +77,7 @@ def make_assessment(app: Flask, tenant: Tenant, year: int = 2024,
     """An assessment of ``tenant`` with ``answers`` saved by its owner; optionally
     submitted, or submitted and finalised by the owner."""
     with acting_in(app, tenant):
-        if queries.profile() is None:
+        if profile_queries.profile() is None:
             give_profile_in_context(tenant)
         user = owner(tenant)
         member = membership_of(tenant, user)

@@ -4,8 +4,8 @@ rule, and what the links grant."""
 from __future__ import annotations
 
 from assessment.dashboard import services
-from assessment.dashboard.filters import Filters
-from assessment.dashboard.members import MemberStatus, member_list
+from assessment.dashboard.filters import Filters, MemberStatus
+from assessment.dashboard.members import member_list
 from tests.integration.dashboard.factories import revoke
 
 

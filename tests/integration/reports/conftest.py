@@ -35,9 +35,10 @@ def finalised_report_assessment(app: Flask, tenant: Any, *, year: int = 2025,
     returns the (detached) assessment. Finalised by its owner (a self-assessment), or with
     ``reviewed_by`` (a consultancy or association linked with the review grant) by that
     tenant's owner acting through the link."""
-    from assessment.assessments import answering, queries
+    from assessment.assessments import answering
     from assessment.assessments import services as lifecycle
     from assessment.demo_figures import demo_answers
+    from assessment.profiles import queries as profile_queries
     from assessment.profiles.services import ProfileData, save_profile
     from tenants import queries as platform_queries
     from tenants.context import set_tenant
@@ -48,13 +49,13 @@ def finalised_report_assessment(app: Flask, tenant: Any, *, year: int = 2025,
         owner = platform_queries.owners_of(tenant.id)[0]
         membership = platform_queries.membership(tenant.id, owner.id)
         assert membership is not None
-        profile = queries.profile()
+        profile = profile_queries.profile()
         if profile is None:
             save_profile(membership, owner, ProfileData(
                 legal_name=legal_name or f"{tenant.name} 有限公司", credit_code=credit_code(
                     next(_serial)), industry_division=division, employees=600,
                 revenue_wan="20000", province="32", benchmark_opt_in=opt_in))
-            profile = queries.profile()
+            profile = profile_queries.profile()
         assert profile is not None
         answers = demo_answers(seed or tenant.slug, profile.industry_division,
                                profile.size_class, profile.employees,

@@ -58,8 +58,8 @@ def test_english_report_uses_english_indicator_names(report_enterprise, in_tenan
 
 def test_the_appendix_reused_from_an_earlier_render_gives_the_same_pdf_as_a_whole_render(
         report_enterprise, in_tenant, tmp_path):
-    from assessment.reports import rendering, services
-    from assessment.reports.render import brand_css, report_html
+    from assessment.reports import pdf_engine, services
+    from assessment.reports.report_render import brand_css, report_html
 
     note = "整体供应链协同较好，建议加强数字化。"
     enterprise, assessment = report_enterprise(general_comment=note)
@@ -70,10 +70,10 @@ def test_the_appendix_reused_from_an_earlier_render_gives_the_same_pdf_as_a_whol
                 brand_css(report.branding))
 
     html, css = in_tenant(enterprise, html_and_css)
-    rendering._kept_pages.clear()
-    whole = rendering.render_pdf(html.replace("<!--cg:content-->", ""), css).content
-    assert rendering.render_pdf(html, css).content == whole  # rendered whole, appendix kept
-    assert rendering.render_pdf(html, css).content == whole  # appendix pages reused
+    pdf_engine._kept_pages.clear()
+    whole = pdf_engine.render_pdf(html.replace("<!--cg:content-->", ""), css).content
+    assert pdf_engine.render_pdf(html, css).content == whole  # rendered whole, appendix kept
+    assert pdf_engine.render_pdf(html, css).content == whole  # appendix pages reused
 
     # The reviewer's note on the whole assessment is in the executive summary: the appendix
     # is the same for every enterprise and carries nothing of one.

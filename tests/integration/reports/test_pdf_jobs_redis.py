@@ -14,9 +14,9 @@ PAGE = '<html lang="en"><head><title>t</title></head><body><p>Queued report</p><
 def test_a_render_is_queued_in_redis_and_run_by_the_worker(fresh_app, redis_db,  # noqa: F811
                                                           restore_jobs, tmp_path: Path):  # noqa: F811
     from assessment.reports import pdf_jobs
+    from assessment.reports.pdf_engine import content_key
     from assessment.reports.pdf_jobs import RenderState
-    from assessment.reports.render import PdfRequest
-    from assessment.reports.rendering import content_key
+    from assessment.reports.report_render import PdfRequest
 
     application = fresh_app(REDIS_URL=REDIS_URL, REPORTS_DIR=str(tmp_path / "reports"))
     assert jobs.huey.immediate is False

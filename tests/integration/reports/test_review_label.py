@@ -69,8 +69,8 @@ def test_the_reused_appendix_pages_carry_each_reports_own_label(
         app, make_tenant, make_link, in_tenant, tmp_path):
     """Two enterprises of one cohort, one issuer: their appendices are the same text, and
     only the label tells the kept pages apart (it is part of their key)."""
-    from assessment.reports import rendering, services
-    from assessment.reports.render import brand_css, report_html
+    from assessment.reports import pdf_engine, services
+    from assessment.reports.report_render import brand_css, report_html
     from assessment.reports.static_part import marked
 
     issuer = make_tenant("consultancy", name="长江审核咨询")
@@ -98,11 +98,11 @@ def test_the_reused_appendix_pages_carry_each_reports_own_label(
     assert own_static == reviewed_static and own_css == css  # the same appendix text
     assert own_key != reviewed_key  # yet kept apart: the label is in the key
 
-    rendering._kept_pages.clear()
-    rendering.render_pdf(reviewed_html, css)  # whole: learns the appendix's length
-    rendering.render_pdf(reviewed_html, css)  # keeps the appendix pages
-    pages = _pages(tmp_path, rendering.render_pdf(own_html, own_css).content)
+    pdf_engine._kept_pages.clear()
+    pdf_engine.render_pdf(reviewed_html, css)  # whole: learns the appendix's length
+    pdf_engine.render_pdf(reviewed_html, css)  # keeps the appendix pages
+    pages = _pages(tmp_path, pdf_engine.render_pdf(own_html, own_css).content)
     assert all("自评" in page for page in pages)
     assert not any("经长江审核咨询审核" in page for page in pages)
-    again = _pages(tmp_path, rendering.render_pdf(reviewed_html, css).content)
+    again = _pages(tmp_path, pdf_engine.render_pdf(reviewed_html, css).content)
     assert all("经长江审核咨询审核" in page for page in again)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assessment.reports.enterprise_chapters import FACTOR_TABLE_LABELS, methodology
 from assessment.reports.gather import factor_sources
-from assessment.reports.report_parts import FACTOR_TABLE_LABELS, methodology
 from indicators.energy import load_factor_tables
 from indicators.framework.loader import load_framework
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from assessment.reports import fonts
-from assessment.reports.rendering import render_pdf
+from assessment.reports.pdf_engine import render_pdf
 
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>t</title></head>
 <body><p>{body}</p></body></html>"""

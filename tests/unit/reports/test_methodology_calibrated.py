@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from assessment.reports.enterprise_chapters import methodology
 from assessment.reports.gather import factor_sources
-from assessment.reports.report_parts import methodology
 from indicators.framework.loader import load_framework
 
 

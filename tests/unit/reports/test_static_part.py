@@ -11,7 +11,7 @@ import pytest
 import weasyprint
 from weasyprint.document import Document
 
-from assessment.reports import rendering
+from assessment.reports import pdf_engine
 from assessment.reports.static_part import KeptPages, first_page_of, laid_out, marked
 
 # Long enough to fill two pages of the appendix.
@@ -59,9 +59,9 @@ class CountingLayout:
     def __call__(self, source: str) -> Document:
         self.sources.append(source)
         return weasyprint.HTML(string=source, base_url="asset:/",
-                               url_fetcher=rendering.LockedDownFetcher()).render(
-            stylesheets=[rendering.base_stylesheet()],
-            font_config=rendering.font_configuration())
+                               url_fetcher=pdf_engine.LockedDownFetcher()).render(
+            stylesheets=[pdf_engine.base_stylesheet()],
+            font_config=pdf_engine.font_configuration())
 
 
 def pdf_of(document: Document) -> bytes:
@@ -80,9 +80,9 @@ def page_texts(tmp_path: Path, pdf: bytes) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _no_kept_pages_between_tests():
-    rendering._kept_pages.clear()
+    pdf_engine._kept_pages.clear()
     yield
-    rendering._kept_pages.clear()
+    pdf_engine._kept_pages.clear()
 
 
 # -- cutting the HTML --------------------------------------------------------------------------
@@ -211,10 +211,10 @@ def test_render_pdf_reuses_the_part_and_gives_the_same_bytes(tmp_path):
     html = report(body_chapters=2)
     cut = marked(html)
     assert cut is not None
-    reference = rendering.render_pdf(whole(html)).content
+    reference = pdf_engine.render_pdf(whole(html)).content
     for _ in range(3):  # whole; the part alone, kept; the part reused
-        assert rendering.render_pdf(html).content == reference
-    assert rendering._kept_pages.get(cut.key(""), 4) is not None  # cover, contents, 2 chapters
+        assert pdf_engine.render_pdf(html).content == reference
+    assert pdf_engine._kept_pages.get(cut.key(""), 4) is not None  # cover, contents, 2 chapters
 
 
 def test_first_page_of_finds_the_page_of_an_id():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.results.page import _shown_value
+from assessment.results.rows import _shown_value
 
 
 @pytest.mark.parametrize(("value", "decimals", "shown"), [

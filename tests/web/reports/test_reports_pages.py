@@ -245,7 +245,7 @@ def test_a_render_state_is_read_in_the_current_tenants_folder_only(
     pdf = client.get(f"/t/{tenant.slug}/reports/assessments/{assessment.id}.pdf")
     assert pdf.status_code == 200  # jobs run inline in these tests: the PDF at once
     other_owner, other, _theirs = _enterprise(app, make_user, make_tenant)
-    from assessment.reports.rendering import PdfCache
+    from assessment.reports.pdf_engine import PdfCache
 
     with app.app_context():
         keys = [path.stem for path in PdfCache(Path(app.config["REPORTS_DIR"]) / "cache")

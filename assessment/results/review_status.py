@@ -8,17 +8,23 @@ its indicators' labels say: indicators an outside reviewer verified keep their "
 but nobody outside signed the whole off. Before it is finalised an assessment has neither
 label (its results are provisional).
 
-Labels are made in the current locale (a report forces its own): words, never codes.
+Labels are made in the current locale (a report forces its own): words, never codes. Also
+here: who checked each indicator ("verified" or "internally reviewed"), for the results page.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 
-from assessment.assessments.models import AssessmentRevision
+from assessment.assessments import queries as assessment_queries
+from assessment.assessments.models import AssessmentRevision, Confidence
+from tenants import queries as platform_queries
+from tenants.db import db
+from tenants.models import User
 
 SELF_ASSESSMENT = "self_assessment"
 REVIEWED = "reviewed"
@@ -52,8 +58,32 @@ def review_status(revision: AssessmentRevision | None) -> ReviewStatus | None:
         return ReviewStatus(reviewed=False)
     name = revision.reviewed_by_name
     if not name:
-        from tenants import queries as platform_queries
-
         tenant = platform_queries.tenant_by_id(revision.reviewed_by_tenant_id)
         name = tenant.name if tenant is not None else ""
     return ReviewStatus(reviewed=True, organisation=name)
+
+
+@dataclass(frozen=True)
+class Check:
+    """Who gave an indicator its "verified" or "internally reviewed" label."""
+
+    person: str
+    organisation: str
+    on: str  # the date, YYYY-MM-DD
+
+
+def checks_by_indicator(assessment_id: uuid.UUID) -> dict[str, Check]:
+    """The recorded checks of an assessment's indicators, by indicator code."""
+    checked = [s for s in assessment_queries.indicator_states(assessment_id)
+               if s.confidence in (Confidence.verified, Confidence.internally_reviewed)
+               and s.verified_by_id is not None]
+    found: dict[str, Check] = {}
+    for state in checked:
+        user = db.session.get(User, state.verified_by_id)
+        tenant = platform_queries.tenant_by_id(state.verified_by_tenant_id) \
+            if state.verified_by_tenant_id else None
+        found[state.code] = Check(
+            person=(user.name or user.email) if user is not None else "",
+            organisation=tenant.name if tenant is not None else "",
+            on=state.verified_at.date().isoformat() if state.verified_at else "")
+    return found

@@ -1,5 +1,5 @@
 """The enterprise report's later chapters: energy and carbon, the improvement roadmap, the
-what-if table and the methodology appendix (pure assembly, like :mod:`.content`)."""
+what-if table and the methodology appendix (pure assembly, like :mod:`.enterprise_report`)."""
 
 from __future__ import annotations
 

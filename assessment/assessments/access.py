@@ -18,6 +18,7 @@ from flask import abort, g
 from flask_login import current_user
 
 from assessment.assessments.models import Assessment
+from assessment.assessments.web import assessment_or_404
 from tenants import queries
 from tenants.context import set_tenant
 from tenants.db import db
@@ -74,8 +75,6 @@ def open_assessment(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = 
     """The assessment a route names: the current enterprise's own, or, with
     ``enterprise_id``, a linked enterprise's (entered through :func:`enter_linked_enterprise`).
     Anything else is a 404."""
-    from assessment.assessments.web import assessment_or_404
-
     if enterprise_id is not None:
         enter_linked_enterprise(enterprise_id, grant)
     elif current_tenant().kind != TenantKind.enterprise:

@@ -22,11 +22,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from assessment.assessments import queries as assessment_queries
 from assessment.assessments.models import Assessment, State
 from assessment.benchmarks.anonymity import ANONYMITY_RULE
 from assessment.benchmarks.pools import AssociationPool, PlatformPool, Pool
 from assessment.benchmarks.services import cohort_statistics, position_of
+from assessment.profiles import queries as profile_queries
 from assessment.results.charts import Series, radar_svg, score_bar_svg
 from indicators import Framework
 from tenants import queries as platform_queries
@@ -147,7 +147,7 @@ def you_vs_peers(assessment: Assessment, tenant: Tenant, framework: Framework,
                  lang: str) -> Peers:
     """The peers section of the current enterprise's results page for ``assessment``."""
     decision = entitlements.may(tenant, "full_benchmarks")
-    profile = assessment_queries.profile()
+    profile = profile_queries.profile()
     opted_in = bool(profile and profile.benchmark_opt_in)
     peers = Peers("shown", bool(decision), decision.upgrade_url,
                   str(decision.reason or ""), opted_in)

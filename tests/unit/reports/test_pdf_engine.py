@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assessment.reports.rendering import LockedDownFetcher, PdfCache, content_key, render_pdf
+from assessment.reports.pdf_engine import LockedDownFetcher, PdfCache, content_key, render_pdf
 
 PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <title>{title}</title><meta name="author" content="链衡 ChainGauge"></head>

@@ -17,11 +17,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.benchmarks.services import CohortStatistics, Position
+from assessment.benchmarks.figures import CohortStatistics
+from assessment.benchmarks.services import Position
 from assessment.reports import fonts
 from assessment.reports import formatting as fmt
 from assessment.reports.branding import ReportBranding
-from assessment.reports.report_parts import (
+from assessment.reports.enterprise_chapters import (
     EnergySection,
     FactorSource,
     Methodology,
@@ -85,7 +86,7 @@ class ReportSources:
     not_applicable_reasons: dict[str, str] = field(default_factory=dict)
     comments: list[ReportComment] = field(default_factory=list)
     # The linked organisation whose reviewer finalised the revision; empty: a
-    # self-assessment (assessment.review.labels).
+    # self-assessment (assessment.results.review_status).
     reviewed_by: str = ""
 
 

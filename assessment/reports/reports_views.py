@@ -28,12 +28,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assessment.assessments import queries as assessment_queries
+from assessment.assessments.access import enter_linked_enterprise, link_args, open_assessment
 from assessment.assessments.models import Assessment, State
+from assessment.profiles import queries as profile_queries
 from assessment.reports import pdf_jobs, queries, services, tasks
 from assessment.reports.bulk_models import BulkReportJob, BulkStatus
 from assessment.reports.pdf_jobs import RenderState
-from assessment.reports.render import PdfRequest, ReportFile
-from assessment.review.access import enter_linked_enterprise, link_args, open_assessment
+from assessment.reports.report_render import PdfRequest, ReportFile
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
 from tenants.models import LinkGrant, Role, TenantKind
@@ -94,7 +95,7 @@ def render_status(key: str) -> Response | tuple[Response, int]:
 
 
 def _enterprise_name(assessment: Assessment) -> str:
-    profile = assessment_queries.profile()
+    profile = profile_queries.profile()
     tenant = platform_queries.tenant_by_id(assessment.tenant_id)
     return (profile.legal_name if profile else "") or (tenant.name if tenant else "report")
 

@@ -2,7 +2,7 @@
 
 The PDF is cached by the hash of everything that goes into it (the rendered HTML, the
 issuer's stylesheet, WeasyPrint's version and the report stylesheet: see
-:func:`~assessment.reports.rendering.content_key`), so an unchanged report is served from
+:func:`~assessment.reports.pdf_engine.content_key`), so an unchanged report is served from
 disk and any change to a figure, a name, a translation or the branding renders it again.
 """
 
@@ -18,7 +18,7 @@ from flask_babel import force_locale
 from assessment.reports import fonts
 from assessment.reports.branding import BRAND_COLOUR, ReportBranding
 from assessment.reports.models import DEFAULT_BRAND_COLOUR
-from assessment.reports.rendering import PdfCache, content_key
+from assessment.reports.pdf_engine import PdfCache, content_key
 from assessment.reports.workers import RenderBudget, renderer
 
 LOCALES = {"zh": "zh_CN", "en": "en"}
