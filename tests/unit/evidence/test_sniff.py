@@ -1,0 +1,52 @@
+"""File types judged by content alone (assessment/evidence/sniff.py): pure, no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessment.evidence import sniff
+from tests.factories import files as factories
+
+LIMIT = 20 * 1024 * 1024
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (factories.PDF, sniff.PDF), (factories.PNG, sniff.PNG), (factories.JPEG, sniff.JPEG),
+    (factories.xlsx(), sniff.XLSX), (factories.docx(), sniff.DOCX),
+])
+def test_allowed_types_are_recognised_by_their_content(data, expected):
+    assert sniff.detect(data, LIMIT) == expected
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"", sniff.Refusal.empty),
+    (factories.EXE, sniff.Refusal.wrong_type),
+    (b"just some text, named report.pdf", sniff.Refusal.wrong_type),
+    (factories.plain_zip(), sniff.Refusal.wrong_type),
+    (b"PK\x03\x04 not really a zip", sniff.Refusal.wrong_type),
+    (factories.zip_bomb(), sniff.Refusal.zip_bomb),
+])
+def test_refusals_say_why(data, reason):
+    with pytest.raises(sniff.FileRefused) as refused:
+        sniff.detect(data, LIMIT)
+    assert refused.value.reason == reason
+
+
+def test_a_file_over_the_limit_is_refused_before_its_type_is_looked_at():
+    with pytest.raises(sniff.FileRefused) as refused:
+        sniff.detect(factories.PDF, len(factories.PDF) - 1)
+    assert refused.value.reason == sniff.Refusal.too_large
+
+
+def test_a_package_with_too_many_members_is_a_zip_bomb(monkeypatch):
+    monkeypatch.setattr(sniff, "MAX_ZIP_MEMBERS", 1)
+    with pytest.raises(sniff.FileRefused) as refused:
+        sniff.detect(factories.xlsx(), LIMIT)
+    assert refused.value.reason == sniff.Refusal.zip_bomb
+
+
+def test_macro_enabled_workbooks_are_not_accepted():
+    package = factories._zip({"[Content_Types].xml": factories.content_types(
+        "application/vnd.ms-excel.sheet.macroEnabled.main+xml")})
+    with pytest.raises(sniff.FileRefused):
+        sniff.detect(package, LIMIT)
