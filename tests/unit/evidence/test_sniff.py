@@ -50,3 +50,30 @@ def test_macro_enabled_workbooks_are_not_accepted():
         "application/vnd.ms-excel.sheet.macroEnabled.main+xml")})
     with pytest.raises(sniff.FileRefused):
         sniff.detect(package, LIMIT)
+
+
+# -- further edges (added with the split) ----------------------------------------------------
+def test_a_package_declaring_both_office_parts_is_refused():
+    both = factories._zip({"[Content_Types].xml": factories.content_types(
+        factories._XLSX_MAIN) + factories.content_types(factories._DOCX_MAIN)})
+    with pytest.raises(sniff.FileRefused) as refused:
+        sniff.detect(both, LIMIT)
+    assert refused.value.reason == sniff.Refusal.wrong_type
+
+
+def test_an_oversized_content_types_part_is_refused(monkeypatch):
+    monkeypatch.setattr(sniff, "MAX_CONTENT_TYPES_BYTES", 64)
+    with pytest.raises(sniff.FileRefused) as refused:
+        sniff.detect(factories.xlsx(), LIMIT)
+    assert refused.value.reason == sniff.Refusal.wrong_type
+
+
+def test_the_size_limit_is_inclusive():
+    assert sniff.detect(factories.PDF, len(factories.PDF)) == sniff.PDF
+
+
+def test_a_refusal_carries_its_reason_as_text():
+    error = sniff.FileRefused(sniff.Refusal.zip_bomb)
+    assert str(error) == "zip_bomb" and isinstance(error, ValueError)
+    assert {t.extension for t in sniff.ALLOWED_TYPES} == {".pdf", ".png", ".jpg", ".xlsx",
+                                                          ".docx"}
