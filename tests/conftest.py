@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -72,6 +73,30 @@ def app(database: TestDatabase, tmp_path_factory: pytest.TempPathFactory) -> Ite
     from tenants.extensions import db
 
     db.engine_for(application).dispose()
+
+
+# One argon2id hash with the product's parameters costs about half a CPU-second (64 MiB,
+# 3 passes, 4 lanes); the suite creates and signs in over a thousand users. Tests outside
+# tests/unit hash at a tiny cost instead; argon2id still, verified the same way. The product's
+# real parameters are checked in tests/unit/tenants, which this never reaches.
+_CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+_CHEAP_DUMMY_HASH = _CHEAP_HASHER.hash("not-a-real-password")
+_UNIT_TESTS = Path(__file__).resolve().parent / "unit"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(request: pytest.FixtureRequest,
+                            monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Function-scoped on purpose: a session-scoped patch would outlive these tests and leak
+    # into the unit tests that check the product's real parameters.
+    if _UNIT_TESTS in request.node.path.parents:
+        yield
+        return
+    from tenants import security
+
+    monkeypatch.setattr(security, "_hasher", _CHEAP_HASHER)
+    monkeypatch.setattr(security, "_DUMMY_HASH", _CHEAP_DUMMY_HASH)
+    yield
 
 
 @pytest.fixture(autouse=True)
@@ -320,7 +345,7 @@ def in_tenant(app: Flask) -> Any:
 @pytest.fixture
 def make_enterprise(app: Flask, make_tenant: Any) -> Any:
     """An enterprise with an owner and a profile (C36, Fujian), as the results tests use."""
-    from tests.integration.assessment_review import factories
+    from tests.factories import assessments as factories
 
     def build(**kwargs: Any) -> Any:
         tenant = make_tenant("enterprise", **kwargs)

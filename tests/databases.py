@@ -23,6 +23,7 @@ DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 OWNER_ROLE = "chaingauge_test_owner2"
 APP_ROLE = "chaingauge_test_app2"
 BYPASS_ROLE = "chaingauge_test_system2"
+ROLE_SETUP_LOCK = 0x6367_7465_7374  # "cgtest": the advisory lock around role set-up
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,17 @@ def postgres_database() -> Iterator[TestDatabase]:
     admin = admin_url()
     name = f"chaingauge_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(admin, autocommit=True) as conn, conn.cursor() as cur:
-        _ensure_role(cur, OWNER_ROLE, "LOGIN NOSUPERUSER NOBYPASSRLS")
-        _ensure_role(cur, BYPASS_ROLE, "NOLOGIN NOSUPERUSER BYPASSRLS")
-        _ensure_role(cur, APP_ROLE, "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+        # Roles are shared by the whole server: runs that start at once (several checkouts,
+        # or pytest-xdist workers) would race on CREATE/ALTER ROLE ("tuple concurrently
+        # updated"); a session-level advisory lock lets one at a time set them up.
+        cur.execute("SELECT pg_advisory_lock(%s)", (ROLE_SETUP_LOCK,))
+        try:
+            _ensure_role(cur, OWNER_ROLE, "LOGIN NOSUPERUSER NOBYPASSRLS")
+            _ensure_role(cur, BYPASS_ROLE, "NOLOGIN NOSUPERUSER BYPASSRLS")
+            _ensure_role(cur, APP_ROLE,
+                         "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+        finally:
+            cur.execute("SELECT pg_advisory_unlock(%s)", (ROLE_SETUP_LOCK,))
         cur.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(name),
                                                                    sql.Identifier(OWNER_ROLE)))
     base = psycopg.conninfo.conninfo_to_dict(admin)

@@ -29,7 +29,6 @@ from assessment.assessments import queries
 from assessment.assessments.atomic import insert_or_conflict, update_or_conflict
 from assessment.assessments.documents import (
     build_document,
-    current_industry,
     evaluate_document,
     framework_of,
 )
@@ -169,8 +168,12 @@ def validate_answers(
             rows.append(answer)
     for key, (value, state) in overrides.items():
         rows.append(Answer(key=key, value=value, state=state, assessment_id=assessment.id))
+    # One read of the profile for its industry and province (build_document would read it
+    # again for the province: twice per saved field).
+    profile = queries.profile()
     document = build_document(assessment, rows, queries.indicator_states(assessment.id),
-                              current_industry())
+                              profile.industry_division if profile is not None else None,
+                              profile.province if profile is not None else None)
     try:
         evaluate_document(framework_of(assessment), document)
     except InvalidInput as invalid:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.integration.assessment_review import factories
+from tests.factories import assessments as factories
 
 
 @pytest.fixture(autouse=True)

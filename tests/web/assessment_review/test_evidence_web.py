@@ -1,5 +1,5 @@
-"""Evidence through the browser: uploads checked by content, downloads only for those
-entitled (members; a linked reviewer whose link grants review; never scores alone)."""
+"""Evidence through the browser for the enterprise's own members: upload, type by content,
+refusals, download, removal, the evidence page and include; another tenant gets 404."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import pytest
 
 from assessment.assessments.models import IndicatorState
 from assessment.evidence.models import EvidenceFile
-from tenants.context import set_tenant
-from tenants.models import LinkGrant, Role
+from tenants.models import Role
 from tests.integration.assessment_review import factories
 from tests.web.helpers import ENGLISH, text
 
@@ -43,11 +42,6 @@ def factories_owner(app, tenant):
 
 def _url(tenant, assessment, stored):
     return f"/t/{tenant.slug}/assessments/{assessment.id}/evidence/{stored.id}"
-
-
-def _linked_url(source, enterprise, assessment, stored):
-    return (f"/t/{source.slug}/clients/{enterprise.id}/assessments/{assessment.id}"
-            f"/evidence/{stored.id}")
 
 
 def test_an_upload_is_stored_documented_and_downloadable_by_a_member(
@@ -122,53 +116,6 @@ def test_another_tenant_gets_404(app, enterprise_with_file, make_tenant, make_us
     sign_in(stranger)
     assert client.get(_url(other, assessment, stored)).status_code == 404
     assert client.get(_url(enterprise, assessment, stored)).status_code == 404
-
-
-def test_an_association_with_only_scores_never_sees_evidence(
-        app, enterprise_with_file, make_tenant, make_user, make_link, sign_in, client):
-    enterprise, assessment, stored = enterprise_with_file
-    boss = make_user()
-    association = make_tenant("association", owner=boss)
-    make_link(association, enterprise, grants=[LinkGrant.scores, LinkGrant.answers])
-    sign_in(boss)
-    response = client.get(_linked_url(association, enterprise, assessment, stored))
-    assert response.status_code == 404
-
-
-def test_a_consultant_with_review_downloads_until_the_link_is_revoked(
-        app, enterprise_with_file, make_tenant, make_user, make_link, sign_in, client,
-        audit_actions):
-    from tenants.extensions import db
-    from tenants.services import links
-    from tests.factories import owner_of
-
-    enterprise, assessment, stored = enterprise_with_file
-    consultant = make_user()
-    consultancy = make_tenant("consultancy", owner=consultant)
-    link = make_link(consultancy, enterprise, grants=[LinkGrant.review])
-    sign_in(consultant)
-    url = _linked_url(consultancy, enterprise, assessment, stored)
-    response = client.get(url)
-    assert response.status_code == 200 and response.data == factories.PDF
-    assert ("link.accessed", consultancy.name, {"grant": "review",
-            "acting_tenant": str(consultancy.id)}) in audit_actions(enterprise, "link.accessed")
-    with app.test_request_context():
-        set_tenant(db.session, enterprise.id)  # the revoking side's scope
-        links.revoke(db.session.merge(enterprise), db.session.merge(owner_of(app, enterprise)),
-                     link.id)
-        db.commit()
-    assert client.get(url).status_code == 404
-
-
-def test_a_pending_review_link_is_not_enough(app, enterprise_with_file, make_tenant, make_user,
-                                             make_link, sign_in, client):
-    enterprise, assessment, stored = enterprise_with_file
-    consultant = make_user()
-    consultancy = make_tenant("consultancy", owner=consultant)
-    make_link(consultancy, enterprise, grants=[LinkGrant.review], accept=False)
-    sign_in(consultant)
-    assert client.get(_linked_url(consultancy, enterprise, assessment, stored)).status_code \
-        == 404
 
 
 def test_a_viewer_may_download_but_not_upload_or_remove(

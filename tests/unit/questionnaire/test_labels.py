@@ -1,0 +1,49 @@
+"""UI labels for codes the framework does not name (questionnaire/labels.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessment.questionnaire.labels import (
+    CHOICE_LABELS,
+    ELECTRICITY_SOURCE_LABELS,
+    STATE_LABELS,
+    choice_label,
+    state_label,
+)
+from indicators.energy import ELECTRICITY_SOURCES
+from indicators.framework.loader import shipped_framework
+
+
+@pytest.mark.parametrize(("state", "en", "zh"), [("draft", "Draft", "草稿"),
+                                                 ("finalised", "Finalised", None)])
+def test_state_labels_in_both_languages(in_locale, state: str, en: str, zh: str | None) -> None:
+    with in_locale("en"):
+        assert state_label(state) == en
+    with in_locale("zh_CN"):
+        chinese = state_label(state)
+    assert chinese != en
+    if zh is not None:
+        assert chinese == zh
+
+
+def test_unknown_codes_show_as_they_are() -> None:
+    assert state_label("archived") == "archived"
+    assert choice_label("teleportation") == "teleportation"
+    assert choice_label("") == ""
+
+
+def test_every_state_and_choice_has_a_chinese_label(in_locale) -> None:
+    with in_locale("zh_CN"):
+        for code in [*STATE_LABELS, *CHOICE_LABELS, *ELECTRICITY_SOURCE_LABELS]:
+            label = STATE_LABELS.get(code) or CHOICE_LABELS.get(code) or \
+                ELECTRICITY_SOURCE_LABELS[code]
+            assert any("\u4e00" <= c <= "\u9fff" for c in str(label)), code
+
+
+def test_every_list_and_map_choice_of_the_framework_has_a_label() -> None:
+    framework = shipped_framework("scm-2024")
+    allowed = {value for spec in framework.inputs.values() for value in spec.allowed}
+    assert allowed, "scm-2024 has list and map inputs"
+    assert allowed <= set(CHOICE_LABELS), allowed - set(CHOICE_LABELS)
+    assert set(ELECTRICITY_SOURCES) == set(ELECTRICITY_SOURCE_LABELS)
