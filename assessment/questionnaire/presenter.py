@@ -21,6 +21,7 @@ from assessment.assessments.models import Answer, AnswerChange, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS, IndicatorFields, Page
 from assessment.questionnaire import energy
 from assessment.questionnaire.fields import InputField, display_value, input_field
+from assessment.questionnaire.guide import Guide, guide_for
 from indicators import Framework, Indicator
 
 
@@ -38,14 +39,10 @@ class FieldView:
     answer: Answer | None
     history: list[HistoryEntry]
     errors: list[str] = dataclass_field(default_factory=list)
-    map_errors: dict[str, list[str]] = dataclass_field(default_factory=dict)
     stale: Any = None  # the current row when the submitted version was stale
     stale_is_mine: bool = False  # that row was saved by the reader (in another tab)
-
-    @property
-    def current_text(self) -> str:
-        return display_value(self.field, self.answer.value if self.answer else None,
-                             self.answer.state if self.answer else None, english=False)
+    guide: Guide | None = None  # example, typical range, help (set by ``add_guides``)
+    warnings: list[str] = dataclass_field(default_factory=list)  # plausibility, not errors
 
 
 @dataclass
@@ -170,3 +167,11 @@ def bind_errors(form: FlaskForm, name: str, messages: Sequence[str]) -> None:
     target = form._fields.get(name)
     if target is not None:
         target.errors = [*list(target.errors), *messages]
+
+
+def add_guides(lookup: Mapping[str, FieldView], warnings: Mapping[str, list[str]],
+               english: bool) -> None:
+    """Each field's guide (example, typical range) and its plausibility warnings."""
+    for key, view in lookup.items():
+        view.guide = guide_for(key, english)
+        view.warnings = list(warnings.get(key, []))
