@@ -92,10 +92,9 @@ def formula_in_words(framework: Framework, indicator: Indicator, english: bool) 
 
 
 def _name(framework: Framework, key: str, english: bool) -> str:
-    spec = framework.inputs.get(key)
-    if spec is None:
+    if key not in framework.inputs:
         return key
-    return spec.name_en if english else spec.name_zh
+    return input_field(framework, key).label(english)  # the guide's words where given
 
 
 def history_by_key(changes: Sequence[AnswerChange], framework: Framework,
