@@ -48,6 +48,7 @@ from assessment.assessments.pages import (
     page_of_key,
     pages_for,
 )
+from assessment.profiles import queries as profile_queries
 from indicators import Framework, InvalidInput, Problem
 from tenants import queries as platform_queries
 from tenants.db import db
@@ -170,7 +171,7 @@ def validate_answers(
         rows.append(Answer(key=key, value=value, state=state, assessment_id=assessment.id))
     # One read of the profile for its industry and province (build_document would read it
     # again for the province: twice per saved field).
-    profile = queries.profile()
+    profile = profile_queries.profile()
     document = build_document(assessment, rows, queries.indicator_states(assessment.id),
                               profile.industry_division if profile is not None else None,
                               profile.province if profile is not None else None)

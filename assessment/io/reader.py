@@ -29,7 +29,9 @@ from assessment.assessments.models import AnswerState
 from assessment.io import layout as L
 from assessment.io.cells import restore_text
 from assessment.io.plan import ImportPlan
-from assessment.questionnaire.fields import ParseError, input_field, parse_value
+from assessment.questionnaire.fields import input_field
+from assessment.questionnaire.kinds import CellWords
+from assessment.questionnaire.numbers import ParseError, parse_number
 from indicators import Framework
 from indicators.energy import load_factor_tables
 from tenants.limits import text_problem
@@ -194,11 +196,11 @@ class _Reader:
         self.plan.cells[key] = value_cell
         self.plan.versions[key] = version
         state = self.read_state(sheet, row, values.get(L.STATE))
-        if field.kind in ("list", "map"):
+        if field.kind_class.in_parts:  # its value is in one row per part (``assemble``)
             self.plan.values[key] = (None, state or AnswerState.answered)
             return
         try:
-            value = parse_value(field, values.get(L.VALUE))
+            value = field.kind_class.read_cell(field, values.get(L.VALUE))
         except ParseError as error:
             self.plan.problem(error.message, cell=value_cell)
             return
@@ -222,7 +224,7 @@ class _Reader:
             return
         if option in L.NUMERIC_OPTIONS:
             try:
-                raw = parse_value(input_field(self.framework, "energy_tce"), raw)
+                raw = parse_number(raw, "decimal")
             except ParseError as error:
                 self.plan.problem(error.message, cell=where)
                 return
@@ -243,7 +245,7 @@ class _Reader:
                 continue
             if name in ("quantity", "kgce_per_unit", "tonnes"):
                 with contextlib.suppress(ParseError):  # the engine names it then
-                    raw = parse_value(input_field(self.framework, "energy_tce"), raw)
+                    raw = parse_number(raw, "decimal")
             elif name == "carrier":
                 text = self.limited(_text(raw), "json_text", cells[name])
                 raw = None if text is None else self.carrier_names.get(text.lower(), text)
@@ -271,42 +273,40 @@ class _Reader:
             self.plan.values["options"] = (self.options or None, AnswerState.answered)
         return self.plan
 
+    def words(self) -> CellWords:
+        """The words a part's cell may hold, in both languages and the reader's."""
+        return CellWords(yes={*L.YES_WORDS, _("Yes").lower()},
+                         no={*L.NO_WORDS, _("No").lower()},
+                         not_owned={*L.NOT_OWNED_WORDS, _("not owned").lower()})
+
     def assemble(self, key: str, parts: list[tuple[str, Any, L.CellRef]]) -> None:
+        """A value given in one row per part (a list's choices, a grid's shares), read by
+        the field's kind."""
         spec = self.framework.inputs.get(key)
-        if spec is None or spec.type not in ("list", "map") or key not in self.plan.values:
+        field = input_field(self.framework, key) if spec is not None else None
+        if field is None or not field.kind_class.in_parts or key not in self.plan.values:
             for _part, _raw, where in parts:
                 self.plan.problem(_("Unknown row key %(key)s: do not edit column A.", key=key),
                                   cell=where)
             return
         _value, state = self.plan.values[key]
-        chosen: list[str] = []
-        shares: dict[str, Any] = {}
+        words = self.words()
+        read: dict[str, Any] = {}
         filled = None
         for part, raw, where in parts:
             self.plan.cells[f"inputs.{key}.{part}"] = where
-            if part not in spec.allowed:
+            if part not in field.allowed:
                 self.plan.problem(_("Unknown row key %(key)s: do not edit column A.",
                                     key=f"{key}{L.PART_SEP}{part}"), cell=where)
                 continue
             if _is_blank(raw):
                 continue
             filled = filled or where
-            if spec.type == "list":
-                if self.yes_no(raw, where):
-                    chosen.append(part)
-            elif _text(raw).lower() in L.NOT_OWNED_WORDS or \
-                    _text(raw).lower() == _("not owned").lower():
-                shares[part] = None
-            else:
-                try:
-                    shares[part] = parse_value(input_field(self.framework, "overseas_rd_share"),
-                                               raw)
-                except ParseError as error:
-                    self.plan.problem(error.message, cell=where)
-        if filled is None:
-            value = None
-        else:
-            value = [p for p in spec.allowed if p in chosen] if spec.type == "list" else shares
+            try:
+                read[part] = field.kind_class.read_part(field, part, raw, words)
+            except ParseError as error:
+                self.plan.problem(error.message, cell=where)
+        value = None if filled is None else field.kind_class.from_parts(field, read)
         self.record(key, value, state, filled or self.plan.cells[key])
 
 

@@ -19,10 +19,10 @@ from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS, page_of_key, pages_for
 from assessment.assessments.web import assessment_or_404, current_membership
-from assessment.questionnaire import energy, fields
+from assessment.questionnaire import checks, energy, fields
 from assessment.questionnaire.blueprint import bp
 from assessment.questionnaire.common import english, people
-from assessment.questionnaire.problems import energy_row, place
+from assessment.questionnaire.errors import FieldErrors, field_errors
 from assessment.questionnaire.progress import progress_of
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
 
@@ -75,27 +75,31 @@ def _parse(assessment: Assessment, key: str, raw: Any) -> tuple[Any, dict[str, A
     return fields.parse_value(fields.input_field(framework, key), raw), {}
 
 
+def _page_keys(assessment: Assessment, key: str) -> set[str]:
+    """The keys of the page(s) that show ``key``."""
+    framework = framework_of(assessment)
+    return {key, *(k for p in pages_for(framework) if key in p.keys for k in p.keys)}
+
+
 def _rejected(assessment: Assessment, key: str, refusal: answering.AnswerRejected
               ) -> dict[str, Any]:
-    framework = framework_of(assessment)
-    page_keys = {key, *(k for p in pages_for(framework) if key in p.keys for k in p.keys)}
-    placed, elsewhere = place(framework, refusal.problems, page_keys, english())
-    errors: dict[str, list[str]] = {}
-    rows: dict[str, dict[str, dict[str, list[str]]]] = {}
-    options: dict[str, list[str]] = {}
-    for target, messages in placed.items():
-        if target.key in ("energy", "process_emissions"):
-            where = energy_row(target.rest)
-            index, attribute = where if where else (0, "")
-            rows.setdefault(target.key, {}).setdefault(str(index), {}).setdefault(
-                attribute or "carrier", []).extend(messages)
-        elif target.key == "options":
-            options.setdefault(target.rest.lstrip(".") or "gwp_set", []).extend(messages)
-        elif target.rest.startswith("."):
-            errors.setdefault(fields.map_name(target.key, target.rest[1:]), []).extend(messages)
-        else:
-            errors.setdefault(fields.field_name(target.key), []).extend(messages)
-    return {"errors": errors, "rows": rows, "options": options, "other": elsewhere}
+    return field_errors(framework_of(assessment), refusal.problems,
+                        _page_keys(assessment, key), english()).as_json()
+
+
+def _warnings(assessment: Assessment, key: str) -> dict[str, list[str]]:
+    """The plausibility warnings of every answer on the saved field's page (an empty list
+    clears a warning the page shows), and those of the assessment as a whole under ""."""
+    grouped = checks.by_key(checks.warnings_for(assessment), english())
+    return checks.for_keys(grouped, [*sorted(_page_keys(assessment, key)), ""])
+
+
+def _mine_text(assessment: Assessment, key: str, value: Any, state: str) -> str:
+    """The editor's own value in words, as the stored one is (for a conflict)."""
+    if key in ENERGY_SECTIONS:
+        return energy.summary(key, value)
+    return fields.display_value(fields.input_field(framework_of(assessment), key), value,
+                                state, english())
 
 
 def _body(name_key: str) -> dict[str, Any]:
@@ -135,7 +139,9 @@ def autosave(assessment_id: uuid.UUID) -> tuple[Response, int]:
         value, parse_errors = (None, {}) if state == AnswerState.unknown \
             else _parse(assessment, key, body.get("value"))
     except fields.ParseError as error:
-        return _json(422, errors={fields.field_name(key): [str(error.message)]})
+        refused = FieldErrors()
+        refused.add_parse_error(fields.input_field(framework_of(assessment), key), error)
+        return _json(422, **refused.as_json())
     except NotFound:
         abort(404)
     if parse_errors:
@@ -145,14 +151,15 @@ def autosave(assessment_id: uuid.UUID) -> tuple[Response, int]:
                                        value, state, _expected_version(body))
     except answering.StaleAnswer as stale:
         current = stale.current if isinstance(stale.current, Answer) else None
-        return _json(409, message=str(stale.message), current=_current(assessment, key,
-                                                                         current))
+        return _json(409, message=str(stale.message),
+                     current=_current(assessment, key, current),
+                     mine_text=_mine_text(assessment, key, value, state))
     except answering.AnswerRejected as refusal:
         return _json(422, **_rejected(assessment, key, refusal))
     except DomainError as error:
         return _refused(error)
     return _json(200, version=answer.version, state=answer.state,
-                 progress=_progress(assessment, key))
+                 progress=_progress(assessment, key), warnings=_warnings(assessment, key))
 
 
 @bp.route("/<uuid:assessment_id>/not-applicable", methods=["POST"])

@@ -15,8 +15,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.questionnaire.fields import ParseError, parse_number
 from assessment.questionnaire.labels import ELECTRICITY_BASIS_LABELS, ELECTRICITY_SOURCE_LABELS
+from assessment.questionnaire.numbers import ParseError, parse_number
 from indicators.energy import ELECTRICITY_SOURCES, FactorTables, load_factor_tables
 
 ENERGY_ATTRIBUTES = ("carrier", "quantity", "unit", "kgce_per_unit", "source")
@@ -24,6 +24,11 @@ PROCESS_ATTRIBUTES = ("gas", "tonnes")
 OPTION_ATTRIBUTES = ("gwp_set", "electricity_basis", "electricity_equivalent_kgce_per_kwh")
 NUMBER_ATTRIBUTES = ("quantity", "kgce_per_unit", "tonnes",
                      "electricity_equivalent_kgce_per_kwh")
+SECTION_NAMES: dict[str, Any] = {
+    "energy": _l("Energy carriers"),
+    "process_emissions": _l("Process emissions"),
+    "options": _l("Options"),
+}
 ROW_PREFIX = {"energy": "energy", "process_emissions": "process"}
 _ROW_FIELD = re.compile(r"^(energy|process)-(\d+)-(\w+)$")
 

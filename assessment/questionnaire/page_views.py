@@ -23,17 +23,19 @@ from assessment.assessments.pages import (
 from assessment.assessments.web import assessment_or_404, current_membership
 from assessment.evidence import queries as evidence_queries
 from assessment.profiles import queries as profile_queries
-from assessment.questionnaire import energy, fields
+from assessment.questionnaire import checks, energy, fields
 from assessment.questionnaire.blueprint import bp
 from assessment.questionnaire.common import english, page_or_404, page_title, people
+from assessment.questionnaire.errors import FieldErrors, field_errors
 from assessment.questionnaire.presenter import (
     FieldView,
+    add_guides,
     bind_errors,
     field_lookup,
     history_by_key,
     indicator_views,
 )
-from assessment.questionnaire.problems import energy_row, place
+from assessment.questionnaire.problems import target_of
 from assessment.questionnaire.progress import progress
 from assessment.questionnaire.saving import (
     AnswerChange,
@@ -72,7 +74,7 @@ class EnergyState:
 
 def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
              result: PageSave | None = None, energy_state: EnergyState | None = None,
-             parse_errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+             parse_errors: FieldErrors | None = None) -> dict[str, Any]:
     assessment = assessment_or_404(assessment_id)
     framework, page = page_or_404(assessment, code)
     membership = current_membership()
@@ -92,25 +94,33 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
                      for k in ENERGY_PAGE_INPUTS] if page.code == ENERGY_PAGE else []
     if energy_state is None and page.code == ENERGY_PAGE:
         energy_state = EnergyState(answers)
+    warnings = checks.by_key(checks.warnings_for(assessment), is_english)
+    add_guides(field_lookup(views, energy_fields), warnings, is_english)
     top_errors: list[str] = []
-    for name, messages in (parse_errors or {}).items():
-        bind_errors(form, name, messages)
+    if parse_errors is not None:
+        _bind(form, parse_errors, energy_state, top_errors)
     if result is not None:
         _show_result(framework, page, form, result, energy_state, views, energy_fields,
                      top_errors, is_english)
-    per_page, overall = progress(pages_for(framework), list(answers.values()),
+    all_pages = pages_for(framework)
+    per_page, overall = progress(all_pages, list(answers.values()),
                                  list(states.values()), profile_queries.profile() is not None)
     editable = answering.editable_pages(assessment, membership)
+    steps = [(p, pp, page_title(framework, p.code))
+             for p, pp in zip(all_pages, per_page, strict=True)]
+    here = next(i for i, (p, _pp, _t) in enumerate(steps) if p.code == page.code)
     return {
         "assessment": assessment, "framework": framework, "page": page, "form": form,
         "indicators": views, "english": is_english, "can_edit": page.code in editable,
         "page_title": page_title(framework, page.code),
-        "pages": [(p, pp, page_title(framework, p.code))
-                  for p, pp in zip(pages_for(framework), per_page, strict=True)],
+        "pages": steps, "step": here + 1,
+        "previous_step": steps[here - 1] if here > 0 else None,
+        "next_step": steps[here + 1] if here + 1 < len(steps) else None,
         "this_progress": next(pp for pp in per_page if pp.page == page.code),
         "overall": overall, "energy": energy_state, "energy_fields": energy_fields,
         "energy_history": {k: history.get(k, []) for k in ENERGY_SECTIONS},
         "answers": answers, "top_errors": top_errors, "result": result,
+        "warnings": warnings,
         # the reviewers' comments and the evidence, shown next to each indicator
         "comments": review_queries.comments_by_indicator(assessment.id),
         "evidence_by_code": evidence_queries.files_by_indicator(assessment.id),
@@ -120,29 +130,40 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
     }
 
 
+def _bind(form: FlaskForm, errors: FieldErrors, energy_state: EnergyState | None,
+          top_errors: list[str]) -> None:
+    """Put the mapped errors on the page: form fields, energy rows and options, the top."""
+    for name, messages in errors.fields.items():
+        if name in form:
+            bind_errors(form, name, messages)
+        else:
+            top_errors.extend(messages)
+    top_errors.extend(errors.other)
+    if energy_state is None:
+        top_errors.extend(m for ms in errors.options.values() for m in ms)
+        return
+    for key, by_index in errors.rows.items():
+        section = energy_state.sections[key]
+        for index, attributes in by_index.items():
+            if index < len(section.entry_rows):
+                row = section.rows[section.entry_rows[index]]
+                for attribute, messages in attributes.items():
+                    for text in messages:
+                        row.error(attribute, text)
+            else:
+                energy_state.section_errors.setdefault(key, []).extend(
+                    m for ms in attributes.values() for m in ms)
+    for key, messages in errors.sections.items():
+        energy_state.section_errors.setdefault(key, []).extend(messages)
+    for attribute, messages in errors.options.items():
+        energy_state.option_errors.setdefault(attribute, []).extend(messages)
+
+
 def _show_result(framework: Framework, page: Page, form: FlaskForm, result: PageSave,
                  energy_state: EnergyState | None, views: list[Any],
                  extra_fields: list[FieldView], top_errors: list[str], is_english: bool) -> None:
-    placed, elsewhere = place(framework, result.problems, page.keys, is_english)
-    top_errors.extend(elsewhere)
-    for target, messages in placed.items():
-        if target.key in ("energy", "process_emissions") and energy_state is not None:
-            section = energy_state.sections[target.key]
-            where = energy_row(target.rest)
-            if where is not None and where[0] < len(section.entry_rows):
-                row = section.rows[section.entry_rows[where[0]]]
-                for text in messages:
-                    row.error(where[1] or "carrier", text)
-            else:
-                energy_state.section_errors.setdefault(target.key, []).extend(messages)
-        elif target.key == "options" and energy_state is not None:
-            attribute = target.rest.lstrip(".") or "gwp_set"
-            energy_state.option_errors.setdefault(attribute, []).extend(messages)
-        elif target.rest.startswith(".") and fields.map_name(target.key, target.rest[1:]) \
-                in form:
-            bind_errors(form, fields.map_name(target.key, target.rest[1:]), messages)
-        else:
-            bind_errors(form, fields.field_name(target.key), messages)
+    _bind(form, field_errors(framework, result.problems, page.keys, is_english), energy_state,
+          top_errors)
     lookup = field_lookup(views, extra_fields)
     by_code = {v.code: v for v in views}
     for stale in result.stale:
@@ -189,11 +210,11 @@ def save(assessment_id: uuid.UUID, page: str) -> Response | tuple[str, int]:
     form = form_class()
     if not form.validate_on_submit():
         abort(400)
-    changes, parse_errors = _read_fields(framework, keys, form)
+    changes, parse_errors, refused = _read_fields(framework, keys, form)
     energy_state: EnergyState | None = None
     if shown.code == ENERGY_PAGE:
         energy_state = EnergyState({a.key: a for a in queries.answers(assessment.id)})
-        changes += _read_energy(energy_state, parse_errors)
+        changes += _read_energy(energy_state)
     na_changes = [
         NotApplicableChange(code, bool(form[fields.na_name(code)].data),
                             form[fields.na_reason_name(code)].data or "",
@@ -203,24 +224,97 @@ def save(assessment_id: uuid.UUID, page: str) -> Response | tuple[str, int]:
     result = save_page(assessment, membership, current_user, changes, na_changes,
                        dry_run=bool(parse_errors) or _row_errors(energy_state))
     if result.ok and not parse_errors and not _row_errors(energy_state):
-        flash(_("The page is saved."), "success")
+        flash(_saved_banner(framework, result), "success")
+        # "Save and go to the next page" names the page to go to; only a page of the
+        # questionnaire is followed
+        then = request.form.get("then", "")
+        target = then if any(p.code == then for p in pages_for(framework)) else shown.code
         return redirect(url_for("questionnaire.page", assessment_id=assessment.id,
-                                page=shown.code))
+                                page=target))
     if result.stale:
         flash(_("Some answers were changed after you opened the page, in another tab or "
                 "window or by a colleague; nothing was saved. Compare both values below and "
                 "send the page again to keep yours."),
               "error")
     else:
-        flash(_("Nothing was saved: correct the answers marked below."), "error")
+        stored = {a.key: a for a in queries.answers(assessment.id)}
+        for text, category in _rejected_banner(framework, shown, result, refused,
+                                               energy_state, changes, stored):
+            flash(text, category)
     context = _context(assessment_id, page, form, result, energy_state, parse_errors)
     return render_template("assessment/page.html", **context), 409 if result.stale else 422
 
 
+def _names(framework: Framework, keys: list[str]) -> str:
+    """Answer keys (and "na:<code>") as their names, in the reader's language."""
+    is_english = english()
+    names = []
+    for key in keys:
+        if key.startswith("na:"):
+            indicator = framework.indicator(key[3:])
+            name = indicator.name_en if is_english else indicator.name_zh
+            names.append(_("whether %(name)s applies", name=name))
+        elif key in ENERGY_SECTIONS:
+            names.append(str(energy.SECTION_NAMES[key]))
+        else:
+            names.append(fields.input_field(framework, key).label(is_english))
+    return ", ".join(names) if is_english else "、".join(names)
+
+
+def _saved_banner(framework: Framework, result: PageSave) -> str:
+    saved = list(result.saved_keys) + [f"na:{c}" for c in result.changed_not_applicable]
+    if not saved:
+        return _("The page is saved. Nothing had changed since the last save (answers are "
+                 "also saved as you type).")
+    return _("The page is saved. Saved now: %(names)s.", names=_names(framework, saved))
+
+
+def _rejected_banner(framework: Framework, page: Page, result: PageSave, refused: set[str],
+                     energy_state: EnergyState | None, changes: list[AnswerChange],
+                     stored: dict[str, Answer]) -> list[tuple[str, str]]:
+    """What a refused page send saved and did not: the answers to correct, the others it
+    holds back (all or nothing), and those stored already (by autosave or earlier)."""
+    for problem in result.problems:
+        target = target_of(framework, problem.key)
+        if target is not None and target.key in page.keys:
+            refused.add(target.key)
+    if energy_state is not None:
+        refused.update(k for k, section in energy_state.sections.items()
+                       if section.parse_errors)
+        if energy_state.option_errors:
+            refused.add("options")
+    refused.update(f"na:{code}" for code in result.reasons_missing)
+    ordered = [k for k in page.keys if k in refused] + sorted(
+        k for k in refused if k.startswith("na:"))
+    held = [k for k in result.changed_keys if k not in refused] + [
+        f"na:{c}" for c in result.changed_not_applicable if f"na:{c}" not in refused]
+    sent_keys = {c.key for c in changes}
+    kept = [k for k in page.keys if k in sent_keys and k not in refused
+            and k not in result.changed_keys and _given(stored.get(k))]
+    banners = [(_("Not saved: %(names)s. Correct the answers marked below and send the page "
+                  "again.", names=_names(framework, ordered)) if ordered else
+                _("Nothing was saved: correct the answers marked below."), "error")]
+    if held:
+        banners.append((_("Not saved yet either, though nothing is wrong with them: "
+                          "%(names)s. They are saved with the page once it is corrected.",
+                          names=_names(framework, held)), "error"))
+    if kept:
+        banners.append((_("Already saved (as you typed, or earlier): %(names)s.",
+                          names=_names(framework, kept)), "success"))
+    return banners
+
+
+def _given(answer: Answer | None) -> bool:
+    return answer is not None and (answer.state == AnswerState.unknown or
+                                   answer.value not in (None, [], {}))
+
+
 def _read_fields(framework: Framework, keys: tuple[str, ...], form: FlaskForm
-                 ) -> tuple[list[AnswerChange], dict[str, list[str]]]:
+                 ) -> tuple[list[AnswerChange], FieldErrors, set[str]]:
+    """The answers the form sends, the errors of those that do not parse, and their keys."""
     changes: list[AnswerChange] = []
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
+    refused: set[str] = set()
     for key in keys:
         field = fields.input_field(framework, key)
         unknown = bool(form[fields.unknown_name(key)].data)
@@ -231,13 +325,14 @@ def _read_fields(framework: Framework, keys: tuple[str, ...], form: FlaskForm
         try:
             value = fields.parse_value(field, fields.read_form_value(field, request.form))
         except fields.ParseError as error:
-            errors.setdefault(field.name, []).append(str(error.message))
+            errors.add_parse_error(field, error)
+            refused.add(key)
             continue
         changes.append(AnswerChange(key, value, AnswerState.answered, version))
-    return changes, errors
+    return changes, errors, refused
 
 
-def _read_energy(state: EnergyState, errors: dict[str, list[str]]) -> list[AnswerChange]:
+def _read_energy(state: EnergyState) -> list[AnswerChange]:
     changes = []
     for section in ("energy", "process_emissions"):
         parsed = energy.section_from_form(request.form, section)

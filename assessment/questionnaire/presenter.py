@@ -21,6 +21,7 @@ from assessment.assessments.models import Answer, AnswerChange, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS, IndicatorFields, Page
 from assessment.questionnaire import energy
 from assessment.questionnaire.fields import InputField, display_value, input_field
+from assessment.questionnaire.guide import Guide, guide_for
 from indicators import Framework, Indicator
 
 
@@ -38,9 +39,10 @@ class FieldView:
     answer: Answer | None
     history: list[HistoryEntry]
     errors: list[str] = dataclass_field(default_factory=list)
-    map_errors: dict[str, list[str]] = dataclass_field(default_factory=dict)
     stale: Any = None  # the current row when the submitted version was stale
     stale_is_mine: bool = False  # that row was saved by the reader (in another tab)
+    guide: Guide | None = None  # example, typical range, help (set by ``add_guides``)
+    warnings: list[str] = dataclass_field(default_factory=list)  # plausibility, not errors
 
 
 @dataclass
@@ -90,10 +92,9 @@ def formula_in_words(framework: Framework, indicator: Indicator, english: bool) 
 
 
 def _name(framework: Framework, key: str, english: bool) -> str:
-    spec = framework.inputs.get(key)
-    if spec is None:
+    if key not in framework.inputs:
         return key
-    return spec.name_en if english else spec.name_zh
+    return input_field(framework, key).label(english)  # the guide's words where given
 
 
 def history_by_key(changes: Sequence[AnswerChange], framework: Framework,
@@ -165,3 +166,11 @@ def bind_errors(form: FlaskForm, name: str, messages: Sequence[str]) -> None:
     target = form._fields.get(name)
     if target is not None:
         target.errors = [*list(target.errors), *messages]
+
+
+def add_guides(lookup: Mapping[str, FieldView], warnings: Mapping[str, list[str]],
+               english: bool) -> None:
+    """Each field's guide (example, typical range) and its plausibility warnings."""
+    for key, view in lookup.items():
+        view.guide = guide_for(key, english)
+        view.warnings = list(warnings.get(key, []))

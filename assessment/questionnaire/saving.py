@@ -59,6 +59,9 @@ class PageSave:
     stale: list[StaleField] = field(default_factory=list)
     reasons_missing: list[str] = field(default_factory=list)  # indicator codes
     saved_keys: list[str] = field(default_factory=list)
+    # what the page sent that differs from what is stored (saved only when ``ok``)
+    changed_keys: list[str] = field(default_factory=list)
+    changed_not_applicable: list[str] = field(default_factory=list)  # indicator codes
 
     @property
     def ok(self) -> bool:
@@ -100,6 +103,8 @@ def save_page(assessment: Assessment, membership: Membership, user: User,
     states = {s.code: s for s in queries.indicator_states(assessment.id)}
     changed = [c for c in changes if not _unchanged(answers.get(c.key), c)]
     na_changed = [c for c in not_applicable if not _na_unchanged(states.get(c.code), c)]
+    result.changed_keys = [c.key for c in changed]
+    result.changed_not_applicable = [c.code for c in na_changed]
     for change in changed:
         current = answers.get(change.key)
         if answering.changed_since(change.expected_version, current):

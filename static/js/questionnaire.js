@@ -1,7 +1,14 @@
 /* Questionnaire autosave. Saves a field shortly after the user changes it (and at once when
-   the page is left), shows the field's errors next to it, and on a conflict shows both values
-   so that the user keeps theirs or takes the other. Without this script every page is still
-   a plain form that saves all its fields at once. */
+   the page is left), shows the field's errors and plausibility warnings next to it, and on a
+   conflict shows both values so that the user keeps theirs or takes the other. Without this
+   script every page is still a plain form that saves all its fields at once.
+
+   The script knows no field kinds: each field box says how to collect its value
+   (data-q-collect: one / many / parts), its value inputs carry data-q-input (a grid's also
+   data-q-sub, and data-q-null on its "not owned" box), and numeric fields carry their rules
+   and messages (data-q-min, data-q-max, data-q-whole, data-q-msg-*), written by the server's
+   field kind classes (assessment/questionnaire/kinds.py). The server is the authority; the
+   number check here only mirrors it so that a wrong entry is named before it is sent. */
 (function () {
   "use strict";
 
@@ -102,6 +109,35 @@
         bar.title = progress[scope].done + " / " + progress[scope].total;
       }
     });
+    var step = document.querySelector(".q-step-current");
+    if (step && progress.page) {
+      var stepBar = step.querySelector("progress");
+      if (stepBar) { stepBar.value = progress.page.percent; }
+      var count = step.querySelector(".q-step-count");
+      if (count) {
+        count.textContent = count.textContent.replace(/\d+/, String(progress.page.done))
+          .replace(/(\d+)(\D*)$/, String(progress.page.total) + "$2");
+      }
+      step.classList.toggle("q-step-done", progress.page.done >= progress.page.total);
+    }
+  }
+
+  /* Plausibility warnings of every answer the save concerns ("warnings": {key: [text]}):
+     shown beside the answer, never blocking; an empty list clears a shown warning. */
+  function showWarnings(warnings) {
+    if (!warnings) { return; }
+    Object.keys(warnings).forEach(function (key) {
+      var list = document.querySelector('.q-warnings[data-warnings-for="' + key + '"]');
+      if (!list) { return; }
+      list.textContent = "";
+      warnings[key].forEach(function (text) {
+        var p = document.createElement("p");
+        p.className = "q-warning";
+        p.textContent = msg.msgCheck + " " + text;
+        list.appendChild(p);
+      });
+      list.hidden = warnings[key].length === 0;
+    });
   }
 
   // "(who, when)" of the other save: the time in the reader's own time zone and language
@@ -146,9 +182,10 @@
       if (versionInput) { versionInput.value = data.version; }
       status(box, msg.msgSaved, "saved");
       showProgress(data.progress);
+      showWarnings(data.warnings);
     } else if (result.status === 409 && data.current !== undefined && data.current !== null) {
       status(box, data.message || msg.msgFailed);
-      conflict(box, data.current, mineText, function () {
+      conflict(box, data.current, data.mine_text !== undefined ? data.mine_text : mineText, function () {
         if (versionInput) { versionInput.value = data.current.version === null ? "" : data.current.version; }
         retry();
       }, function () {
@@ -171,83 +208,98 @@
   }
 
   /* -- single fields ------------------------------------------------------------------ */
+  function isChoice(input) { return input.type === "checkbox" || input.type === "radio"; }
+
+  // The value as the server's field kind reads it: one, many (a list) or parts (a grid).
   function fieldValue(box) {
-    var kind = box.dataset.kind, name = box.dataset.name;
-    if (kind === "list") {
-      return Array.prototype.map.call(
-        box.querySelectorAll('input[name="' + name + '"]:checked'), function (i) { return i.value; });
+    var collect = box.dataset.qCollect, many = [], one = "", parts = {}, nulls = {};
+    Array.prototype.forEach.call(box.querySelectorAll("[data-q-input]"), function (input) {
+      var sub = input.dataset.qSub;
+      if (sub !== undefined) {
+        if (input.dataset.qNull !== undefined) { if (input.checked) { nulls[sub] = true; } }
+        else if (input.value.trim() !== "") { parts[sub] = input.value.trim(); }
+        return;
+      }
+      if (isChoice(input) && !input.checked) { return; }
+      many.push(input.value);
+      one = input.value;
+    });
+    if (collect === "parts") {
+      Object.keys(nulls).forEach(function (sub) { parts[sub] = null; });
+      return parts;
     }
-    if (kind === "level") {
-      var checked = box.querySelector('input[name="' + name + '"]:checked');
-      return checked ? checked.value : "";
-    }
-    if (kind === "map") {
-      var shares = {};
-      box.dataset.subs.split(" ").forEach(function (sub) {
-        var none = named(box, name + "__" + sub + "__none");
-        var share = named(box, name + "__" + sub);
-        if (none && none.checked) { shares[sub] = null; }
-        else if (share && share.value.trim() !== "") { shares[sub] = share.value.trim(); }
-      });
-      return shares;
-    }
-    var input = named(box, name);
-    return input ? input.value : "";
+    return collect === "many" ? many : one;
   }
 
   function applyValue(box, current) {
-    var kind = box.dataset.kind, name = box.dataset.name, value = current.value;
+    var name = box.dataset.name, value = current.value;
     var unknown = named(box, name + "__unknown");
     if (unknown) { unknown.checked = current.state === "unknown"; }
-    if (kind === "list") {
-      Array.prototype.forEach.call(box.querySelectorAll('input[name="' + name + '"]'), function (i) {
-        i.checked = Array.isArray(value) && value.indexOf(i.value) >= 0;
-      });
-    } else if (kind === "level") {
-      Array.prototype.forEach.call(box.querySelectorAll('input[name="' + name + '"]'), function (i) {
-        i.checked = value !== null && String(value) === i.value;
-      });
-    } else if (kind === "map") {
-      box.dataset.subs.split(" ").forEach(function (sub) {
-        var none = named(box, name + "__" + sub + "__none");
-        var share = named(box, name + "__" + sub);
+    Array.prototype.forEach.call(box.querySelectorAll("[data-q-input]"), function (input) {
+      var sub = input.dataset.qSub;
+      if (sub !== undefined) {
         var has = value && Object.prototype.hasOwnProperty.call(value, sub);
-        if (none) { none.checked = has && value[sub] === null; }
-        if (share) { share.value = has && value[sub] !== null ? value[sub] : ""; }
-      });
-    } else {
-      var input = named(box, name);
-      if (input) { input.value = value === null || value === undefined ? "" : value; }
-    }
+        if (input.dataset.qNull !== undefined) { input.checked = !!has && value[sub] === null; }
+        else { input.value = has && value[sub] !== null ? value[sub] : ""; }
+      } else if (isChoice(input)) {
+        input.checked = Array.isArray(value) ? value.map(String).indexOf(input.value) >= 0
+          : value !== null && value !== undefined && String(value) === input.value;
+      } else {
+        input.value = value === null || value === undefined ? "" : value;
+      }
+    });
   }
 
-  /* The user's own value in words, written as the server writes the other value (see
-     fields.display_value and energy.summary), so that the two read alike side by side. */
-  function labelOf(input) {
-    var label = input && input.closest("label");
-    return label ? label.textContent.trim() : (input ? input.value : "");
+  /* The number rules of the server's field kinds (numbers.py), mirrored: a comma only
+     between groups of three digits, a plain decimal number, whole where asked, within the
+     field's range. Returns the field's message, or null when the entry may be sent. */
+  var THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
+  var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+  function numberProblem(box, raw) {
+    var rules = box.dataset;
+    if (rules.qMin === undefined) { return null; }
+    var text = raw.normalize("NFKC").replace(/[\s\u00a0\u2009\u202f]+/g, "");
+    if (text === "") { return null; }
+    if (text.indexOf(",") >= 0) {
+      if (!THOUSANDS.test(text)) { return rules.qMsgComma; }
+      text = text.replace(/,/g, "");
+    }
+    if (!NUMBER.test(text)) { return rules.qMsgNumber; }
+    var number = Number(text);
+    if (!isFinite(number)) { return null; }  // the server names a number too large
+    if (rules.qWhole === "true" && Math.floor(number) !== number) { return rules.qMsgNumber; }
+    if (number < Number(rules.qMin) || (rules.qMax !== undefined && number > Number(rules.qMax))) {
+      return rules.qMsgRange;
+    }
+    return null;
+  }
+
+  // {error element name: message} of the box's typed numbers that the server would refuse
+  function localProblems(box) {
+    var found = {}, refused = {};
+    Array.prototype.forEach.call(box.querySelectorAll("[data-q-input][data-q-null]:checked"), function (none) {
+      refused[none.dataset.qSub] = true;  // "not owned": its share is not sent
+    });
+    Array.prototype.forEach.call(box.querySelectorAll("[data-q-input]"), function (input) {
+      if (isChoice(input) || (input.dataset.qSub !== undefined && refused[input.dataset.qSub])) { return; }
+      var problem = numberProblem(box, input.value);
+      if (problem) { found[input.dataset.qSub !== undefined ? input.id : box.dataset.name] = problem; }
+    });
+    return found;
   }
 
   function shownValue(box, value, state) {
-    var kind = box.dataset.kind, name = box.dataset.name;
-    if (state === "unknown") { return labelOf(named(box, name + "__unknown")); }
-    if (kind === "list") {
-      var checked = box.querySelectorAll('input[name="' + name + '"]:checked');
-      return checked.length ? Array.prototype.map.call(checked, labelOf).join("、") : "—";
+    if (state === "unknown") { return labelOf(named(box, box.dataset.name + "__unknown")); }
+    if (Array.isArray(value)) { return value.length ? value.join("、") : "—"; }
+    if (value && typeof value === "object") {
+      return Object.keys(value).map(function (sub) { return sub + ": " + (value[sub] === null ? "—" : value[sub]); }).join("; ") || "—";
     }
-    if (kind === "map") {
-      var parts = [];
-      Object.keys(value).forEach(function (sub) {
-        var share = named(box, name + "__" + sub);
-        var label = share && share.id ? box.querySelector('label[for="' + share.id + '"]') : null;
-        parts.push((label ? label.textContent.trim() : sub) + ": " + (value[sub] === null
-          ? labelOf(named(box, name + "__" + sub + "__none")) : value[sub]));
-      });
-      return parts.length ? parts.join("; ") : "—";
-    }
-    if (value === "" || value === null || value === undefined) { return "—"; }
-    var unit = kind === "level" ? null : box.querySelector("label .unit");
-    return unit ? value + " " + unit.textContent.replace(/[()]/g, "").trim() : String(value);
+    return value === "" || value === null || value === undefined ? "—" : String(value);
+  }
+
+  function labelOf(input) {
+    var label = input && input.closest("label");
+    return label ? label.textContent.trim() : (input ? input.value : "");
   }
 
   function rowsText(key, rows) {
@@ -262,6 +314,13 @@
     var unknown = named(box, name + "__unknown");
     var versionInput = named(box, name + "__version");
     var value, state;
+    var problems = unknown && unknown.checked ? {} : localProblems(box);
+    if (Object.keys(problems).length) {
+      clearErrors(key);
+      Object.keys(problems).forEach(function (target) { setError(key, target, [problems[target]], box); });
+      status(box, msg.msgFailed);
+      return;
+    }
     status(box, msg.msgSaving);
     post(form.dataset.autosaveUrl, function () {
       value = fieldValue(box);
@@ -297,6 +356,16 @@
     }, function () { status(box, msg.msgOffline); });
   }
   Array.prototype.forEach.call(form.querySelectorAll(".q-na[data-code]"), function (box) {
+    // ticking "not applicable" reveals the reason (CSS shows it by :has as well)
+    var toggle = box.querySelector("[data-na-toggle]");
+    if (toggle) {
+      toggle.addEventListener("change", function () {
+        box.classList.toggle("q-na-open", toggle.checked);
+        toggle.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+        var reason = box.querySelector("textarea");
+        if (toggle.checked && reason) { reason.focus(); }
+      });
+    }
     var later = function () { schedule("na:" + box.dataset.code, function () { saveNotApplicable(box); }); };
     box.addEventListener("input", later);
     box.addEventListener("change", later);

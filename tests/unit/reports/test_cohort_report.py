@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from assessment.reports.enterprise_report import review_label
 
 from assessment.benchmarks.cohorts import Cohort, CohortFilter, Scope
 from assessment.benchmarks.services import CodeStatistics, CohortStatistics
@@ -14,6 +13,7 @@ from assessment.benchmarks.stats import distribution
 from assessment.reports import formatting as fmt
 from assessment.reports.branding import ReportBranding
 from assessment.reports.cohort import CohortSources, build_cohort_report
+from assessment.reports.enterprise_report import review_label
 from assessment.reports.queries import MemberFigure
 from indicators.framework.loader import shipped_framework
 

@@ -4,9 +4,9 @@ shares, the what-if lines and the roadmap, ordered by what they are worth."""
 from __future__ import annotations
 
 import pytest
-from assessment.reports.enterprise_chapters import energy_section, roadmap, what_if_lines
 
 from assessment.reports import formatting as fmt
+from assessment.reports.enterprise_chapters import energy_section, roadmap, what_if_lines
 from indicators.framework.loader import shipped_framework
 from indicators.recommendations import Motive, Recommendation
 
