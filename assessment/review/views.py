@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from assessment.assessments import plausibility
 from assessment.assessments import queries as assessment_queries
 from assessment.assessments import services as lifecycle
 from assessment.assessments.models import Assessment
@@ -60,8 +61,12 @@ def _render(assessment: Assessment, status: int = 200, comment_form: CommentForm
     found = assessment_results(assessment, compare=False)
     rows = dimension_rows(found, lang, {code: len(files) for code, files in evidence.items()},
                           na_reasons(assessment.id))
+    # The plausibility warnings and the enterprise's reasons: as finalised, or as they stand.
+    entries = (found.revision.warning_confirmations if found.revision is not None
+               else plausibility.live_entries(assessment))
     return render_template(
         "assessment/review.html", assessment=assessment, found=found, rows=rows, lang=lang,
+        data_quality=plausibility.quality_lines(entries, lang),
         comments=queries.comments_by_indicator(assessment.id), evidence=evidence,
         checks=queries.checks_by_indicator(assessment.id),
         open_comments=assessment_queries.open_comments(assessment.id, assessment.revision),
@@ -189,6 +194,10 @@ def submit(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
         abort(400)
     try:
         lifecycle.submit(assessment, current_membership(), form.version())
+    except plausibility.UnconfirmedWarnings:
+        from assessment.review.warning_views import render_check
+
+        return render_check(assessment, 422)
     except DomainError as error:
         return _refused(assessment, error)
     flash(_("The assessment was submitted for review."), "success")
@@ -219,3 +228,6 @@ def queue() -> str:
     return render_template("assessment/review_queue.html",
                            waiting=queries.review_queue(tenant.id),
                            enterprises=queries.linked_enterprises(tenant.id))
+
+
+from assessment.review import warning_views  # noqa: E402, F401  (routes on this blueprint)
