@@ -47,6 +47,10 @@ from tenants.models import Membership, Role, User
 from tenants.types import utcnow
 
 REASON_FIELD = "reason"
+# Warnings about the factors the engine chose, not about the enterprise's figures (a grid
+# factor from an earlier data year or a wider area): shown and reported, but there is
+# nothing to correct, so submission does not ask to confirm them.
+INFORMATIONAL = frozenset({"grid_factor_fallback"})
 
 
 def field_of(key: str) -> str | None:
@@ -109,6 +113,10 @@ class CheckedWarning:
     def confirmed(self) -> bool:
         return self.confirmation is not None
 
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.code not in INFORMATIONAL
+
     def message(self, lang: str) -> str:
         return self.notice.message("en" if lang.startswith("en") else "zh")
 
@@ -137,7 +145,8 @@ def checked_warnings(assessment: Assessment) -> list[CheckedWarning]:
 
 
 def unconfirmed(assessment: Assessment) -> list[CheckedWarning]:
-    return [w for w in checked_warnings(assessment) if not w.confirmed]
+    return [w for w in checked_warnings(assessment)
+            if w.needs_confirmation and not w.confirmed]
 
 
 class UnconfirmedWarnings(DomainError):
@@ -180,7 +189,7 @@ def confirm_warning(assessment: Assessment, membership: Membership, user: User, 
     answers = list(queries.answers(assessment.id))
     notice = next((n for n in warnings_for(assessment, answers)
                    if n.code == code and n.key == key), None)
-    if notice is None:
+    if notice is None or notice.code in INFORMATIONAL:
         raise NotFound(_l("This warning no longer applies: the figure was changed."))
     if fingerprint(notice) != seen_fingerprint:
         raise Conflict(_l("The figure changed since you opened the page. Reload and check it "
@@ -219,6 +228,7 @@ def snapshot(checked: list[CheckedWarning], names: dict[uuid.UUID, str]) -> list
         confirmed_at: datetime | None = confirmation.confirmed_at if confirmation else None
         out.append({
             "code": warning.code, "key": warning.key, "field": warning.field,
+            "informational": not warning.needs_confirmation,
             "message": {"zh": warning.notice.message_zh, "en": warning.notice.message_en},
             "reason": confirmation.reason if confirmation else "",
             "confirmed_by": (names.get(confirmation.confirmed_by_id, "")
@@ -238,6 +248,7 @@ class DataQualityLine:
     reason: str  # empty: not confirmed (the figure was neither corrected nor confirmed)
     confirmed_by: str
     confirmed_on: str  # YYYY-MM-DD, empty when not confirmed
+    informational: bool = False  # about a factor the engine chose: nothing to confirm
 
     @property
     def confirmed(self) -> bool:
@@ -257,7 +268,8 @@ def quality_lines(entries: list[dict[str, Any]], lang: str) -> list[DataQualityL
             message=str(message.get("en" if english else "zh", "")),
             reason=str(entry.get("reason") or ""),
             confirmed_by=str(entry.get("confirmed_by") or ""),
-            confirmed_on=str(confirmed_at)[:10]))
+            confirmed_on=str(confirmed_at)[:10],
+            informational=bool(entry.get("informational"))))
     return lines
 
 

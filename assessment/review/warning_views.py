@@ -76,7 +76,8 @@ def render_check(assessment: Assessment, status: int = 200,
     items = check_items(assessment)
     return render_template(
         "assessment/data_check.html", assessment=assessment, items=items,
-        pending=[i for i in items if not i.warning.confirmed],
+        pending=[i for i in items
+                 if i.warning.needs_confirmation and not i.warning.confirmed],
         can_act=current_role() in MANAGERS and assessment.state in ("draft", "returned"),
         form=form or WarningConfirmForm(), state_form=StateForm(), error_for=error_for,
     ), status
