@@ -114,9 +114,15 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
         "comments": review_queries.comments_by_indicator(assessment.id),
         "evidence_by_code": evidence_queries.files_by_indicator(assessment.id),
         "profile": queries.profile(), "fields": fields, "energy_module": energy,
-        "grid": energy.grid_factor_shown(assessment.year, energy_state.options, is_english)
+        "grid": energy.grid_factor_shown(assessment.year, energy_state.options, is_english,
+                                         _profile_province())
         if energy_state else None,
     }
+
+
+def _profile_province() -> str | None:
+    profile = queries.profile()
+    return profile.province if profile is not None else None
 
 
 def _show_result(framework: Framework, page: Page, form: FlaskForm, result: PageSave,
