@@ -59,6 +59,7 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "link_target": TextLimit(254, _l("Enterprise address or owner e-mail")),  # looked up only
     "na_reason": TextLimit(1000, _l("Reason")),  # indicator_state.na_reason
     "comment": TextLimit(4000, _l("Comment")),  # review_comment.body
+    "warning_reason": TextLimit(500, _l("Reason")),  # warning_confirmation.reason
     "indicator_code": TextLimit(80, _l("Indicator")),  # review_comment.indicator_code
     "legal_name": TextLimit(200, _l("Legal name")),  # enterprise_profile.legal_name
     # as typed: spaces and hyphens are removed before the 18 characters are stored

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import has_app_context
 
+from assessment.assessments import hooks
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS
 from assessment.profiles import queries as profile_queries
@@ -72,6 +73,25 @@ def build_document(
     return document
 
 
-def evaluate_document(framework: Framework, document: Mapping[str, Any]) -> Evaluation:
-    """Raises ``indicators.InvalidInput`` with every problem when the document is invalid."""
-    return evaluate(dict(document), framework=framework)
+def industry_cohorts(assessment: Assessment, framework: Framework,
+                     document: Mapping[str, Any]) -> dict[str, list[float]]:
+    """The industry cohorts the engine scores industry-calibrated indicators within
+    (framework 2.0.0: energy and carbon intensity): the current values of the other
+    enterprises of the document's division and year that share anonymised figures (the
+    platform pool), per indicator, where at least the framework's ``min_cohort_size`` and
+    the anonymity minimum gave one. Empty without an industry or such indicators; cited
+    division bands still win over a cohort in the engine."""
+    codes = [code for code, ind in framework.indicators.items() if ind.industry_bands]
+    industry = document.get("industry")
+    if not codes or not isinstance(industry, str):
+        return {}
+    return hooks.industry_cohort_values(assessment.year, industry, codes, assessment.tenant_id,
+                                        framework.min_cohort_size)
+
+
+def evaluate_document(framework: Framework, document: Mapping[str, Any],
+                      cohorts: dict[str, list[float]] | None = None) -> Evaluation:
+    """Raises ``indicators.InvalidInput`` with every problem when the document is invalid.
+
+    ``cohorts``: the industry cohorts (:func:`industry_cohorts`) for scoring."""
+    return evaluate(dict(document), framework=framework, cohorts=cohorts or None)

@@ -44,3 +44,24 @@ def finalised(event: Finalised) -> None:
     """Run the current app's callbacks for ``event``, in the order they were registered."""
     for callback in list(current_app.extensions.get(_ON_FINALISED, ())):
         callback(event)
+
+
+IndustryCohorts = Callable[[int, str, list[str], uuid.UUID, int], dict[str, list[float]]]
+_INDUSTRY_COHORTS = "assessment.industry_cohorts"
+
+
+def provide_industry_cohorts(app: Flask, provider: IndustryCohorts) -> None:
+    """Register where scoring finds an enterprise's industry cohort (the benchmarks do, from
+    the platform pool): ``provider(year, industry, codes, exclude_tenant, minimum)`` returns
+    the peers' values per code."""
+    app.extensions[_INDUSTRY_COHORTS] = provider
+
+
+def industry_cohort_values(year: int, industry: str, codes: list[str],
+                           exclude_tenant: uuid.UUID, minimum: int) -> dict[str, list[float]]:
+    """The registered provider's cohorts; none (the engine's cited bands) when no package
+    provides them."""
+    provider: IndustryCohorts | None = current_app.extensions.get(_INDUSTRY_COHORTS)
+    if provider is None:
+        return {}
+    return provider(year, industry, codes, exclude_tenant, minimum)

@@ -180,7 +180,40 @@ class AssessmentRevision(TenantScoped, table=True):
     # for a self-assessment (finalised by the enterprise itself).
     reviewed_by_tenant_id: uuid.UUID | None = Field(default=None, foreign_key="tenant.id")
     reviewed_by_name: str = Field(default="", max_length=200)
+    # The plausibility warnings of the revision's figures, each with the enterprise's
+    # confirmation (who, when, the reason), as they stood when it was finalised: the
+    # report's data-quality section (see :mod:`assessment.assessments.plausibility`).
+    warning_confirmations: list[dict[str, Any]] = Field(
+        default_factory=list, sa_type=sa.JSON,
+        sa_column_kwargs={"server_default": sa.text("'[]'")})
     superseded_at: datetime | None = optional_timestamp_field()
+
+
+class WarningConfirmation(TenantScoped, table=True):
+    """The enterprise's word that a figure a plausibility check questioned is right.
+
+    One per warning (its code and the key it names). It holds while the warning is the same
+    (``fingerprint``: its code, key and wording, which quote the figure) and the answer it
+    concerns is unchanged (``answer_key`` at ``answer_version``); any change of the field
+    makes it stale, and submission asks again (:mod:`assessment.assessments.plausibility`).
+    """
+
+    __tablename__ = "warning_confirmation"
+    __table_args__ = (
+        tenant_foreign_key("assessment_id", "assessment"),
+        sa.UniqueConstraint("tenant_id", "assessment_id", "code", "key",
+                            name="uq_warning_confirmation"),
+    )
+
+    assessment_id: uuid.UUID = Field(index=True)
+    code: str = Field(max_length=80)
+    key: str = Field(max_length=120)
+    fingerprint: str = Field(max_length=64)
+    answer_key: str | None = Field(default=None, max_length=80)
+    answer_version: int | None = None
+    reason: str = Field(max_length=500)
+    confirmed_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    confirmed_at: datetime = timestamp_field()
 
 
 class ResultFigure(TenantScoped, table=True):

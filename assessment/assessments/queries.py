@@ -18,6 +18,7 @@ from assessment.assessments.models import (
     PageAssignment,
     ResultFigure,
     ReviewComment,
+    WarningConfirmation,
 )
 from tenants.db import db
 
@@ -61,6 +62,21 @@ def indicator_state(assessment_id: uuid.UUID, code: str) -> IndicatorState | Non
     return db.session.exec(
         select(IndicatorState).where(IndicatorState.assessment_id == assessment_id,
                                      IndicatorState.code == code)
+    ).first()
+
+
+def warning_confirmations(assessment_id: uuid.UUID) -> Sequence[WarningConfirmation]:
+    return db.session.exec(
+        select(WarningConfirmation).where(WarningConfirmation.assessment_id == assessment_id)
+    ).all()
+
+
+def warning_confirmation(assessment_id: uuid.UUID, code: str, key: str
+                         ) -> WarningConfirmation | None:
+    return db.session.exec(
+        select(WarningConfirmation).where(WarningConfirmation.assessment_id == assessment_id,
+                                          WarningConfirmation.code == code,
+                                          WarningConfirmation.key == key)
     ).first()
 
 

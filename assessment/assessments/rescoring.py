@@ -31,6 +31,7 @@ from assessment.assessments.documents import (
     current_industry,
     evaluate_document,
     framework_of,
+    industry_cohorts,
 )
 from assessment.assessments.models import Assessment, State
 from indicators import InvalidInput
@@ -93,12 +94,15 @@ def rescore_assessment(assessment: Assessment, version: str, *, dry_run: bool,
     document = build_document(assessment, queries.answers(assessment.id),
                               queries.indicator_states(assessment.id), current_industry())
     try:
-        outcome.overall_before = evaluate_document(framework_of(assessment),
-                                                   document).overall.score
+        current = framework_of(assessment)
+        outcome.overall_before = evaluate_document(
+            current, document, industry_cohorts(assessment, current, document)).overall.score
     except InvalidInput:
         outcome.overall_before = None  # a draft may be invalid under its own version too
     try:
-        outcome.overall_after = evaluate_document(new_framework, document).overall.score
+        outcome.overall_after = evaluate_document(
+            new_framework, document,
+            industry_cohorts(assessment, new_framework, document)).overall.score
     except InvalidInput as invalid:
         outcome.status = "invalid"
         outcome.problems = invalid.problems

@@ -20,13 +20,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.assessments import hooks, queries
+from assessment.assessments import hooks, plausibility, queries
 from assessment.assessments.answering import EDITABLE_STATES, AnswerRejected, validate_answers
 from assessment.assessments.atomic import update_or_conflict
 from assessment.assessments.documents import (
     build_document,
     evaluate_document,
     framework_of,
+    industry_cohorts,
 )
 from assessment.assessments.models import (
     Assessment,
@@ -128,6 +129,8 @@ def submit(assessment: Assessment, membership: Membership,
     problems = validate_answers(assessment, {})
     if problems:
         raise AnswerRejected(problems, problems[0].key)
+    # Every figure a plausibility check questions is corrected or confirmed with a reason.
+    plausibility.require_confirmed(assessment)
     _transition(assessment, EDITABLE_STATES, State.submitted, expected_version,
                 submitted_at=utcnow())
     audit.record("assessment.submitted", tenant_id=membership.tenant_id,
@@ -177,8 +180,11 @@ def finalise(assessment: Assessment, reviewer: User,
     states = queries.indicator_states(assessment.id)
     document = build_document(assessment, queries.answers(assessment.id), states,
                               profile.industry_division)
-    evaluation = evaluate_document(framework_of(assessment), document)
+    framework = framework_of(assessment)
+    evaluation = evaluate_document(framework, document,
+                                   industry_cohorts(assessment, framework, document))
     results = evaluation.to_contract()
+    checked = plausibility.checked_warnings(assessment)
     now = utcnow()
     _transition(assessment, (State.submitted,), State.finalised, expected_version,
                 finalised_at=now)
@@ -191,6 +197,7 @@ def finalise(assessment: Assessment, reviewer: User,
         document=document, results=results,
         confidence={s.code: s.confidence for s in states},
         finalised_by_id=reviewer.id, finalised_at=now,
+        warning_confirmations=plausibility.snapshot(checked, plausibility.user_names(checked)),
     )
     db.session.add(revision)
     _publish_figures(assessment, profile, results)

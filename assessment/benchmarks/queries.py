@@ -99,6 +99,24 @@ def enterprise_counts(pool: Pool, wanted: CohortFilter,
             Scope.manufacturing: int(row[2])}
 
 
+def peer_values(pool: Pool, year: int, division: str, codes: Iterable[str],
+                exclude_tenant: uuid.UUID) -> dict[str, list[float]]:
+    """Per code, the current values of the other enterprises of one division and year
+    (unsuppressed: the caller applies the anonymity rule). For scoring within the industry
+    cohort; never shown."""
+    _require_system_scope()
+    cohort = Cohort(CohortFilter(year, division), Scope.division)
+    conditions = _cohort_conditions(pool, cohort, codes, exclude_tenant)
+    values: dict[str, list[float]] = defaultdict(list)
+    rows = db.session.execute(
+        sa.select(FIGURE.c.code, FIGURE.c.value)
+        .where(*conditions, FIGURE.c.status == "ok", FIGURE.c.value.is_not(None))
+    )
+    for code, value in rows:
+        values[code].append(float(value))
+    return dict(values)
+
+
 # -- distributions -------------------------------------------------------------------------
 def distributions(pool: Pool, cohort: Cohort, codes: Iterable[str] | None = None,
                   method: Method = "auto") -> Distributions:

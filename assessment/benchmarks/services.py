@@ -139,3 +139,20 @@ def position_of(assessment: Assessment, pool: Pool, *, codes: Iterable[str] | No
             size if visible else None,
         )
     return Position(pool.key, cohort, positions)
+
+
+def industry_cohorts(pool: Pool, year: int, industry: str | None, codes: Iterable[str],
+                     exclude_tenant: uuid.UUID, minimum: int) -> dict[str, list[float]]:
+    """Per code, the values of the enterprise's industry cohort to score it within: the
+    other enterprises of its own division and year in ``pool``, only where at least
+    ``minimum`` (and never fewer than the anonymity minimum) gave a value. Codes with a
+    smaller cohort are left out (the engine then names the wider scale it used). The values
+    go to the engine only; no page shows them."""
+    division = _normalised(industry)
+    wanted = list(codes)
+    if division is None or not wanted:
+        return {}
+    with system_scope(db.session, f"industry cohort for scoring ({pool.key})"):
+        found = queries.peer_values(pool, year, division, wanted, exclude_tenant)
+    needed = max(minimum, ANONYMITY_MIN_COHORT)
+    return {code: values for code, values in found.items() if len(values) >= needed}

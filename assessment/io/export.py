@@ -12,6 +12,7 @@ from assessment.assessments.documents import (
     current_industry,
     evaluate_document,
     framework_of,
+    industry_cohorts,
 )
 from assessment.assessments.models import Assessment, State
 from assessment.io.xlsx import write_workbook
@@ -65,4 +66,6 @@ def results_document(assessment: Assessment) -> dict[str, Any]:
         revision = queries.latest_revision(assessment.id)
         if revision is not None:
             return dict(revision.results)
-    return evaluate_document(framework_of(assessment), export_document(assessment)).to_contract()
+    framework, document = framework_of(assessment), export_document(assessment)
+    return evaluate_document(framework, document,
+                             industry_cohorts(assessment, framework, document)).to_contract()

@@ -30,7 +30,7 @@ PROCESS_ROW = "process_emissions"
 BLANK_ENERGY_ROWS = 20
 BLANK_PROCESS_ROWS = 5
 ENERGY_OPTIONS = ("electricity_basis", "electricity_equivalent_kgce_per_kwh", "grid_series",
-                  "gwp_set")
+                  "gwp_set", "grid_factor_basis")
 NUMERIC_OPTIONS = frozenset({"electricity_equivalent_kgce_per_kwh"})
 
 # Words the import accepts, whatever the language of the file (lower-cased).

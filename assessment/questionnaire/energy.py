@@ -21,7 +21,8 @@ from indicators.energy import ELECTRICITY_SOURCES, FactorTables, load_factor_tab
 
 ENERGY_ATTRIBUTES = ("carrier", "quantity", "unit", "kgce_per_unit", "source")
 PROCESS_ATTRIBUTES = ("gas", "tonnes")
-OPTION_ATTRIBUTES = ("gwp_set", "electricity_basis", "electricity_equivalent_kgce_per_kwh")
+OPTION_ATTRIBUTES = ("gwp_set", "electricity_basis", "electricity_equivalent_kgce_per_kwh",
+                     "grid_factor_basis")
 NUMBER_ATTRIBUTES = ("quantity", "kgce_per_unit", "tonnes",
                      "electricity_equivalent_kgce_per_kwh")
 SECTION_NAMES: dict[str, Any] = {
@@ -176,30 +177,94 @@ def basis_choices() -> list[tuple[str, str]]:
     return [(b, str(label)) for b, label in ELECTRICITY_BASIS_LABELS.items()]
 
 
+GRID_BASIS_LABELS: dict[str, Any] = {
+    "province": _l("Provincial factor of the enterprise's province"),
+    "region": _l("Factor of the regional grid the province belongs to"),
+    "national": _l("National average factor"),
+}
+GWP_SET_LABELS: dict[str, Any] = {
+    "AR5": _l("IPCC AR5 (default)"),
+    "AR6": _l("IPCC AR6"),
+    "SAR": _l("IPCC SAR (second assessment report, as China's enterprise GHG accounting "
+              "guidelines use: CH4 21, N2O 310)"),
+}
+
+
+def gwp_choices() -> list[tuple[str, str]]:
+    """Every GWP set the factor tables hold (AR5, AR6, SAR), labelled."""
+    return [(code, str(GWP_SET_LABELS.get(code, code))) for code in tables().gwp_sets]
+
+
+def grid_basis_choices() -> list[tuple[str, str]]:
+    return [(b, str(label)) for b, label in GRID_BASIS_LABELS.items()]
+
+
+def default_grid_basis(province: str | None) -> str:
+    """The engine's default: the province's own factor when the profile names a province."""
+    return "province" if province else "national"
+
+
 @dataclass(frozen=True)
 class GridFactorShown:
+    """The grid factor the engine will use for purchased electricity, in words."""
+
     series_name: str
     value: str
     unit: str
     data_year: int
-    source: str
+    source: str  # the announcement that published it, in the reader's language
     version: str
     fallback: bool
+    basis: str  # asked for: province | region | national
+    level: str  # of the factor used (broader than the basis when none is held)
+    area_name: str  # the province, the regional grid, or the whole country
+    note: str  # why another year or level is used (the engine's own warning), or ""
 
 
-def grid_factor_shown(year: int, options: Mapping[str, Any] | None, english: bool
-                      ) -> GridFactorShown:
+def grid_factor_shown(year: int, options: Mapping[str, Any] | None, english: bool,
+                      province: str | None = None) -> GridFactorShown:
+    """What ``evaluate`` will use for this assessment: the series, the basis
+    (``options.grid_factor_basis``, else the province's factor when the enterprise profile
+    names one) and the reporting year, with the engine's own fallback rules and words.
+
+    ``province`` is the profile's GB/T 2260 code (two digits, as stored, or six)."""
+    from indicators.energy.plausibility import grid_fallback_notices
+    from indicators.energy.tables import GRID_BASES
+
     factor_tables = tables()
-    series = (options or {}).get("grid_series") or factor_tables.default_grid_series
+    options = options or {}
+    series = options.get("grid_series") or factor_tables.default_grid_series
     if series not in factor_tables.grid:
         series = factor_tables.default_grid_series
-    factor, fallback = factor_tables.grid_factor(series, year)
+    code = f"{province}0000" if province and len(province) == 2 else (province or None)
+    if code is not None and code not in factor_tables.provinces:
+        code = None
+    basis = options.get("grid_factor_basis") or default_grid_basis(code)
+    if basis not in GRID_BASES:
+        basis = default_grid_basis(code)
+    choice = factor_tables.choose_grid_factor(series, basis, code, year)
+    factor = choice.factor
     table = factor_tables.grid[series]
+    place = factor_tables.provinces.get(code) if code else None
+    if choice.level == "province" and place is not None:
+        area = place.name_en if english else place.name_zh
+    elif choice.level == "region" and factor.area in factor_tables.regions:
+        region = factor_tables.regions[factor.area or ""]
+        area = region.name_en if english else region.name_zh
+    else:
+        area = str(_l("China (national average)"))
+    cited = factor_tables.grid_announcements.get(factor.data_year)
+    source = (cited[1] if english else cited[0]) if cited else str(
+        factor.record.get("source", ""))
+    note = ""
+    if choice.fallback:
+        notices = grid_fallback_notices(factor_tables, series, choice, code)
+        note = notices[0].message("en" if english else "zh") if notices else ""
     return GridFactorShown(
         series_name=table.name_en if english else table.name_zh,
-        value=str(factor.kg_co2_per_kwh), unit=table.unit, data_year=factor.data_year,
-        source=str(factor.record.get("source", "")), version=str(factor.record.get("version", "")),
-        fallback=fallback,
+        value=f"{factor.kg_co2_per_kwh:.4f}", unit=table.unit, data_year=factor.data_year,
+        source=source, version=str(factor.record.get("version", "")),
+        fallback=choice.fallback, basis=basis, level=choice.level, area_name=area, note=note,
     )
 
 

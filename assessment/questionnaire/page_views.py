@@ -125,7 +125,8 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
         "comments": review_queries.comments_by_indicator(assessment.id),
         "evidence_by_code": evidence_queries.files_by_indicator(assessment.id),
         "profile": profile_queries.profile(), "fields": fields, "energy_module": energy,
-        "grid": energy.grid_factor_shown(assessment.year, energy_state.options, is_english)
+        "grid": energy.grid_factor_shown(assessment.year, energy_state.options, is_english,
+                                         _profile_province())
         if energy_state else None,
     }
 
@@ -157,6 +158,11 @@ def _bind(form: FlaskForm, errors: FieldErrors, energy_state: EnergyState | None
         energy_state.section_errors.setdefault(key, []).extend(messages)
     for attribute, messages in errors.options.items():
         energy_state.option_errors.setdefault(attribute, []).extend(messages)
+
+
+def _profile_province() -> str | None:
+    profile = profile_queries.profile()
+    return profile.province if profile is not None else None
 
 
 def _show_result(framework: Framework, page: Page, form: FlaskForm, result: PageSave,

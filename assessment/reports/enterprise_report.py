@@ -17,6 +17,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from assessment.assessments.plausibility import DataQualityLine, quality_lines
 from assessment.benchmarks.figures import CohortStatistics
 from assessment.benchmarks.services import Position
 from assessment.reports import fonts
@@ -88,6 +89,9 @@ class ReportSources:
     # The linked organisation whose reviewer finalised the revision; empty: a
     # self-assessment (assessment.results.review_status).
     reviewed_by: str = ""
+    # The revision's plausibility warnings with the enterprise's reasons (its
+    # ``warning_confirmations``): the data-quality section.
+    data_quality: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,7 @@ class EnterpriseReport:
     general_comments: list[str]
     reviewed: bool  # False: a self-assessment
     review_label: str  # on every page: "自评" / "Self-assessment", or who reviewed it
+    data_quality: list[DataQualityLine] = field(default_factory=list)
 
 
 def _name(obj: Any, lang: str) -> str:
@@ -358,6 +363,7 @@ def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:
         general_comments=[c.body for c in sources.comments if c.indicator_code is None],
         reviewed=bool(sources.reviewed_by),
         review_label=review_label(sources.reviewed_by),
+        data_quality=quality_lines(sources.data_quality, lang),
     )
 
 

@@ -128,4 +128,5 @@ def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
         not_applicable_reasons=reasons,
         comments=comments,
         reviewed_by=status.organisation if status is not None and status.reviewed else "",
+        data_quality=list(revision.warning_confirmations or []),
     )

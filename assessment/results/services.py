@@ -21,9 +21,11 @@ from assessment.assessments.documents import (
     current_industry,
     evaluate_document,
     framework_of,
+    industry_cohorts,
 )
 from assessment.assessments.models import Assessment, AssessmentRevision, Confidence, State
 from indicators import Evaluation, Framework, InvalidInput, Problem, rescore
+from indicators.framework.loader import shipped_framework
 
 
 @dataclass
@@ -91,8 +93,10 @@ def assessment_results(assessment: Assessment, *, compare: bool = True) -> Asses
             confidence=dict(revision.confidence),
         )
         try:
-            found.evaluation = rescore(revision.document, revision.framework_id,
-                                       revision.framework_version)
+            stored = shipped_framework(revision.framework_id, revision.framework_version)
+            found.evaluation = evaluate_document(
+                stored, revision.document,
+                industry_cohorts(assessment, stored, revision.document))
         except InvalidInput as invalid:
             found.problems = invalid.problems
         else:
@@ -103,7 +107,8 @@ def assessment_results(assessment: Assessment, *, compare: bool = True) -> Asses
                                   current_industry())
         confidence = {s.code: s.confidence for s in states}
         try:
-            evaluation = evaluate_document(framework, document)
+            evaluation = evaluate_document(framework, document,
+                                           industry_cohorts(assessment, framework, document))
         except InvalidInput as invalid:
             found = AssessmentResults(assessment=assessment, framework=framework,
                                       provisional=True, results=_empty_results(framework),
@@ -153,7 +158,9 @@ def results_for(assessment: Assessment) -> dict[str, Any]:
     states = queries.indicator_states(assessment.id)
     document = build_document(assessment, queries.answers(assessment.id), states,
                               current_industry())
-    return evaluate_document(framework_of(assessment), document).to_contract()
+    framework = framework_of(assessment)
+    return evaluate_document(framework, document,
+                             industry_cohorts(assessment, framework, document)).to_contract()
 
 
 CONFIDENCE_ORDER = (Confidence.self_declared, Confidence.documented,

@@ -29,3 +29,12 @@ class StateForm(FlaskForm):
 
 class VerifyForm(FlaskForm):
     verified = HiddenField(default="1")
+
+
+class WarningConfirmForm(FlaskForm):
+    """The enterprise confirms a figure a plausibility check questioned, with a reason."""
+
+    code = HiddenField(validators=[Limited("indicator_code")])
+    key = HiddenField(validators=[Limited("json_text")])
+    fingerprint = HiddenField(validators=[Limited("json_text")])
+    reason = TextAreaField(_l("Why the figure is right"), validators=[Limited("warning_reason")])

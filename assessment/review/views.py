@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from assessment.assessments import plausibility
 from assessment.assessments import queries as assessment_queries
 from assessment.assessments import services as lifecycle
 from assessment.assessments.access import link_args, linked_enterprise, open_assessment
@@ -29,6 +30,7 @@ from assessment.results.review_status import checks_by_indicator
 from assessment.results.rows import dimension_rows, na_reasons
 from assessment.results.services import assessment_results
 from assessment.review import queries, services
+from assessment.review.data_check import render_check
 from assessment.review.forms import CommentForm, StateForm, VerifyForm
 from tenants.errors import DomainError
 from tenants.models import TenantKind
@@ -62,8 +64,12 @@ def _render(assessment: Assessment, status: int = 200, comment_form: CommentForm
     found = assessment_results(assessment, compare=False)
     rows = dimension_rows(found, lang, {code: len(files) for code, files in evidence.items()},
                           na_reasons(assessment.id))
+    # The plausibility warnings and the enterprise's reasons: as finalised, or as they stand.
+    entries = (found.revision.warning_confirmations if found.revision is not None
+               else plausibility.live_entries(assessment))
     return render_template(
         "assessment/review.html", assessment=assessment, found=found, rows=rows, lang=lang,
+        data_quality=plausibility.quality_lines(entries, lang),
         comments=queries.comments_by_indicator(assessment.id), evidence=evidence,
         checks=checks_by_indicator(assessment.id),
         open_comments=assessment_queries.open_comments(assessment.id, assessment.revision),
@@ -191,6 +197,8 @@ def submit(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
         abort(400)
     try:
         lifecycle.submit(assessment, current_membership(), form.version())
+    except plausibility.UnconfirmedWarnings:
+        return render_check(assessment, 422)
     except DomainError as error:
         return _refused(assessment, error)
     flash(_("The assessment was submitted for review."), "success")
@@ -221,3 +229,6 @@ def queue() -> str:
     return render_template("assessment/review_queue.html",
                            waiting=queries.review_queue(tenant.id),
                            enterprises=queries.linked_enterprises(tenant.id))
+
+
+from assessment.review import warning_views  # noqa: E402, F401  (routes on this blueprint)

@@ -191,6 +191,7 @@ class _Loader:
             targets=targets,
             provinces=grid["provinces"],
             regions=grid["regions"],
+            grid_announcements=grid["announcements"],
             plausibility={**plausibility, "source": TableSource(
                 "plausibility", plausibility_meta["source"], plausibility_meta["citation_zh"],
                 plausibility_meta["citation_en"], plausibility_meta["version"])},
@@ -401,10 +402,12 @@ class _Loader:
         meta = self._meta(doc)
         default_unit = r.text(doc, "unit", "")
         citations: dict[int, str] = {}
+        announcements: dict[int, tuple[str, str]] = {}
         for year, node in r.mapping(doc.get("announcements"), "announcements").items():
             node = r.mapping(node, f"announcements.{year}")
             citations[year] = r.text(node, "citation_en", f"announcements.{year}")
-            r.text(node, "citation_zh", f"announcements.{year}")
+            announcements[year] = (r.text(node, "citation_zh", f"announcements.{year}"),
+                                   citations[year])
         regions: dict[str, Region] = {}
         for code, node in r.mapping(doc.get("regions"), "regions").items():
             node = r.mapping(node, f"regions.{code}")
@@ -504,7 +507,7 @@ class _Loader:
             r.fail("default_series", "must name one of the series")
         r.raise_if_failed()
         return {"series": series, "default": str(default_series), "meta": meta,
-                "regions": regions, "provinces": provinces}
+                "regions": regions, "provinces": provinces, "announcements": announcements}
 
     # gwp.yaml --------------------------------------------------------------------------
 

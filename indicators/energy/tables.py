@@ -211,6 +211,8 @@ class FactorTables:
     targets: TargetTable
     provinces: Mapping[str, Province] = field(default_factory=dict)
     regions: Mapping[str, Region] = field(default_factory=dict)
+    # The MEE/NBS announcement that published each grid data year: (zh, en) citation.
+    grid_announcements: Mapping[int, tuple[str, str]] = field(default_factory=dict)
     # plausibility.yaml as loaded (ranges for warnings; see indicators/energy/plausibility.py).
     plausibility: Mapping[str, Any] = field(default_factory=dict)
     gwp_set_years: Mapping[str, int] = field(default_factory=dict)

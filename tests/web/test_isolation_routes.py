@@ -131,7 +131,8 @@ def test_the_walk_covers_the_platform_and_assessment_routes(app):
     endpoints = {rule.endpoint for rule in tenant_rules(app)}
     assert {"tenant.members", "tenant.change_role", "tenant.revoke_link",
             "questionnaire.page", "evidence.download", "review.finalise",
-            "results.page", "reports.pdf", "reports.bulk_zip", "dashboard.index"} <= endpoints
+            "results.page", "reports.pdf", "reports.bulk_zip", "dashboard.index",
+            "review.check", "review.confirm"} <= endpoints
 
 
 @pytest.mark.parametrize("signed_in_as", ["enterprise_a", "consultancy_a", "association_a"])

@@ -29,12 +29,16 @@ def finalised_report_assessment(app: Flask, tenant: Any, *, year: int = 2025,
                                 opt_in: bool = True, seed: str | None = None,
                                 comment: str | None = None,
                                 general_comment: str | None = None,
-                                reviewed_by: Any = None) -> Any:
+                                reviewed_by: Any = None,
+                               overrides: dict[str, Any] | None = None,
+                               warning_reason: str | None = None) -> Any:
     """A finalised assessment of ``tenant`` with a full demo answer set (totals first),
     optionally with a reviewer's comment on an indicator and one on the whole assessment;
     returns the (detached) assessment. Finalised by its owner (a self-assessment), or with
     ``reviewed_by`` (a consultancy or association linked with the review grant) by that
-    tenant's owner acting through the link."""
+    tenant's owner acting through the link. ``overrides`` replace demo answers (an implausible
+    figure, say); ``warning_reason`` confirms every plausibility warning with that reason
+    before submitting."""
     from assessment.assessments import answering
     from assessment.assessments import services as lifecycle
     from assessment.demo_figures import demo_answers
@@ -61,8 +65,15 @@ def finalised_report_assessment(app: Flask, tenant: Any, *, year: int = 2025,
                                profile.size_class, profile.employees,
                                float(profile.revenue_wan), profile.export_oriented, year - 2024)
         assessment = lifecycle.create_assessment(membership, year, owner)
+        values = {**answers.values, **(overrides or {})}
         answering.save_answers(assessment, membership, owner,
-                               {k: (v, "answered") for k, v in answers.values.items()})
+                               {k: (v, "answered") for k, v in values.items()})
+        if warning_reason is not None:
+            from assessment.assessments import plausibility
+
+            for warning in plausibility.unconfirmed(assessment):
+                plausibility.confirm_warning(assessment, membership, owner, warning.code,
+                                             warning.key, warning.fingerprint, warning_reason)
         lifecycle.submit(assessment, membership)
         if comment:
             lifecycle.add_comment(assessment, owner, tenant.id, comment,

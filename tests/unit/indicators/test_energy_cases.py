@@ -165,3 +165,48 @@ def test_machinery_plant_in_jiangsu_in_2024_falls_back_to_the_regional_2023_fact
     assert (warning["code"], warning["key"]) == ("grid_factor_fallback", "province")
     assert "江苏省" in warning["message"]["zh"] and "2024" in warning["message"]["zh"]
     assert "Jiangsu" in warning["message"]["en"] and "2023" in warning["message"]["en"]
+
+
+def test_the_chemical_and_machinery_plants_under_the_sar_set():
+    """The same two plants with the SAR set of China's enterprise GHG accounting guidelines:
+    only the process gases change (the fuels' CO2 has no GWP)."""
+    chemical = {
+        "framework": "scm-2024", "year": 2023, "province": "370000",
+        "inputs": {"output_value": 300000},
+        "energy": [
+            {"carrier": "raw_coal", "quantity": 100000, "unit": "t"},
+            {"carrier": "refinery_dry_gas", "quantity": 20000, "unit": "t"},
+            {"carrier": "lng", "quantity": 5000, "unit": "吨"},
+        ],
+        "process_emissions": [{"gas": "N2O", "tonnes": 50}, {"gas": "HFC-23", "tonnes": 0.1}],
+        "options": {"gwp_set": "SAR"},
+    }
+    out = evaluate(chemical).to_contract()
+    # Fuels as worked above: 190,270.0005639048 + 60,237.3550274496 + 14,301.1022011704;
+    # process (SAR): N2O 50 t × 310 + HFC-23 0.1 t × 11,700 = 15,500 + 1,170 = 16,670
+    scope1 = D("190270.0005639048") + D("60237.3550274496") + D("14301.1022011704") + 16670
+    assert scope1 == D("281478.4577925248")
+    assert out["emissions"]["scope1"] == float(scope1)
+    assert _factor(out, "gwp.SAR.N2O")["value"] == 310.0
+    assert _factor(out, "gwp.SAR.HFC-23")["value"] == 11700.0
+
+    machinery = {
+        "framework": "scm-2024", "year": 2023, "province": "320000",
+        "inputs": {"output_value": 50000},
+        "energy": [
+            {"carrier": "natural_gas", "quantity": 100, "unit": "10^4 m3",
+             "kgce_per_unit": 13300},
+            {"carrier": "diesel", "quantity": 50, "unit": "t"},
+        ],
+        "process_emissions": [{"gas": "SF6", "tonnes": 0.05},
+                              {"gas": "HFC-134a", "tonnes": 0.2}],
+        "options": {"gwp_set": "SAR"},
+    }
+    out = evaluate(machinery).to_contract()
+    # Fuels as worked above: 2,164.860679212 + 154.984581031896; process (SAR): SF6 0.05 t ×
+    # 23,900 + HFC-134a 0.2 t × 1,300 = 1,195 + 260 = 1,455
+    scope1 = D("2164.860679212") + D("154.984581031896") + 1455
+    assert scope1 == D("3774.845260243896")
+    assert out["emissions"] == {"total_tco2e": float(scope1), "scope1": float(scope1),
+                                "scope2": 0.0}
+    assert _factor(out, "gwp.SAR.SF6")["value"] == 23900.0

@@ -21,6 +21,7 @@ COLUMNS = {
     "slug": [("tenant", "slug")],
     "na_reason": [("indicator_state", "na_reason")],
     "comment": [("review_comment", "body")],
+    "warning_reason": [("warning_confirmation", "reason")],
     "indicator_code": [("review_comment", "indicator_code")],
     "legal_name": [("enterprise_profile", "legal_name")],
     "footer_text": [("tenant_branding", "footer_text")],

@@ -182,7 +182,10 @@ def test_energy_rows_are_added_checked_per_row_and_removed(app, client, enterpri
         {"carrier": "electricity", "quantity": 5000, "unit": "kWh", "source": "grid"}]
     assert stored["process_emissions"] == [{"gas": "CH4", "tonnes": 2}]
     page = text(client.get(url, headers=ENGLISH))
-    assert "0.5306" in page and "national" in page.lower()  # the grid factor, its source
+    # The factor the engine uses: Jiangsu (the profile's province) has no provincial factor
+    # held, so its regional grid's (East China, 2023: 0.55), and its announcement.
+    assert "0.5500" in page and "East China" in page
+    assert "Announcement of the 2023 electricity CO2 emission factors" in page
     assert 'name="energy-2-carrier"' in page  # one empty row to add a carrier
     rows["energy-0-remove"] = "y"
     assert client.post(url, data=_page_form(client, url, **rows)).status_code == 302
@@ -197,4 +200,4 @@ def test_the_grid_factor_says_when_it_falls_back_to_the_latest_year(
     assessment = draft_assessment(tenant, year=2030)
     sign_in(owner_of(app, tenant))
     page = text(client.get(page_url(tenant, assessment, "energy"), headers=ENGLISH))
-    assert "No factor is published for 2030 yet" in page and "2023" in page
+    assert "no factor is published for 2030" in page and "2023" in page
