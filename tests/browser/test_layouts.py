@@ -79,16 +79,18 @@ class Demo:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """A live server holding the demo, plus an administrator (not the owner) of the demo
-    enterprise whose draft the consultancy returned with comments."""
+    enterprise whose draft the consultancy returned with comments, and a consultancy
+    client's draft submitted for review (the reviewer's forms show only then)."""
     from sqlmodel import select
 
+    from assessment.assessments import services
     from assessment.assessments.models import Assessment
     from assessment.demo import load
     from tenants import demo as platform_demo
     from tenants.context import set_tenant
     from tenants.extensions import db
     from tenants.models import Role
-    from tenants.queries import tenant_by_slug
+    from tenants.queries import membership, tenant_by_slug, user_by_email
     from tenants.security import hash_password
 
     server = serve(tmp_path_factory.mktemp("layouts"))
@@ -98,13 +100,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         load(MEMBERS)
         admin = platform_demo.demo_user(platform_demo.demo_email("demo-m02.admin"),
                                         "企业管理员", hash_password(app.config["DEMO_PASSWORD"]))
-        for member in ("m01", "m02"):
+        for member in ("m01", "m02", "m05"):
             tenant = tenant_by_slug(f"demo-{member}")
             assert tenant is not None
             ids[member] = str(tenant.id)
             set_tenant(db.session, tenant.id)
             for assessment in db.session.exec(select(Assessment)).all():
                 ids[f"{member}_{assessment.year}"] = str(assessment.id)
+                if member == "m05" and assessment.year == 2026:  # a client of the consultancy
+                    owner = user_by_email(platform_demo.demo_email("demo-m05.owner"))
+                    assert owner is not None
+                    owned = membership(tenant.id, owner.id)
+                    assert owned is not None
+                    services.submit(assessment, owned)
             if member == "m02":
                 platform_demo.demo_member(tenant, admin, Role.admin)
         set_tenant(db.session, None)
@@ -175,3 +183,32 @@ def test_every_page_holds_at_every_width(demo: Demo, persona: Persona, tmp_path:
         assert not unreachable, f"links to error pages: {unreachable}"
     finally:
         driver.quit()
+
+
+def test_the_measures_find_what_they_must(browser: WebDriver, tmp_path: Path) -> None:
+    """The checks can fail: a page with a wide block, a button squeezed to one character per
+    line, a cut-off dropdown and a top bar of wrapping links shows every problem, and the
+    same page with those fixed shows none."""
+    page = tmp_path / "broken.html"
+    page.write_text("""<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{margin:0;font:15px sans-serif} .wide{width:700px} .slim{width:30px}
+header a{display:inline-block;width:300px} select{width:60px}</style></head><body>
+<header class="topbar"><a>one</a><a>two</a><a>three</a><a>four</a></header>
+<div class="wide">wide</div><button class="slim">生成全部报告</button>
+<select><option>A rather long choice</option></select>
+<div style="overflow-x:auto"><table><tr><td class="wide">inside a scrolling box</td></tr>
+</table></div>
+</body></html>""", encoding="utf-8")
+    browser.get(page.as_uri())
+    found = [p.what for p in measure(browser, "broken", "zh-CN", 390)]
+    assert any(w.startswith("page 7") and "div.wide" in w for w in found), found
+    assert any("button narrower than its label" in w and "生成全部报告" in w for w in found), found
+    assert any("dropdown cuts off" in w for w in found), found
+    assert any("top bar" in w for w in found), found
+    browser.execute_script("""
+        document.querySelector('body > .wide').remove();
+        document.querySelector('.slim').className = '';
+        document.querySelector('select').style.width = 'auto';
+        document.querySelectorAll('header a').forEach(a => a.style.width = 'auto');""")
+    assert measure(browser, "fixed", "zh-CN", 390) == []
