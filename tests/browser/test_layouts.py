@@ -45,8 +45,9 @@ class Persona:
     start: str  # the first page, and the prefix of every page the crawl follows
     # pattern of a page (ids as "*") -> the screenshot's name
     shots: tuple[tuple[str, str], ...] = ()
-    # pages no link of the demo leads to (a reviewer's pages of an assessment that is not
-    # waiting for review): formatted with the ids of ``demo_server``
+    # pages measured first (one page per URL pattern is measured): a linked organisation's
+    # results, and the review of the assessment waiting for review (with the reviewer's
+    # forms), which no link or a later link leads to; formatted with the ids of ``demo``
     extra: tuple[str, ...] = ()
 
 
@@ -64,7 +65,7 @@ PERSONAS = (
         "/t/demo-association/clients/{m01}/assessments/{m01_2025}/review")),
     Persona("consultancy", "consultancy.owner", "/t/demo-consultancy/", (
         ("/t/demo-consultancy/clients/*/assessments/*/review", "consultancy-review"),
-    ), ("/t/demo-consultancy/clients/{m02}/assessments/{m02_2026}/review",
+    ), ("/t/demo-consultancy/clients/{m05}/assessments/{m05_2026}/review",
         "/t/demo-consultancy/clients/{m02}/assessments/{m02_2025}/results")),
     Persona("admin", "demo-m02.admin", "/t/demo-m02/", ()),
 )
