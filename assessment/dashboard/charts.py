@@ -12,7 +12,12 @@ from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from assessment.benchmarks.stats import Distribution
+from assessment.design_tokens import colour
 from assessment.results.charts import coordinate as _n  # the same rounding as the radar
+
+INK, MUTED, LINE = colour("ink"), colour("muted"), colour("line")
+BRAND, BRAND_DARK, BRAND_SOFT, ACCENT = (colour(n) for n in ("brand", "brand-dark", "brand-soft",
+                                                             "accent"))
 
 
 def _x(score: float, left: float, span: float) -> float:
@@ -38,18 +43,18 @@ def box_plot_svg(summary: Distribution, *, width: int = 260, height: int = 30,
         f"aria-label={quoteattr(text)}>",
         f"<title>{escape(text)}</title>",
         f'<line class="box-axis" x1="{_n(left)}" y1="{_n(height - 2)}" '
-        f'x2="{_n(left + span)}" y2="{_n(height - 2)}" stroke="#d9e1e8" stroke-width="1"/>',
+        f'x2="{_n(left + span)}" y2="{_n(height - 2)}" stroke="{LINE}" stroke-width="1"/>',
         f'<line class="box-whisker" x1="{_n(p10)}" y1="{_n(mid)}" x2="{_n(p90)}" '
-        f'y2="{_n(mid)}" stroke="#5b6b7a" stroke-width="1"/>',
+        f'y2="{_n(mid)}" stroke="{MUTED}" stroke-width="1"/>',
         f'<line class="box-whisker-end" x1="{_n(p10)}" y1="{_n(mid - 5)}" x2="{_n(p10)}" '
-        f'y2="{_n(mid + 5)}" stroke="#5b6b7a" stroke-width="1"/>',
+        f'y2="{_n(mid + 5)}" stroke="{MUTED}" stroke-width="1"/>',
         f'<line class="box-whisker-end" x1="{_n(p90)}" y1="{_n(mid - 5)}" x2="{_n(p90)}" '
-        f'y2="{_n(mid + 5)}" stroke="#5b6b7a" stroke-width="1"/>',
+        f'y2="{_n(mid + 5)}" stroke="{MUTED}" stroke-width="1"/>',
         f'<rect class="box-iqr" x="{_n(q1)}" y="{_n(mid - 8)}" width="{_n(max(q3 - q1, 1))}" '
-        f'height="16" fill="#cfe3f0" stroke="#0f5c8c" stroke-width="1"/>',
+        f'height="16" fill="{BRAND_SOFT}" stroke="{BRAND}" stroke-width="1"/>',
         f'<line class="box-median" x1="{_n(med)}" y1="{_n(mid - 8)}" x2="{_n(med)}" '
-        f'y2="{_n(mid + 8)}" stroke="#0a4468" stroke-width="2"/>',
-        f'<circle class="box-mean" cx="{_n(mean)}" cy="{_n(mid)}" r="2.5" fill="#b26b00"/>',
+        f'y2="{_n(mid + 8)}" stroke="{BRAND_DARK}" stroke-width="2"/>',
+        f'<circle class="box-mean" cx="{_n(mean)}" cy="{_n(mid)}" r="2.5" fill="{ACCENT}"/>',
         "</svg>",
     ])
 
@@ -71,14 +76,14 @@ def histogram_svg(counts: Sequence[int], labels: Sequence[str], *, width: int = 
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f"aria-label={quoteattr(text)}>",
         f"<title>{escape(text)}</title>",
-        '<g class="histogram-bars" fill="#0f5c8c">',
+        f'<g class="histogram-bars" fill="{BRAND}">',
     ]
     for i, count in enumerate(counts):
         bar = plot * count / highest
         x = i * slot + slot * 0.15
         out.append(f'<rect x="{_n(x)}" y="{_n(top + plot - bar)}" width="{_n(slot * 0.7)}" '
                    f'height="{_n(bar)}"><title>{escape(labels[i])}: {count}</title></rect>')
-    out.append('</g><g class="histogram-labels" font-size="10" fill="#1c2733" '
+    out.append(f'</g><g class="histogram-labels" font-size="10" fill="{INK}" '
                'text-anchor="middle">')
     for i, count in enumerate(counts):
         centre = i * slot + slot / 2

@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from assessment.design_tokens import LEVELS, colour
 from assessment.reports import fonts
 
-BRAND = "#0f5c8c"
-LEVEL_COLOURS = ("#dfe7ee", "#c8d6e2", "#a9c1d5", "#86a8c4", "#5f8db2")
+BRAND = colour("brand")
+LEVEL_COLOURS = LEVELS  # light to dark, level 1 to 5 (assessment/design_tokens.py)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def _matplotlib() -> None:
         "svg.hashsalt": "chaingauge-report",
         "font.family": [fonts.FAMILY, fonts.FALLBACK, "DejaVu Sans"],
         "font.size": 9,
-        "axes.edgecolor": "#5b6b7a",
+        "axes.edgecolor": colour("muted"),
         "axes.spines.top": False,
         "axes.spines.right": False,
     })
@@ -81,12 +82,12 @@ def box_plot(boxes: tuple[Box, ...], xlabel: str = "", width_in: float = 6.5) ->
     stats = [{"label": b.label, "whislo": b.p10, "q1": b.q1, "med": b.median, "q3": b.q3,
               "whishi": b.p90, "fliers": []} for b in reversed(boxes)]
     axes.bxp(stats, orientation="horizontal", showfliers=False, widths=0.55,
-             patch_artist=True, boxprops={"facecolor": "#d5e3ee", "edgecolor": BRAND},
-             medianprops={"color": "#b42318", "linewidth": 1.6},
+             patch_artist=True, boxprops={"facecolor": colour("brand-soft"), "edgecolor": BRAND},
+             medianprops={"color": colour("danger"), "linewidth": 1.6},
              whiskerprops={"color": BRAND}, capprops={"color": BRAND})
     axes.set_xlim(0, 100)
     axes.set_xlabel(xlabel)
-    axes.grid(axis="x", color="#eef2f5")
+    axes.grid(axis="x", color=colour("track"))
     return data_url(_svg(figure))
 
 

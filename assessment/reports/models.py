@@ -8,9 +8,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field
 
+from assessment.design_tokens import colour
 from tenants.types import TenantScoped, timestamp_field
 
-DEFAULT_BRAND_COLOUR = "#0f5c8c"
+DEFAULT_BRAND_COLOUR = colour("brand")
 
 
 class TenantBranding(TenantScoped, table=True):

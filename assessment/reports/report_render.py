@@ -15,6 +15,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from assessment import design_tokens
 from assessment.reports import fonts
 from assessment.reports.branding import BRAND_COLOUR, ReportBranding
 from assessment.reports.models import DEFAULT_BRAND_COLOUR
@@ -35,11 +36,11 @@ def locale_of(lang: str) -> str:
 
 
 def brand_css(branding: ReportBranding) -> str:
-    """The issuer's colour as a CSS variable. Only a validated #RRGGBB ever reaches CSS; no
-    user text is interpolated into a stylesheet."""
+    """The design tokens as CSS variables, with the issuer's colour as the brand. Only a
+    validated #RRGGBB ever reaches CSS; no user text is interpolated into a stylesheet."""
     colour = branding.brand_colour if BRAND_COLOUR.match(branding.brand_colour or "") else \
         DEFAULT_BRAND_COLOUR
-    return f":root {{ --brand: {colour}; }}\n"
+    return design_tokens.css_custom_properties(brand=colour)
 
 
 def report_html(template: str, report: Any, lang: str, *, for_pdf: bool,
@@ -49,7 +50,8 @@ def report_html(template: str, report: Any, lang: str, *, for_pdf: bool,
     (``(label, url)`` pairs)."""
     with force_locale(locale_of(lang)):
         return render_template(template, report=report, for_pdf=for_pdf, lang=lang,
-                               toolbar=toolbar or [], report_font=fonts.SVG_FAMILIES)
+                               toolbar=toolbar or [], report_font=fonts.SVG_FAMILIES,
+                               colours=design_tokens.COLOURS)
 
 
 def reports_root() -> Path:

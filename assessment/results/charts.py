@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-PALETTE = ("#0f5c8c", "#b26b00", "#1f7a4d", "#8a3ffc", "#b42318")
+from assessment.design_tokens import SERIES, colour
+
+PALETTE = SERIES  # the series colours, brand first (assessment/design_tokens.py)
+INK, MUTED, LINE, TRACK, BRAND = (colour(n) for n in ("ink", "muted", "line", "track", "brand"))
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def radar_svg(axes: list[str], series: list[Series], *, size: int = 420,
         f'viewBox="0 0 {_n(width)} {height}" width="{_n(width)}" height="{height}" '
         f"aria-label={quoteattr(label)}>",
         f"<title>{escape(label)}</title>",
-        '<g class="radar-grid" fill="none" stroke="#d9e1e8" stroke-width="1">',
+        f'<g class="radar-grid" fill="none" stroke="{LINE}" stroke-width="1">',
     ]
     for ring in rings:
         corners = " ".join(f"{_n(x)},{_n(y)}" for x, y in
@@ -84,7 +87,7 @@ def radar_svg(axes: list[str], series: list[Series], *, size: int = 420,
         out.append(f'<line class="radar-axis" x1="{_n(centre_x)}" y1="{_n(centre_y)}" '
                    f'x2="{_n(x)}" y2="{_n(y)}"/>')
     out.append("</g>")
-    out.append('<g class="radar-labels" font-size="12" fill="#1c2733">')
+    out.append(f'<g class="radar-labels" font-size="12" fill="{INK}">')
     for i, lines in enumerate(label_lines):
         x, y = point(i, 114)
         anchor = "middle"
@@ -100,7 +103,7 @@ def radar_svg(axes: list[str], series: list[Series], *, size: int = 420,
     for ring in rings:
         x, y = point(0, ring)
         out.append(f'<text class="radar-tick" x="{_n(x + 4)}" y="{_n(y - 2)}" '
-                   f'font-size="9" fill="#5b6b7a">{ring}</text>')
+                   f'font-size="9" fill="{MUTED}">{ring}</text>')
     out.append("</g>")
     for n, one in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
@@ -118,7 +121,7 @@ def radar_svg(axes: list[str], series: list[Series], *, size: int = 420,
             out.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3" fill="{colour}">'
                        f"<title>{escape(axes[i])}: {_n(float(value))}</title></circle>")
         out.append("</g>")
-    out.append('<g class="radar-legend" font-size="12" fill="#1c2733">')
+    out.append(f'<g class="radar-legend" font-size="12" fill="{INK}">')
     for n, one in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
         y = size + 22 * n
@@ -137,16 +140,16 @@ def score_bar_svg(score: float | None, *, marks: Sequence[float] = (), width: in
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f"aria-label={quoteattr(label or ('' if score is None else _n(score)))}>",
         f'<rect class="score-bar-track" x="0" y="0" width="{width}" height="{height}" '
-        f'rx="3" fill="#eef2f5"/>',
+        f'rx="3" fill="{TRACK}"/>',
     ]
     if score is not None:
         filled = width * _clamp(score) / 100
         out.append(f'<rect class="score-bar-fill" x="0" y="0" width="{_n(filled)}" '
-                   f'height="{height}" rx="3" fill="#0f5c8c"/>')
+                   f'height="{height}" rx="3" fill="{BRAND}"/>')
     for mark in marks:
         x = width * _clamp(mark) / 100
         out.append(f'<line class="score-bar-mark" x1="{_n(x)}" y1="0" x2="{_n(x)}" '
-                   f'y2="{height}" stroke="#1c2733" stroke-width="1"/>')
+                   f'y2="{height}" stroke="{INK}" stroke-width="1"/>')
     out.append("</svg>")
     return "".join(out)
 

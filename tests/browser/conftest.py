@@ -46,13 +46,12 @@ class LiveServer:
         self._thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def serve(directory: Path) -> LiveServer:
+    """A started live server of the app on a fresh, migrated SQLite database in
+    ``directory``."""
     from app import create_app
     from tenants.cli import upgrade
-    from tenants.extensions import db
 
-    directory = tmp_path_factory.mktemp("browser")
     port = _free_port()
     app = create_app({
         "ENV": "testing",
@@ -69,12 +68,24 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     upgrade(app)
     server = LiveServer(app, port)
     server.start()
-    yield server
+    return server
+
+
+def shut(server: LiveServer) -> None:
+    from tenants.extensions import db
+
     server.stop()
-    db.engine_for(app).dispose()
+    db.engine_for(server.app).dispose()
 
 
-def _chromium(language: str) -> WebDriver:
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = serve(tmp_path_factory.mktemp("browser"))
+    yield server
+    shut(server)
+
+
+def chromium(language: str) -> WebDriver:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
@@ -91,7 +102,7 @@ def _chromium(language: str) -> WebDriver:
 @pytest.fixture
 def browser() -> Iterator[WebDriver]:
     """A fresh Chromium whose preferred language is Chinese (the product's first language)."""
-    driver = _chromium("zh-CN")
+    driver = chromium("zh-CN")
     try:
         yield driver
     finally:
@@ -114,7 +125,7 @@ def fill(driver: WebDriver, fields: dict[str, Any]) -> None:
 @pytest.fixture
 def second_browser() -> Iterator[WebDriver]:
     """Another Chromium with its own cookies: a second person, or the same one elsewhere."""
-    driver = _chromium("zh-CN")
+    driver = chromium("zh-CN")
     try:
         yield driver
     finally:
