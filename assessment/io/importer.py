@@ -53,7 +53,6 @@ from tenants.errors import Conflict, DomainError, Forbidden
 from tenants.models import Membership, Role, User
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-DEFAULT_CONFIRM_CLEARS = 3
 
 
 class ImportRejected(DomainError):
@@ -102,7 +101,7 @@ def _english() -> bool:
 
 
 def confirm_threshold() -> int:
-    return int(current_app.config.get("IMPORT_CONFIRM_CLEARS", DEFAULT_CONFIRM_CLEARS))
+    return int(current_app.config["IMPORT_CONFIRM_CLEARS"])
 
 
 def _require_importer(assessment: Assessment, membership: Membership) -> None:
