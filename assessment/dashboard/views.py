@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -27,7 +27,7 @@ from indicators.framework.schema import LEVELS
 from tenants.models import Tenant, TenantKind
 from tenants.web import attachment, current_tenant, tenant_blueprint
 
-bp = tenant_blueprint("dashboard", __name__, "/dashboard")
+bp = tenant_blueprint("dashboard", __name__, "/dashboard", kinds=[TenantKind.association])
 
 TABLES = ("members", "levels", "distributions", "breakdowns")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,8 +51,6 @@ def _names() -> dict[str, Any]:
 
 def _association() -> Tenant:
     tenant = current_tenant()
-    if tenant.kind != TenantKind.association:
-        abort(404)
     services.require_dashboards(tenant)
     return tenant
 

@@ -20,17 +20,17 @@ from werkzeug.wsgi import wrap_file
 from assessment.assessments import answering
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Assessment
-from assessment.assessments.web import current_membership
+from assessment.assessments.web import assessment_or_404
 from assessment.evidence import queries, services, sniff
 from assessment.evidence.forms import DeleteForm, UploadForm
 from assessment.evidence.storage import max_bytes, storage
 from assessment.results.page import lang_of
-from assessment.review.access import open_assessment
 from tenants.errors import DomainError
-from tenants.models import LinkGrant
+from tenants.linked import current_membership
+from tenants.models import LinkGrant, TenantKind
 from tenants.web import abort_for_access, current_tenant, form_error, local_path, tenant_blueprint
 
-bp = tenant_blueprint("evidence", __name__)
+bp = tenant_blueprint("evidence", __name__, kinds=[TenantKind.enterprise], grant=LinkGrant.review)
 
 OWN = "/assessments/<uuid:assessment_id>/evidence"
 LINKED = "/clients/<uuid:enterprise_id>/assessments/<uuid:assessment_id>/evidence"
@@ -66,7 +66,7 @@ def _back(assessment: Assessment, target: str | None) -> Response:
 
 @bp.route(OWN)
 def index(assessment_id: uuid.UUID) -> tuple[str, int]:
-    assessment = open_assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     # ?code= preselects an indicator, ?next= returns to the questionnaire page afterwards.
     form = UploadForm(indicator_code=request.args.get("code", ""),
                       next=request.args.get("next", ""))
@@ -75,7 +75,7 @@ def index(assessment_id: uuid.UUID) -> tuple[str, int]:
 
 @bp.route(OWN, methods=["POST"])
 def upload(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
-    assessment = open_assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     form = UploadForm()
     form.indicator_code.choices = _choices(assessment)
     limit = max_bytes()
@@ -101,7 +101,7 @@ def upload(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
 
 @bp.route(f"{OWN}/<uuid:evidence_id>/delete", methods=["POST"])
 def delete(assessment_id: uuid.UUID, evidence_id: uuid.UUID) -> Response | tuple[str, int]:
-    assessment = open_assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     evidence = queries.evidence_file(assessment.id, evidence_id)
     if evidence is None:
         abort(404)
@@ -124,7 +124,7 @@ def delete(assessment_id: uuid.UUID, evidence_id: uuid.UUID) -> Response | tuple
 def download(assessment_id: uuid.UUID, evidence_id: uuid.UUID,
              enterprise_id: uuid.UUID | None = None) -> Response:
     """Members of the enterprise, or a linked reviewer (grant ``review``); else 404."""
-    assessment = open_assessment(assessment_id, enterprise_id, LinkGrant.review)
+    assessment = assessment_or_404(assessment_id)
     evidence = queries.evidence_file(assessment.id, evidence_id)
     if evidence is None:
         abort(404)

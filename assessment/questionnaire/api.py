@@ -18,13 +18,14 @@ from assessment.assessments import answering
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS, page_of_key, pages_for
-from assessment.assessments.web import assessment_or_404, current_membership
+from assessment.assessments.web import assessment_or_404
 from assessment.questionnaire import energy, fields
 from assessment.questionnaire.blueprint import bp
 from assessment.questionnaire.common import english, people
 from assessment.questionnaire.problems import energy_row, place
 from assessment.questionnaire.progress import progress_of
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
+from tenants.linked import current_membership
 
 
 def _json(status: int, **body: Any) -> tuple[Response, int]:

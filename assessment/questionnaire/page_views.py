@@ -20,7 +20,7 @@ from assessment.assessments.pages import (
     Page,
     pages_for,
 )
-from assessment.assessments.web import assessment_or_404, current_membership
+from assessment.assessments.web import assessment_or_404
 from assessment.evidence import queries as evidence_queries
 from assessment.questionnaire import energy, fields
 from assessment.questionnaire.blueprint import bp
@@ -42,6 +42,7 @@ from assessment.questionnaire.saving import (
 )
 from assessment.review import queries as review_queries
 from indicators import Framework
+from tenants.linked import current_membership
 
 
 def _value_keys(page: Page) -> tuple[str, ...]:

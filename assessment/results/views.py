@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from assessment.assessments.models import Assessment, State
+from assessment.assessments.web import assessment_or_404
 from assessment.dashboard.peers import you_vs_peers
 from assessment.evidence.queries import files_by_indicator
 from assessment.results.page import (
@@ -25,19 +26,14 @@ from assessment.results.page import (
     radar_for,
 )
 from assessment.results.services import assessment_results, results_for
-from assessment.review.access import (
-    LinkedEnterprise,
-    link_args,
-    linked_enterprise,
-    open_assessment,
-)
 from assessment.review.labels import review_status
 from assessment.review.queries import checks_by_indicator
 from indicators import InvalidInput
-from tenants.models import LinkGrant
+from tenants.linked import LinkedEnterprise, link_args, linked_enterprise
+from tenants.models import LinkGrant, TenantKind
 from tenants.web import current_tenant, tenant_blueprint
 
-bp = tenant_blueprint("results", __name__)
+bp = tenant_blueprint("results", __name__, kinds=[TenantKind.enterprise], grant=LinkGrant.review)
 
 OWN = "/assessments/<uuid:assessment_id>/results"
 LINKED = "/clients/<uuid:enterprise_id>/assessments/<uuid:assessment_id>/results"
@@ -59,7 +55,7 @@ def report_args(assessment: Assessment, linked: LinkedEnterprise | None
 @bp.route(OWN)
 @bp.route(LINKED)
 def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> str:
-    assessment = open_assessment(assessment_id, enterprise_id)
+    assessment = assessment_or_404(assessment_id)
     lang = lang_of(get_locale())
     found = assessment_results(assessment)
     counts = {code: len(files) for code, files in files_by_indicator(assessment.id).items()}
@@ -82,7 +78,7 @@ def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> st
 @bp.route(f"{LINKED}.json")
 def contract(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> Response:
     """The contract's output document (snapshot when finalised, else provisional)."""
-    assessment = open_assessment(assessment_id, enterprise_id)
+    assessment = assessment_or_404(assessment_id)
     try:
         return jsonify(results_for(assessment))
     except InvalidInput:
