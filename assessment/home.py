@@ -11,6 +11,7 @@ from assessment.assessments.documents import framework_of
 from assessment.assessments.models import State
 from assessment.questionnaire.progress import progress_of
 from assessment.review import queries as review_queries
+from tenants.language import reader_language
 from tenants.models import Tenant, TenantKind
 from tenants.web import register_home_panel
 
@@ -34,10 +35,8 @@ def _enterprise_panel() -> str:
     latest = queries.latest_revision(finalised.id) if finalised else None
     level_name = None
     if latest is not None and latest.results["overall"].get("level"):
-        from flask_babel import get_locale
-
         level_name = framework_of(finalised).level_name(  # type: ignore[arg-type]
-            latest.results["overall"]["level"], str(get_locale()))
+            latest.results["overall"]["level"], reader_language())
     return render_template("assessment/_home_enterprise.html", profile=profile,
                            current=current, current_percent=current_percent,
                            finalised=finalised, latest=latest, level_name=level_name)

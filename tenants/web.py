@@ -149,16 +149,19 @@ def requires_role(*roles: Role) -> Callable[[F], F]:
 
 
 def tenant_blueprint(name: str, import_name: str, url_prefix: str = "", *, kinds: Kinds = None,
-                     roles: Roles = None, grant: LinkGrant | None = None) -> Blueprint:
+                     roles: Roles = None, grant: LinkGrant | None = None,
+                     template_folder: str | None = None) -> Blueprint:
     """A blueprint whose routes live under ``/t/<slug>/``, with who may use them declared.
 
     The slug selects the tenant; membership authorises. A signed-in user who is not a member
     gets a 404 whatever the slug, so tenants cannot be discovered by guessing. Then the
     blueprint's ``kinds``, ``roles`` and ``grant`` (see :class:`Access`), overridden per
     view by :func:`access`, decide; a refusal is answered by :func:`register_error_handlers`
-    (an HTML page, or a problem document to an API client).
+    (an HTML page, or a problem document to an API client). ``template_folder``: templates
+    kept in the feature's own folder (looked up after the app's ``templates/``).
     """
-    bp = Blueprint(name, import_name, url_prefix=f"/t/<slug>{url_prefix}")
+    bp = Blueprint(name, import_name, url_prefix=f"/t/<slug>{url_prefix}",
+                   template_folder=template_folder)
     declared = Access.of(kinds, roles, grant)
     bp.tenant_access = declared  # type: ignore[attr-defined]
 

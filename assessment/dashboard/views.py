@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -22,8 +21,8 @@ from assessment.dashboard.filters import FilterForm, Filters
 from assessment.dashboard.members import STATUS_LABELS, MemberStatus
 from assessment.profiles.rules import province as find_province
 from assessment.profiles.rules import size_class_by_code
-from assessment.results.page import lang_of
 from indicators.framework.schema import LEVELS
+from tenants.language import reader_language
 from tenants.models import Tenant, TenantKind
 from tenants.web import attachment, current_tenant, tenant_blueprint
 
@@ -35,7 +34,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.context_processor
 def _names() -> dict[str, Any]:
-    lang = lang_of(get_locale())
+    lang = reader_language()
 
     def size_name(code: str | None) -> str:
         found = size_class_by_code(code) if code else None
@@ -94,7 +93,7 @@ def index() -> str | tuple[str, int]:
     form, filters = _filters(tenant)
     if filters is None:
         return _refused(form)
-    lang = lang_of(get_locale())
+    lang = reader_language()
     found = services.dashboard(tenant, filters, lang)
     return _page("dashboard/index.html", tenant, form, filters, page="index", found=found,
                  level_chart=_level_chart(found), framework=services.framework(), lang=lang)
@@ -106,7 +105,7 @@ def distributions() -> str | tuple[str, int]:
     form, filters = _filters(tenant)
     if filters is None:
         return _refused(form)
-    found = services.code_distributions(tenant, filters, lang_of(get_locale()))
+    found = services.code_distributions(tenant, filters, reader_language())
     bins = [f"{low}–{high}" for low, high in services.BINS]
     return _page("dashboard/distributions.html", tenant, form, filters, page="distributions",
                  distributions=found,
@@ -124,7 +123,7 @@ def export_csv() -> Response | tuple[str, int]:
         filters = None
     if filters is None:
         return _refused(form)
-    lang = lang_of(get_locale())
+    lang = reader_language()
     found = services.dashboard(tenant, filters, lang)
     if table == "members":
         header, rows = export.member_table(found, lang)
@@ -145,7 +144,7 @@ def export_xlsx() -> Response | tuple[str, int]:
     form, filters = _filters(tenant)
     if filters is None:
         return _refused(form)
-    lang = lang_of(get_locale())
+    lang = reader_language()
     found = services.dashboard(tenant, filters, lang)
     data = export.workbook(found, services.code_distributions(tenant, filters, lang), lang)
     return attachment(data, XLSX, f"{tenant.slug}-dashboard-{filters.year}.xlsx")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -24,8 +23,8 @@ from assessment.assessments.web import assessment_or_404
 from assessment.evidence import queries, services, sniff
 from assessment.evidence.forms import DeleteForm, UploadForm
 from assessment.evidence.storage import max_bytes, storage
-from assessment.results.page import lang_of
 from tenants.errors import DomainError
+from tenants.language import reader_language
 from tenants.linked import current_membership
 from tenants.models import LinkGrant, TenantKind
 from tenants.web import abort_for_access, current_tenant, form_error, local_path, tenant_blueprint
@@ -39,7 +38,7 @@ _FRAMING_ALLOWANCE = 64 * 1024
 
 
 def _choices(assessment: Assessment) -> list[tuple[str, str]]:
-    lang = lang_of(get_locale())
+    lang = reader_language()
     return [(code, f"{code} · {ind.name_en if lang == 'en' else ind.name_zh}")
             for code, ind in framework_of(assessment).indicators.items()]
 

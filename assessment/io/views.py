@@ -21,7 +21,6 @@ from __future__ import annotations
 import uuid
 
 from flask import flash, render_template
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -37,6 +36,7 @@ from assessment.assessments.web import assessment_or_404
 from assessment.io import export, importer, pending
 from assessment.io import queries as io_queries
 from assessment.io.importer import ImportOutcome, ImportProblem, ImportRejected
+from tenants.language import reader_language
 from tenants.linked import current_membership, linked_enterprise
 from tenants.models import LinkGrant, Role, Tenant
 from tenants.web import (
@@ -98,7 +98,7 @@ def export_json(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
 def export_xlsx(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
                 ) -> BaseResponse:
     assessment, enterprise = _exported(assessment_id, enterprise_id)
-    english = str(get_locale()).startswith("en")
+    english = reader_language() == "en"
     data = export.export_xlsx(assessment, enterprise.name, english)
     return attachment(data, export.XLSX_MIMETYPE,
                      export.export_filename(assessment, enterprise.slug, "xlsx"))

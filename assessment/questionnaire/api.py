@@ -21,10 +21,11 @@ from assessment.assessments.pages import ENERGY_SECTIONS, page_of_key, pages_for
 from assessment.assessments.web import assessment_or_404
 from assessment.questionnaire import energy, fields
 from assessment.questionnaire.blueprint import bp
-from assessment.questionnaire.common import english, people
+from assessment.questionnaire.common import people
 from assessment.questionnaire.problems import energy_row, place
 from assessment.questionnaire.progress import progress_of
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
+from tenants.language import reader_language
 from tenants.linked import current_membership
 
 
@@ -41,7 +42,7 @@ def _current(assessment: Assessment, key: str, current: Answer | None) -> dict[s
         text = energy.summary(key, current.value)
     else:
         text = fields.display_value(fields.input_field(framework, key), current.value,
-                                    current.state, english())
+                                    current.state, reader_language() == "en")
     return {
         "value": current.value, "state": current.state, "version": current.version,
         "text": text, "by": people().get(current.updated_by_id) if current.updated_by_id
@@ -80,7 +81,7 @@ def _rejected(assessment: Assessment, key: str, refusal: answering.AnswerRejecte
               ) -> dict[str, Any]:
     framework = framework_of(assessment)
     page_keys = {key, *(k for p in pages_for(framework) if key in p.keys for k in p.keys)}
-    placed, elsewhere = place(framework, refusal.problems, page_keys, english())
+    placed, elsewhere = place(framework, refusal.problems, page_keys, reader_language() == "en")
     errors: dict[str, list[str]] = {}
     rows: dict[str, dict[str, dict[str, list[str]]]] = {}
     options: dict[str, list[str]] = {}

@@ -22,7 +22,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -36,6 +35,7 @@ from assessment.reports.pdf_jobs import RenderState
 from assessment.reports.render import PdfRequest, ReportFile
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
+from tenants.language import reader_language
 from tenants.linked import link_args, linked_enterprise
 from tenants.models import LinkGrant, Role, TenantKind
 from tenants.types import utcnow
@@ -48,7 +48,7 @@ LINKED = "/clients/<uuid:enterprise_id>/assessments/<uuid:assessment_id>"
 
 
 def _lang() -> str:
-    default = "en" if str(get_locale() or "").startswith("en") else "zh"
+    default = reader_language()
     return services.language(request.args.get("lang"), default)
 
 

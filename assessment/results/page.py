@@ -16,10 +16,6 @@ from assessment.results.charts import Series, radar_svg
 from assessment.results.services import AssessmentResults
 
 
-def lang_of(locale: object) -> str:
-    return "en" if str(locale).startswith("en") else "zh"
-
-
 @dataclass
 class IndicatorRow:
     code: str

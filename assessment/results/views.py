@@ -11,7 +11,6 @@ import uuid
 from typing import Any
 
 from flask import abort, jsonify, render_template
-from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
 from assessment.assessments.models import Assessment, State
@@ -20,7 +19,6 @@ from assessment.dashboard.peers import you_vs_peers
 from assessment.evidence.queries import files_by_indicator
 from assessment.results.page import (
     dimension_rows,
-    lang_of,
     na_reasons,
     overall_level_name,
     radar_for,
@@ -29,6 +27,7 @@ from assessment.results.services import assessment_results, results_for
 from assessment.review.labels import review_status
 from assessment.review.queries import checks_by_indicator
 from indicators import InvalidInput
+from tenants.language import reader_language
 from tenants.linked import LinkedEnterprise, link_args, linked_enterprise
 from tenants.models import LinkGrant, TenantKind
 from tenants.web import current_tenant, tenant_blueprint
@@ -56,7 +55,7 @@ def report_args(assessment: Assessment, linked: LinkedEnterprise | None
 @bp.route(LINKED)
 def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> str:
     assessment = assessment_or_404(assessment_id)
-    lang = lang_of(get_locale())
+    lang = reader_language()
     found = assessment_results(assessment)
     counts = {code: len(files) for code, files in files_by_indicator(assessment.id).items()}
     rows = dimension_rows(found, lang, counts, na_reasons(assessment.id))

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -24,11 +23,12 @@ from assessment.assessments import services as lifecycle
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import assessment_or_404
 from assessment.evidence.queries import files_by_indicator
-from assessment.results.page import dimension_rows, lang_of, na_reasons
+from assessment.results.page import dimension_rows, na_reasons
 from assessment.results.services import assessment_results
 from assessment.review import queries, services
 from assessment.review.forms import CommentForm, StateForm, VerifyForm
 from tenants.errors import DomainError
+from tenants.language import reader_language
 from tenants.linked import current_membership, link_args, linked_enterprise
 from tenants.models import LinkGrant, TenantKind
 from tenants.web import (
@@ -57,7 +57,7 @@ def _reviewer() -> services.Reviewer:
 
 def _render(assessment: Assessment, status: int = 200, comment_form: CommentForm | None = None,
             problems: list[Any] | None = None) -> tuple[str, int]:
-    lang = lang_of(get_locale())
+    lang = reader_language()
     evidence = files_by_indicator(assessment.id)
     found = assessment_results(assessment, compare=False)
     rows = dimension_rows(found, lang, {code: len(files) for code, files in evidence.items()},
