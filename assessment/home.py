@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template
-from flask_babel import get_locale
 
 from assessment.assessments import queries
 from assessment.assessments.documents import framework_of
@@ -13,6 +12,7 @@ from assessment.assessments.models import State
 from assessment.profiles import queries as profile_queries
 from assessment.questionnaire.progress import progress_of
 from assessment.review import queries as review_queries
+from tenants.language import reader_language
 from tenants.models import Tenant, TenantKind
 from tenants.web import register_home_panel
 
@@ -37,7 +37,7 @@ def _enterprise_panel() -> str:
     level_name = None
     if latest is not None and latest.results["overall"].get("level"):
         level_name = framework_of(finalised).level_name(  # type: ignore[arg-type]
-            latest.results["overall"]["level"], str(get_locale()))
+            latest.results["overall"]["level"], reader_language())
     return render_template("assessment/_home_enterprise.html", profile=profile,
                            current=current, current_percent=current_percent,
                            finalised=finalised, latest=latest, level_name=level_name)

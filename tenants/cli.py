@@ -29,7 +29,7 @@ def alembic_config(app: Flask | None = None) -> Config:
     owner = make_url(app.config["MIGRATION_DATABASE_URL"]).username
     if app_user and app_user != owner:
         grantees.append(app_user)
-    if app.config.get("DATABASE_SYSTEM_ROLE"):
+    if app.config["DATABASE_SYSTEM_ROLE"]:
         grantees.append(app.config["DATABASE_SYSTEM_ROLE"])
     config.attributes["grantees"] = grantees
     # migrations/env.py installs it where only the owner reads it (tenants.rls)

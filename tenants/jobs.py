@@ -30,8 +30,10 @@ huey = Huey("chaingauge", immediate=True)
 
 
 def init_app(app: Flask) -> None:
-    redis_url = app.config.get("REDIS_URL")
-    immediate = app.config.get("JOBS_IMMEDIATE", not redis_url)
+    redis_url = app.config["REDIS_URL"]
+    immediate = app.config["JOBS_IMMEDIATE"]
+    if immediate is None:  # unset: in-process unless Redis is configured
+        immediate = not redis_url
     if redis_url and not immediate:
         huey.storage_class = RedisStorage
         huey.storage_kwargs = {"url": redis_url}

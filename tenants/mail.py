@@ -66,8 +66,8 @@ def backend_from_config(app: Flask) -> MailBackend:
         return FileBackend(app.config["MAIL_FILE_DIR"])
     if kind == "smtp":
         return SMTPBackend(
-            app.config["SMTP_HOST"], int(app.config["SMTP_PORT"]), app.config.get("SMTP_USERNAME"),
-            app.config.get("SMTP_PASSWORD"), bool(app.config.get("SMTP_USE_TLS", True)),
+            app.config["SMTP_HOST"], int(app.config["SMTP_PORT"]), app.config["SMTP_USERNAME"],
+            app.config["SMTP_PASSWORD"], bool(app.config["SMTP_USE_TLS"]),
         )
     raise ValueError(f"unknown MAIL_BACKEND {kind!r}")
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -13,6 +16,7 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    current_app,
     flash,
     g,
     jsonify,
@@ -32,8 +36,10 @@ from tenants.context import set_tenant, set_user
 from tenants.db import db
 from tenants.errors import DomainError, FieldErrors, Forbidden, NotFound
 from tenants.extensions import login_manager
+from tenants.language import reader_language
 from tenants.limits import NUL, TextRefused, install_flush_guard, nul_message
-from tenants.models import Role, Tenant
+from tenants.linked import enter_linked_enterprise
+from tenants.models import LinkGrant, Role, Tenant, TenantKind
 from tenants.safejson import JsonRefused, SafeJSONProvider
 
 log = logging.getLogger(__name__)
@@ -63,13 +69,99 @@ def _user_out_of_scope(_app: Flask, user: Any = None, **_extra: Any) -> None:
     set_user(db.session, None)
 
 
-def tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:
-    """A blueprint whose routes live under ``/t/<slug>/``.
+Kinds = Iterable[TenantKind] | None
+Roles = Iterable[Role] | None
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use a route; ``None`` leaves a part to the blueprint's declaration.
+
+    - ``kinds``: the kinds of tenant whose own data the route serves; another kind gets a
+      404 (the route does not exist for it).
+    - ``roles``: the member roles that may use it; another role gets a 403.
+    - ``grant``: what a link must grant for a URL that names a linked enterprise
+      (``enterprise_id``): the request enters it through ``tenants.linked`` (404 without
+      such a link). A URL naming an enterprise on a route with no grant is a 404. ``kinds``
+      does not apply to such a URL: the data served is the entered enterprise's.
+    """
+
+    kinds: frozenset[TenantKind] | None = None
+    roles: frozenset[Role] | None = None
+    grant: LinkGrant | None = None
+
+    @classmethod
+    def of(cls, kinds: Kinds = None, roles: Roles = None, grant: LinkGrant | None = None
+           ) -> Access:
+        return cls(frozenset(kinds) if kinds is not None else None,
+                   frozenset(roles) if roles is not None else None, grant)
+
+    def over(self, blueprint: Access) -> Access:
+        """This route's declaration, with the blueprint's for what it leaves out."""
+        return Access(self.kinds if self.kinds is not None else blueprint.kinds,
+                      self.roles if self.roles is not None else blueprint.roles,
+                      self.grant if self.grant is not None else blueprint.grant)
+
+    def refusal(self, tenant: Tenant, role: Role, view_args: dict[str, Any]) -> int | None:
+        """404 or 403 when this request may not use the route, else None. Enters a linked
+        enterprise named by the URL as a side effect (or refuses it with a 404)."""
+        enterprise_id = view_args.get("enterprise_id")
+        if enterprise_id is not None:
+            if self.grant is None:
+                return 404
+            enter_linked_enterprise(enterprise_id, self.grant)
+        elif self.kinds is not None and TenantKind(tenant.kind) not in self.kinds:
+            return 404
+        if self.roles is not None and role not in self.roles:
+            return 403
+        return None
+
+
+_ACCESS = "_tenant_access"
+
+
+def access(*, kinds: Kinds = None, roles: Roles = None, grant: LinkGrant | None = None
+           ) -> Callable[[F], F]:
+    """Declare who may use this view of a :func:`tenant_blueprint` (see :class:`Access`);
+    what it leaves out, the blueprint's declaration decides. The check runs before the view,
+    in the blueprint; a view declared so but reached without that check refuses to run."""
+    declared = Access.of(kinds, roles, grant)
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not g.get("tenant_access_checked"):
+                raise RuntimeError(f"{view.__name__} declares access but is not on a "
+                                   "tenant blueprint")
+            return view(*args, **kwargs)
+
+        setattr(wrapper, _ACCESS, declared)
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def requires_role(*roles: Role) -> Callable[[F], F]:
+    """Refuse (403) a member whose role is not among ``roles``: ``access(roles=roles)``."""
+    return access(roles=roles)
+
+
+def tenant_blueprint(name: str, import_name: str, url_prefix: str = "", *, kinds: Kinds = None,
+                     roles: Roles = None, grant: LinkGrant | None = None,
+                     template_folder: str | None = None) -> Blueprint:
+    """A blueprint whose routes live under ``/t/<slug>/``, with who may use them declared.
 
     The slug selects the tenant; membership authorises. A signed-in user who is not a member
-    gets a 404 whatever the slug, so tenants cannot be discovered by guessing.
+    gets a 404 whatever the slug, so tenants cannot be discovered by guessing. Then the
+    blueprint's ``kinds``, ``roles`` and ``grant`` (see :class:`Access`), overridden per
+    view by :func:`access`, decide; a refusal is answered by :func:`register_error_handlers`
+    (an HTML page, or a problem document to an API client). ``template_folder``: templates
+    kept in the feature's own folder (looked up after the app's ``templates/``).
     """
-    bp = Blueprint(name, import_name, url_prefix=f"/t/<slug>{url_prefix}")
+    bp = Blueprint(name, import_name, url_prefix=f"/t/<slug>{url_prefix}",
+                   template_folder=template_folder)
+    declared = Access.of(kinds, roles, grant)
+    bp.tenant_access = declared  # type: ignore[attr-defined]
 
     @bp.url_value_preprocessor
     def _pull_tenant(_endpoint: str | None, values: dict[str, Any] | None) -> None:
@@ -86,6 +178,13 @@ def tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Bluep
         g.tenant = tenant
         g.membership = member
         set_tenant(db.session, tenant.id)
+        view = current_app.view_functions.get(request.endpoint or "")
+        route: Access = getattr(view, _ACCESS, Access())
+        refusal = route.over(declared).refusal(tenant, Role(member.role),
+                                               request.view_args or {})
+        if refusal is not None:
+            abort(refusal)
+        g.tenant_access_checked = True
         return None
 
     @bp.url_defaults
@@ -103,21 +202,6 @@ def current_tenant() -> Tenant:
 
 def current_role() -> Role:
     return Role(g.membership.role)
-
-
-def requires_role(*roles: Role) -> Callable[[F], F]:
-    """Refuse (403) a member whose role is not among ``roles``."""
-
-    def decorator(view: F) -> F:
-        @functools.wraps(view)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if current_role() not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
-
-    return decorator
 
 
 def flash_error(error: DomainError) -> None:
@@ -165,38 +249,66 @@ def attachment(data: bytes, mimetype: str, filename: str) -> Response:
                      download_name=filename)
 
 
+_API_PATH = re.compile(r"^(?:/t/[^/]+)?/api/")
+PROBLEM_JSON = "application/problem+json"
+
+
+def wants_json() -> bool:
+    """Whether this request is answered in JSON: a path under ``/api/`` (also a tenant's,
+    ``/t/<slug>/api/``), or an ``Accept`` header that prefers JSON to HTML."""
+    if _API_PATH.match(request.path):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", PROBLEM_JSON])
+    return best in ("application/json", PROBLEM_JSON)
+
+
+def problem(code: int, title: str, detail: str) -> Response:
+    """An RFC 9457 problem document; the title and detail are in the reader's language."""
+    response = current_app.response_class(
+        json.dumps({"type": "about:blank", "title": title, "status": code, "detail": detail},
+                   ensure_ascii=False),
+        status=code, mimetype=PROBLEM_JSON)
+    response.headers["Content-Language"] = "en" if reader_language() == "en" else "zh-CN"
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
-    def render(code: int, title: str, message: str) -> tuple[str, int]:
+    """The one place a refusal becomes a response: an HTML page for a browser, a problem
+    document (``application/problem+json``) for an API client (see :func:`wants_json`)."""
+
+    def render(code: int, title: str, message: str) -> tuple[str, int] | Response:
+        if wants_json():
+            return problem(code, title, message)
         return render_template("errors/error.html", code=code, title=title,
                                message=message), code
 
     @app.errorhandler(404)
-    def not_found(_e: HTTPException) -> tuple[str, int]:
+    def not_found(_e: HTTPException) -> tuple[str, int] | Response:
         return render(404, _("Page not found"),
                       _("The page does not exist, or you do not have access to it."))
 
     @app.errorhandler(403)
-    def forbidden(_e: HTTPException) -> tuple[str, int]:
+    def forbidden(_e: HTTPException) -> tuple[str, int] | Response:
         return render(403, _("Not allowed"),
                       _("Your role in this organisation does not allow this action."))
 
     @app.errorhandler(429)
-    def too_many(_e: HTTPException) -> tuple[str, int]:
+    def too_many(_e: HTTPException) -> tuple[str, int] | Response:
         return render(429, _("Too many attempts"),
                       _("Too many attempts. Please wait a few minutes and try again."))
 
     @app.errorhandler(CSRFError)
-    def csrf_failed(_e: CSRFError) -> tuple[str, int]:
+    def csrf_failed(_e: CSRFError) -> tuple[str, int] | Response:
         return render(400, _("The form has expired"),
                       _("The form was sent without a valid security token. Reload the page "
                         "and try again."))
 
     @app.errorhandler(DomainError)
-    def domain_error(e: DomainError) -> tuple[str, int]:
+    def domain_error(e: DomainError) -> tuple[str, int] | Response:
         return render(e.status_code, _("Cannot do this"), str(e.message))
 
     @app.errorhandler(500)
-    def server_error(_e: Exception) -> tuple[str, int]:
+    def server_error(_e: Exception) -> tuple[str, int] | Response:
         log.error("unhandled error on %s", request.path)
         return render(500, _("Something went wrong"),
                       _("An unexpected error occurred. It has been logged; please try again."))

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from flask import abort, g
+from flask import abort
 
 from assessment.assessments import queries
 from assessment.assessments.models import Assessment
-from tenants.models import Membership
 
 
 def assessment_or_404(assessment_id: uuid.UUID) -> Assessment:
-    """The current tenant's assessment; another tenant's id is a 404 (the ORM filter)."""
+    """The current tenant's assessment (in a linked request, the entered enterprise's: see
+    ``tenants.linked``); another tenant's id is a 404 (the ORM filter)."""
     found = queries.assessment(assessment_id)
     if found is None:
         abort(404)
     return found
-
-
-def current_membership() -> Membership:
-    membership: Membership = g.membership
-    return membership

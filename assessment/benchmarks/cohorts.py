@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from assessment.profiles.rules import province, size_class_by_code
 from indicators.catalogue.industries import find_division
+from tenants.language import reader_language
 
 # The anonymity threshold: no statistic of fewer enterprises is ever shown. It is deliberately
 # separate from the framework's ``min_cohort_size`` (the minimum for relative scoring), which
@@ -85,8 +85,7 @@ class Cohort:
 
     def label(self, lang: str | None = None) -> str:
         """A readable name of the cohort, saying when it is broader than the one asked for."""
-        lang = lang or str(get_locale() or "zh_CN")
-        english = lang.startswith("en")
+        english = lang.startswith("en") if lang else reader_language() == "en"
         division = find_division(self.filter.division) if self.filter.division else None
         if self.scope == Scope.division and division is not None:
             industry = str(_l("Industry %(code)s %(name)s", code=division.code,

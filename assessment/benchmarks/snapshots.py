@@ -27,7 +27,6 @@ from tenants.context import system_scope
 from tenants.db import db
 from tenants.types import utcnow
 
-DEFAULT_MAX_AGE = 24 * 3600
 _STATS = ("mean", "median", "q1", "q3", "p10", "p90")
 
 
@@ -82,7 +81,7 @@ def read(pool: Pool, wanted: CohortFilter, codes: Iterable[str] | None) -> Cohor
     """The snapshot's statistics, or None when there is no fresh snapshot for this request."""
     if not isinstance(pool, PlatformPool) or wanted.size_class or wanted.province:
         return None
-    max_age = current_app.config.get("BENCHMARK_SNAPSHOT_MAX_AGE", DEFAULT_MAX_AGE)
+    max_age = current_app.config["BENCHMARK_SNAPSHOT_MAX_AGE"]
     cohorts = _cohorts_of(wanted.year, wanted.division)
     rows = queries.snapshot_rows(pool.key, wanted.year, [c.key for c in cohorts])
     by_cohort: dict[str, list[BenchmarkSnapshot]] = {}

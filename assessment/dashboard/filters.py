@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SearchField, SelectField
@@ -19,6 +18,7 @@ from wtforms.validators import NumberRange, Optional
 
 from assessment.profiles.rules import provinces, size_classes
 from indicators.catalogue.industries import find_division, list_divisions, list_groups
+from tenants.language import reader_language
 
 YEAR_RANGE = (2000, 2100)
 
@@ -71,12 +71,8 @@ class Filters:
         return {k: v for k, v in values.items() if v not in ("", None)}
 
 
-def _english() -> bool:
-    return str(get_locale() or "zh_CN").startswith("en")
-
-
 def industry_choices() -> list[tuple[str, str]]:
-    english = _english()
+    english = reader_language() == "en"
     choices = [("", str(_l("All industries")))]
     choices += [(g.code, g.name_en if english else g.name_zh) for g in list_groups()]
     choices += [(d.code, f"{d.code} {d.name_en if english else d.name_zh}")
@@ -97,7 +93,7 @@ class FilterForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        english = _english()
+        english = reader_language() == "en"
         self.industry.choices = industry_choices()
         self.size.choices = [("", str(_l("All sizes")))] + [
             (c.code, c.name_en if english else c.name_zh) for c in size_classes()]

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request
-from flask_babel import get_locale
+from flask import render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -19,14 +18,14 @@ from assessment.benchmarks.cohorts import ANONYMITY_MIN_COHORT
 from assessment.dashboard import export, services
 from assessment.dashboard.charts import box_plot_svg, histogram_svg
 from assessment.dashboard.filters import STATUS_LABELS, FilterForm, Filters, MemberStatus
-from assessment.language import lang_of
 from assessment.profiles.rules import province as find_province
 from assessment.profiles.rules import size_class_by_code
 from indicators.framework.schema import LEVELS
+from tenants.language import reader_language
 from tenants.models import Tenant, TenantKind
 from tenants.web import attachment, current_tenant, tenant_blueprint
 
-bp = tenant_blueprint("dashboard", __name__, "/dashboard")
+bp = tenant_blueprint("dashboard", __name__, "/dashboard", kinds=[TenantKind.association])
 
 TABLES = ("members", "levels", "distributions", "breakdowns")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,7 +33,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.context_processor
 def _names() -> dict[str, Any]:
-    lang = lang_of(get_locale())
+    lang = reader_language()
 
     def size_name(code: str | None) -> str:
         found = size_class_by_code(code) if code else None
@@ -50,8 +49,6 @@ def _names() -> dict[str, Any]:
 
 def _association() -> Tenant:
     tenant = current_tenant()
-    if tenant.kind != TenantKind.association:
-        abort(404)
     services.require_dashboards(tenant)
     return tenant
 
@@ -95,7 +92,7 @@ def index() -> str | tuple[str, int]:
     form, filters = _filters(tenant)
     if filters is None:
         return _refused(form)
-    lang = lang_of(get_locale())
+    lang = reader_language()
     found = services.dashboard(tenant, filters, lang)
     return _page("dashboard/index.html", tenant, form, filters, page="index", found=found,
                  level_chart=_level_chart(found), framework=services.framework(), lang=lang)
@@ -107,7 +104,7 @@ def distributions() -> str | tuple[str, int]:
     form, filters = _filters(tenant)
     if filters is None:
         return _refused(form)
-    found = services.code_distributions(tenant, filters, lang_of(get_locale()))
+    found = services.code_distributions(tenant, filters, reader_language())
     bins = [f"{low}–{high}" for low, high in services.BINS]
     return _page("dashboard/distributions.html", tenant, form, filters, page="distributions",
                  distributions=found,
@@ -125,7 +122,7 @@ def export_csv() -> Response | tuple[str, int]:
         filters = None
     if filters is None:
         return _refused(form)
-    lang = lang_of(get_locale())
+    lang = reader_language()
     found = services.dashboard(tenant, filters, lang)
     if table == "members":
         header, rows = export.member_table(found, lang)
@@ -146,7 +143,7 @@ def export_xlsx() -> Response | tuple[str, int]:
     form, filters = _filters(tenant)
     if filters is None:
         return _refused(form)
-    lang = lang_of(get_locale())
+    lang = reader_language()
     found = services.dashboard(tenant, filters, lang)
     data = export.workbook(found, services.code_distributions(tenant, filters, lang), lang)
     return attachment(data, XLSX, f"{tenant.slug}-dashboard-{filters.year}.xlsx")

@@ -49,4 +49,4 @@ def storage() -> EvidenceStorage:
 
 
 def max_bytes() -> int:
-    return int(current_app.config.get("EVIDENCE_MAX_BYTES") or 20 * 1024 * 1024)
+    return int(current_app.config["EVIDENCE_MAX_BYTES"] or 20 * 1024 * 1024)

@@ -11,26 +11,25 @@ from __future__ import annotations
 import uuid
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
 from assessment.assessments import answering
-from assessment.assessments.access import open_assessment
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Assessment
-from assessment.assessments.web import current_membership
+from assessment.assessments.web import assessment_or_404
 from assessment.evidence import queries, services, sniff
 from assessment.evidence.forms import DeleteForm, UploadForm
 from assessment.evidence.storage import max_bytes, storage
-from assessment.language import lang_of
 from tenants.errors import DomainError
-from tenants.models import LinkGrant
+from tenants.language import reader_language
+from tenants.linked import current_membership
+from tenants.models import LinkGrant, TenantKind
 from tenants.web import abort_for_access, current_tenant, form_error, local_path, tenant_blueprint
 
-bp = tenant_blueprint("evidence", __name__)
+bp = tenant_blueprint("evidence", __name__, kinds=[TenantKind.enterprise], grant=LinkGrant.review)
 
 OWN = "/assessments/<uuid:assessment_id>/evidence"
 LINKED = "/clients/<uuid:enterprise_id>/assessments/<uuid:assessment_id>/evidence"
@@ -39,7 +38,7 @@ _FRAMING_ALLOWANCE = 64 * 1024
 
 
 def _choices(assessment: Assessment) -> list[tuple[str, str]]:
-    lang = lang_of(get_locale())
+    lang = reader_language()
     return [(code, f"{code} · {ind.name_en if lang == 'en' else ind.name_zh}")
             for code, ind in framework_of(assessment).indicators.items()]
 
@@ -66,7 +65,7 @@ def _back(assessment: Assessment, target: str | None) -> Response:
 
 @bp.route(OWN)
 def index(assessment_id: uuid.UUID) -> tuple[str, int]:
-    assessment = open_assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     # ?code= preselects an indicator, ?next= returns to the questionnaire page afterwards.
     form = UploadForm(indicator_code=request.args.get("code", ""),
                       next=request.args.get("next", ""))
@@ -75,7 +74,7 @@ def index(assessment_id: uuid.UUID) -> tuple[str, int]:
 
 @bp.route(OWN, methods=["POST"])
 def upload(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
-    assessment = open_assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     form = UploadForm()
     form.indicator_code.choices = _choices(assessment)
     limit = max_bytes()
@@ -101,7 +100,7 @@ def upload(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
 
 @bp.route(f"{OWN}/<uuid:evidence_id>/delete", methods=["POST"])
 def delete(assessment_id: uuid.UUID, evidence_id: uuid.UUID) -> Response | tuple[str, int]:
-    assessment = open_assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     evidence = queries.evidence_file(assessment.id, evidence_id)
     if evidence is None:
         abort(404)
@@ -124,7 +123,7 @@ def delete(assessment_id: uuid.UUID, evidence_id: uuid.UUID) -> Response | tuple
 def download(assessment_id: uuid.UUID, evidence_id: uuid.UUID,
              enterprise_id: uuid.UUID | None = None) -> Response:
     """Members of the enterprise, or a linked reviewer (grant ``review``); else 404."""
-    assessment = open_assessment(assessment_id, enterprise_id, LinkGrant.review)
+    assessment = assessment_or_404(assessment_id)
     evidence = queries.evidence_file(assessment.id, evidence_id)
     if evidence is None:
         abort(404)

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from assessment.assessments import answering, queries
@@ -50,10 +49,10 @@ from assessment.questionnaire.fields import display_value, input_field
 from indicators import Framework, InvalidInput, Problem
 from tenants import safejson
 from tenants.errors import Conflict, DomainError, Forbidden
+from tenants.language import reader_language
 from tenants.models import Membership, Role, User
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-DEFAULT_CONFIRM_CLEARS = 3
 
 
 class ImportRejected(DomainError):
@@ -97,12 +96,8 @@ class ImportOutcome:
     fingerprint: str = ""
 
 
-def _english() -> bool:
-    return str(get_locale() or "zh_CN").startswith("en")
-
-
 def confirm_threshold() -> int:
-    return int(current_app.config.get("IMPORT_CONFIRM_CLEARS", DEFAULT_CONFIRM_CLEARS))
+    return int(current_app.config["IMPORT_CONFIRM_CLEARS"])
 
 
 def _require_importer(assessment: Assessment, membership: Membership) -> None:
@@ -168,7 +163,7 @@ def _plan_declarations(plan: ImportPlan, framework: Framework, assessment: Asses
 
 # -- checking the plan against the assessment ----------------------------------------------
 def _engine_problems(plan: ImportPlan, problems: list[Problem]) -> None:
-    english = _english()
+    english = reader_language() == "en"
     for problem in problems:
         path = problem.key
         cell = plan.cells.get(path)
@@ -254,7 +249,7 @@ def _declaration(flag: bool, reason: str) -> str:
 def _changes(framework: Framework, answers: Mapping[str, tuple[Any, str]],
              flags: Mapping[str, tuple[bool, str]], current: Mapping[str, Answer],
              states: Mapping[str, IndicatorState]) -> list[Change]:
-    english = _english()
+    english = reader_language() == "en"
     changes = []
     for key, (value, state) in answers.items():
         old = current.get(key)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import uuid
 
 from flask import flash, render_template
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -31,13 +30,14 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Regexp
 
-from assessment.assessments.access import linked_enterprise, open_assessment
 from assessment.assessments.answering import EDITABLE_STATES
 from assessment.assessments.models import Assessment
-from assessment.assessments.web import assessment_or_404, current_membership
+from assessment.assessments.web import assessment_or_404
 from assessment.io import export, importer, pending
 from assessment.io import queries as io_queries
 from assessment.io.importer import ImportOutcome, ImportProblem, ImportRejected
+from tenants.language import reader_language
+from tenants.linked import current_membership, linked_enterprise
 from tenants.models import LinkGrant, Role, Tenant
 from tenants.web import (
     attachment,
@@ -68,7 +68,8 @@ class ConfirmImportForm(FlaskForm):
 
 
 # The answers grant: what a member's link lets its association or consultancy download.
-linked_bp = tenant_blueprint("io_linked", __name__, "/clients/<uuid:enterprise_id>/assessments")
+linked_bp = tenant_blueprint("io_linked", __name__, "/clients/<uuid:enterprise_id>/assessments",
+                             grant=LinkGrant.answers)
 
 
 def _exported(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None
@@ -78,10 +79,9 @@ def _exported(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None
     ``answers``."""
     if enterprise_id is None:
         return assessment_or_404(assessment_id), current_tenant()
-    assessment = open_assessment(assessment_id, enterprise_id, LinkGrant.answers)
     entered = linked_enterprise()
-    assert entered is not None  # open_assessment entered it or answered 404
-    return assessment, entered.enterprise
+    assert entered is not None  # the blueprint entered it (grant answers) or answered 404
+    return assessment_or_404(assessment_id), entered.enterprise
 
 
 @bp.route("/<uuid:assessment_id>/export.json")
@@ -98,7 +98,7 @@ def export_json(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
 def export_xlsx(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
                 ) -> BaseResponse:
     assessment, enterprise = _exported(assessment_id, enterprise_id)
-    english = str(get_locale()).startswith("en")
+    english = reader_language() == "en"
     data = export.export_xlsx(assessment, enterprise.name, english)
     return attachment(data, export.XLSX_MIMETYPE,
                      export.export_filename(assessment, enterprise.slug, "xlsx"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
@@ -13,16 +12,13 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField
 from assessment.profiles.models import EnterpriseProfile
 from assessment.profiles.rules import provinces
 from indicators.catalogue.industries import list_divisions
+from tenants.language import reader_language
 from tenants.limits import Limited
-
-
-def _english() -> bool:
-    return str(get_locale() or "").startswith("en")
 
 
 def division_choices() -> list[tuple[str, str]]:
     """GB/T 4754-2017 divisions C13-C43, named in the user's language."""
-    english = _english()
+    english = reader_language() == "en"
     return [("", str(_l("Choose…")))] + [
         (d.code, f"{d.code} {d.name_en if english else d.name_zh}")
         for d in list_divisions()
@@ -30,7 +26,7 @@ def division_choices() -> list[tuple[str, str]]:
 
 
 def province_choices() -> list[tuple[str, str]]:
-    locale = "en" if _english() else "zh"
+    locale = reader_language()
     return [("", str(_l("Choose…")))] + [(p.code, p.name(locale)) for p in provinces()]
 
 

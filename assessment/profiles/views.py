@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from assessment.assessments.web import current_membership
 from assessment.profiles import queries
 from assessment.profiles.forms import ProfileForm
 from assessment.profiles.models import EnterpriseProfile
@@ -15,19 +14,14 @@ from assessment.profiles.rules import province, size_class_by_code, size_classes
 from assessment.profiles.services import ProfileData, ProfileInvalid, save_profile
 from indicators.catalogue.industries import find_division
 from tenants.errors import Conflict
+from tenants.linked import current_membership
 from tenants.models import Role, TenantKind
-from tenants.web import current_role, current_tenant, form_error, requires_role, tenant_blueprint
+from tenants.web import current_role, form_error, requires_role, tenant_blueprint
 
-bp = tenant_blueprint("profile", __name__, "/profile")
+# Associations and consultancies have no profile of their own: nothing to find here.
+bp = tenant_blueprint("profile", __name__, "/profile", kinds=[TenantKind.enterprise])
 
 EDITORS = (Role.owner, Role.admin)
-
-
-@bp.before_request
-def _enterprises_only() -> None:
-    # Associations and consultancies have no profile of their own: nothing to find here.
-    if current_tenant().kind != TenantKind.enterprise:
-        abort(404)
 
 
 def _render(form: ProfileForm, profile: EnterpriseProfile | None,

@@ -18,13 +18,15 @@ from assessment.assessments import answering
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS, page_of_key, pages_for
-from assessment.assessments.web import assessment_or_404, current_membership
+from assessment.assessments.web import assessment_or_404
 from assessment.questionnaire import checks, energy, fields
 from assessment.questionnaire.blueprint import bp
-from assessment.questionnaire.common import english, people
+from assessment.questionnaire.common import people
 from assessment.questionnaire.errors import FieldErrors, field_errors
 from assessment.questionnaire.progress import progress_of
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
+from tenants.language import reader_language
+from tenants.linked import current_membership
 
 
 def _json(status: int, **body: Any) -> tuple[Response, int]:
@@ -40,7 +42,7 @@ def _current(assessment: Assessment, key: str, current: Answer | None) -> dict[s
         text = energy.summary(key, current.value)
     else:
         text = fields.display_value(fields.input_field(framework, key), current.value,
-                                    current.state, english())
+                                    current.state, reader_language() == "en")
     return {
         "value": current.value, "state": current.state, "version": current.version,
         "text": text, "by": people().get(current.updated_by_id) if current.updated_by_id
@@ -84,13 +86,13 @@ def _page_keys(assessment: Assessment, key: str) -> set[str]:
 def _rejected(assessment: Assessment, key: str, refusal: answering.AnswerRejected
               ) -> dict[str, Any]:
     return field_errors(framework_of(assessment), refusal.problems,
-                        _page_keys(assessment, key), english()).as_json()
+                        _page_keys(assessment, key), reader_language() == "en").as_json()
 
 
 def _warnings(assessment: Assessment, key: str) -> dict[str, list[str]]:
     """The plausibility warnings of every answer on the saved field's page (an empty list
     clears a warning the page shows), and those of the assessment as a whole under ""."""
-    grouped = checks.by_key(checks.warnings_for(assessment), english())
+    grouped = checks.by_key(checks.warnings_for(assessment), reader_language() == "en")
     return checks.for_keys(grouped, [*sorted(_page_keys(assessment, key)), ""])
 
 
@@ -99,7 +101,7 @@ def _mine_text(assessment: Assessment, key: str, value: Any, state: str) -> str:
     if key in ENERGY_SECTIONS:
         return energy.summary(key, value)
     return fields.display_value(fields.input_field(framework_of(assessment), key), value,
-                                state, english())
+                                state, reader_language() == "en")
 
 
 def _body(name_key: str) -> dict[str, Any]:

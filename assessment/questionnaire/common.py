@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from flask import abort
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from assessment.assessments.documents import framework_of
@@ -13,11 +12,8 @@ from assessment.assessments.models import Assessment
 from assessment.assessments.pages import ENERGY_PAGE, PROFILE_PAGE, Page, page
 from indicators import Framework
 from tenants import queries as platform_queries
+from tenants.language import reader_language
 from tenants.web import current_tenant
-
-
-def english() -> bool:
-    return str(get_locale() or "").startswith("en")
 
 
 def page_title(framework: Framework, code: str) -> str:
@@ -27,7 +23,7 @@ def page_title(framework: Framework, code: str) -> str:
         return _("Energy and carbon")
     for dimension in framework.dimensions:
         if dimension.code == code:
-            return dimension.name_en if english() else dimension.name_zh
+            return dimension.name_en if reader_language() == "en" else dimension.name_zh
     return code
 
 

@@ -20,12 +20,12 @@ from assessment.assessments.pages import (
     Page,
     pages_for,
 )
-from assessment.assessments.web import assessment_or_404, current_membership
+from assessment.assessments.web import assessment_or_404
 from assessment.evidence import queries as evidence_queries
 from assessment.profiles import queries as profile_queries
 from assessment.questionnaire import checks, energy, fields
 from assessment.questionnaire.blueprint import bp
-from assessment.questionnaire.common import english, page_or_404, page_title, people
+from assessment.questionnaire.common import page_or_404, page_title, people
 from assessment.questionnaire.errors import FieldErrors, field_errors
 from assessment.questionnaire.presenter import (
     FieldView,
@@ -45,6 +45,8 @@ from assessment.questionnaire.saving import (
 )
 from assessment.review import queries as review_queries
 from indicators import Framework
+from tenants.language import reader_language
+from tenants.linked import current_membership
 
 
 def _value_keys(page: Page) -> tuple[str, ...]:
@@ -80,7 +82,7 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
     membership = current_membership()
     answers = {a.key: a for a in queries.answers(assessment.id)}
     states = {s.code: s for s in queries.indicator_states(assessment.id)}
-    is_english = english()
+    is_english = reader_language() == "en"
     history = history_by_key(queries.answer_history(assessment.id), framework, people(),
                              is_english)
     keys = _value_keys(page)
@@ -212,7 +214,8 @@ def save(assessment_id: uuid.UUID, page: str) -> Response | tuple[str, int]:
     if shown.code not in answering.editable_pages(assessment, membership):
         abort(403)
     keys = _value_keys(shown)
-    form_class = fields.build_form_class(framework, keys, shown.indicator_codes, english())
+    form_class = fields.build_form_class(framework, keys, shown.indicator_codes,
+                                             reader_language() == "en")
     form = form_class()
     if not form.validate_on_submit():
         abort(400)
@@ -253,7 +256,7 @@ def save(assessment_id: uuid.UUID, page: str) -> Response | tuple[str, int]:
 
 def _names(framework: Framework, keys: list[str]) -> str:
     """Answer keys (and "na:<code>") as their names, in the reader's language."""
-    is_english = english()
+    is_english = reader_language() == "en"
     names = []
     for key in keys:
         if key.startswith("na:"):

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from assessment.assessments import answering, queries, services
 from assessment.assessments.documents import framework_of
 from assessment.assessments.pages import pages_for
-from assessment.assessments.web import assessment_or_404, current_membership
+from assessment.assessments.web import assessment_or_404
 from assessment.profiles import queries as profile_queries
 from assessment.questionnaire import api, page_views  # noqa: F401  (routes)
 from assessment.questionnaire.blueprint import bp
@@ -25,6 +25,7 @@ from assessment.questionnaire.forms import CreateAssessmentForm, build_assignmen
 from assessment.questionnaire.progress import progress_of
 from tenants import queries as platform_queries
 from tenants.errors import DomainError
+from tenants.linked import current_membership
 from tenants.models import Role
 from tenants.web import current_role, current_tenant, form_error, requires_role
 

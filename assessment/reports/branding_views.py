@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import base64
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from assessment.assessments.web import current_membership
 from assessment.reports import branding, queries
 from assessment.reports.forms import BrandingForm
 from tenants.billing import entitlements
 from tenants.errors import FieldErrors
+from tenants.linked import current_membership
 from tenants.models import Role, TenantKind
 from tenants.web import current_tenant, form_error, requires_role, tenant_blueprint
 
-bp = tenant_blueprint("branding", __name__, "/branding")
+bp = tenant_blueprint("branding", __name__, "/branding",
+                      kinds=[TenantKind.association, TenantKind.consultancy])
 
 
 def _page(form: BrandingForm, status: int = 200) -> tuple[str, int]:
@@ -32,8 +33,6 @@ def _page(form: BrandingForm, status: int = 200) -> tuple[str, int]:
 @bp.route("/", methods=["GET"])
 @requires_role(Role.owner, Role.admin)
 def edit() -> tuple[str, int]:
-    if current_tenant().kind == TenantKind.enterprise:
-        abort(404)
     row = queries.branding()
     form = BrandingForm()
     if row is not None:
@@ -46,8 +45,6 @@ def edit() -> tuple[str, int]:
 @bp.route("/", methods=["POST"])
 @requires_role(Role.owner, Role.admin)
 def save() -> Response | tuple[str, int]:
-    if current_tenant().kind == TenantKind.enterprise:
-        abort(404)
     form = BrandingForm()
     if not form.validate_on_submit():
         return _page(form, 422)

@@ -1,7 +1,7 @@
 """Reading what an enterprise report is built from, in the enterprise's tenant context.
 
 The caller has already put the session in the enterprise's context (its own request, a
-linked request through :func:`assessment.assessments.access.enter_linked_enterprise`, or a job
+linked request through :func:`tenants.linked.enter_linked_enterprise`, or a job
 in a logged system scope that set the tenant). Every figure is read from the finalised
 revision, the engine, the benchmark services and the recommendation catalogue.
 """

@@ -56,7 +56,7 @@ def report_html(template: str, report: Any, lang: str, *, for_pdf: bool,
 
 def reports_root() -> Path:
     """Where rendered reports live: ``REPORTS_DIR``, by default ``instance/reports``."""
-    configured = current_app.config.get("REPORTS_DIR")
+    configured = current_app.config["REPORTS_DIR"]
     return Path(configured) if configured else Path(current_app.instance_path) / "reports"
 
 

@@ -22,14 +22,13 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assessment.assessments import queries as assessment_queries
-from assessment.assessments.access import enter_linked_enterprise, link_args, open_assessment
 from assessment.assessments.models import Assessment, State
+from assessment.assessments.web import assessment_or_404
 from assessment.profiles import queries as profile_queries
 from assessment.reports import pdf_jobs, queries, services, tasks
 from assessment.reports.bulk_models import BulkReportJob, BulkStatus
@@ -37,9 +36,11 @@ from assessment.reports.pdf_jobs import RenderState
 from assessment.reports.report_render import PdfRequest, ReportFile
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
+from tenants.language import reader_language
+from tenants.linked import link_args, linked_enterprise
 from tenants.models import LinkGrant, Role, TenantKind
 from tenants.types import utcnow
-from tenants.web import attachment, current_role, current_tenant, requires_role, tenant_blueprint
+from tenants.web import access, attachment, current_role, current_tenant, tenant_blueprint
 
 bp = tenant_blueprint("reports", __name__, "/reports")
 
@@ -48,7 +49,7 @@ LINKED = "/clients/<uuid:enterprise_id>/assessments/<uuid:assessment_id>"
 
 
 def _lang() -> str:
-    default = "en" if str(get_locale() or "").startswith("en") else "zh"
+    default = reader_language()
     return services.language(request.args.get("lang"), default)
 
 
@@ -101,7 +102,7 @@ def _enterprise_name(assessment: Assessment) -> str:
 
 
 def _open(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None) -> Assessment:
-    assessment = open_assessment(assessment_id, enterprise_id, grant=LinkGrant.reports)
+    assessment = assessment_or_404(assessment_id)
     if assessment.state != State.finalised:
         abort(404)  # reports are of finalised assessments; the results page shows drafts
     return assessment
@@ -122,8 +123,9 @@ def index() -> str:
 
 
 @bp.route("/clients/<uuid:enterprise_id>/")
+@access(grant=LinkGrant.reports)
 def client(enterprise_id: uuid.UUID) -> str:
-    linked = enter_linked_enterprise(enterprise_id, LinkGrant.reports)
+    linked = linked_enterprise()
     finalised = [a for a in assessment_queries.assessments() if a.state == State.finalised]
     return render_template("reports/client.html", linked=linked, assessments=finalised,
                            link_args=link_args(),
@@ -133,6 +135,7 @@ def client(enterprise_id: uuid.UUID) -> str:
 # -- the enterprise report -------------------------------------------------------------------
 @bp.route(OWN)
 @bp.route(LINKED)
+@access(kinds=[TenantKind.enterprise], grant=LinkGrant.reports)
 def preview(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> str:
     assessment = _open(assessment_id, enterprise_id)
     lang = _lang()
@@ -147,6 +150,7 @@ def preview(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) ->
 
 @bp.route(f"{OWN}.pdf")
 @bp.route(f"{LINKED}.pdf")
+@access(kinds=[TenantKind.enterprise], grant=LinkGrant.reports)
 def pdf(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
         ) -> Response | tuple[str, int]:
     assessment = _open(assessment_id, enterprise_id)
@@ -159,14 +163,9 @@ def pdf(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
 
 
 # -- the association's cohort report and bulk runs ------------------------------------------
-def _association() -> None:
-    if current_tenant().kind != TenantKind.association:
-        abort(404)
-
-
 @bp.route("/cohort")
+@access(kinds=[TenantKind.association])
 def cohort() -> str:
-    _association()
     tenant = current_tenant()
     return render_template(
         "reports/cohort_page.html", years=range(utcnow().year, utcnow().year - 6, -1),
@@ -182,8 +181,8 @@ def _year(year: int) -> int:
 
 
 @bp.route("/cohort/<int:year>")
+@access(kinds=[TenantKind.association])
 def cohort_preview(year: int) -> str:
-    _association()
     lang = _lang()
     toolbar = [(_("Back"), url_for("reports.cohort")),
                (_("PDF in Chinese"), url_for("reports.cohort_pdf", year=year, lang="zh")),
@@ -192,8 +191,8 @@ def cohort_preview(year: int) -> str:
 
 
 @bp.route("/cohort/<int:year>.pdf")
+@access(kinds=[TenantKind.association])
 def cohort_pdf(year: int) -> Response | tuple[str, int]:
-    _association()
     lang = _lang()
     pending = services.cohort_pdf_request(current_tenant(), _year(year), lang)
     return _pdf_or_progress(pending, services.report_filename(current_tenant().name, year, lang),
@@ -201,9 +200,8 @@ def cohort_pdf(year: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/bulk", methods=["POST"])
-@requires_role(Role.owner, Role.admin)
+@access(kinds=[TenantKind.association], roles=[Role.owner, Role.admin])
 def bulk_start() -> Response:
-    _association()
     try:
         year = int(request.form.get("year", ""))
     except ValueError:
@@ -213,7 +211,6 @@ def bulk_start() -> Response:
 
 
 def _job(job_id: uuid.UUID) -> BulkReportJob:
-    _association()
     job = queries.bulk_job(job_id)
     if job is None:
         abort(404)
@@ -221,11 +218,13 @@ def _job(job_id: uuid.UUID) -> BulkReportJob:
 
 
 @bp.route("/bulk/<uuid:job_id>")
+@access(kinds=[TenantKind.association])
 def bulk_status(job_id: uuid.UUID) -> str:
     return render_template("reports/bulk_job.html", job=_job(job_id), BulkStatus=BulkStatus)
 
 
 @bp.route("/bulk/<uuid:job_id>.json")
+@access(kinds=[TenantKind.association])
 def bulk_progress(job_id: uuid.UUID) -> Response:
     job = _job(job_id)
     return jsonify({"status": job.status, "done": job.done, "total": job.total,
@@ -235,6 +234,7 @@ def bulk_progress(job_id: uuid.UUID) -> Response:
 
 
 @bp.route("/bulk/<uuid:job_id>.zip")
+@access(kinds=[TenantKind.association])
 def bulk_zip(job_id: uuid.UUID) -> Response:
     job = _job(job_id)
     if job.status != BulkStatus.done or not job.zip_path:

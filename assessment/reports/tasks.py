@@ -34,7 +34,7 @@ from assessment.reports import queries
 from assessment.reports.bulk_models import BulkReportJob, BulkStatus
 from assessment.reports.report_render import PdfRequest, render_budget, reports_root
 from assessment.reports.services import enterprise_pdf_request, language, report_filename
-from assessment.reports.workers import DEFAULT_WORKERS, RenderFailed, RenderPool
+from assessment.reports.workers import RenderFailed, RenderPool
 from tenants import queries as platform_queries
 from tenants.billing import entitlements
 from tenants.context import set_tenant
@@ -87,7 +87,7 @@ def render_bulk(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"bulk-{job_id}.zip"
     partial = final.with_suffix(".part")
-    workers = int(current_app.config.get("REPORT_WORKERS", DEFAULT_WORKERS))
+    workers = int(current_app.config["REPORT_WORKERS"])
     try:
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive, \
                 RenderPool(min(workers, len(members)), render_budget()) as pool:

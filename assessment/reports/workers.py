@@ -76,8 +76,8 @@ class RenderBudget:
 
     @classmethod
     def from_config(cls, config: Any) -> RenderBudget:
-        return cls(float(config.get("REPORT_RENDER_SECONDS") or DEFAULT_SECONDS),
-                   int(config.get("REPORT_RENDER_MEMORY_MB", DEFAULT_MEMORY_MB) or 0))
+        return cls(float(config["REPORT_RENDER_SECONDS"] or DEFAULT_SECONDS),
+                   int(config["REPORT_RENDER_MEMORY_MB"] or 0))
 
 
 def _resolve(target: str) -> Callable[..., Any]:

@@ -11,18 +11,11 @@ import uuid
 from typing import Any
 
 from flask import abort, jsonify, render_template
-from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
-from assessment.assessments.access import (
-    LinkedEnterprise,
-    link_args,
-    linked_enterprise,
-    open_assessment,
-)
 from assessment.assessments.models import Assessment, State
+from assessment.assessments.web import assessment_or_404
 from assessment.evidence.queries import files_by_indicator
-from assessment.language import lang_of
 from assessment.results.peers import you_vs_peers
 from assessment.results.review_status import checks_by_indicator, review_status
 from assessment.results.rows import (
@@ -33,10 +26,12 @@ from assessment.results.rows import (
 )
 from assessment.results.services import assessment_results, results_for
 from indicators import InvalidInput
-from tenants.models import LinkGrant
+from tenants.language import reader_language
+from tenants.linked import LinkedEnterprise, link_args, linked_enterprise
+from tenants.models import LinkGrant, TenantKind
 from tenants.web import current_tenant, tenant_blueprint
 
-bp = tenant_blueprint("results", __name__)
+bp = tenant_blueprint("results", __name__, kinds=[TenantKind.enterprise], grant=LinkGrant.review)
 
 OWN = "/assessments/<uuid:assessment_id>/results"
 LINKED = "/clients/<uuid:enterprise_id>/assessments/<uuid:assessment_id>/results"
@@ -58,8 +53,8 @@ def report_args(assessment: Assessment, linked: LinkedEnterprise | None
 @bp.route(OWN)
 @bp.route(LINKED)
 def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> str:
-    assessment = open_assessment(assessment_id, enterprise_id)
-    lang = lang_of(get_locale())
+    assessment = assessment_or_404(assessment_id)
+    lang = reader_language()
     found = assessment_results(assessment)
     counts = {code: len(files) for code, files in files_by_indicator(assessment.id).items()}
     rows = dimension_rows(found, lang, counts, na_reasons(assessment.id))
@@ -81,7 +76,7 @@ def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> st
 @bp.route(f"{LINKED}.json")
 def contract(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> Response:
     """The contract's output document (snapshot when finalised, else provisional)."""
-    assessment = open_assessment(assessment_id, enterprise_id)
+    assessment = assessment_or_404(assessment_id)
     try:
         return jsonify(results_for(assessment))
     except InvalidInput:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import render_template
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -16,9 +15,9 @@ from assessment.assessments import plausibility
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Assessment
 from assessment.assessments.pages import page_of_key
-from assessment.language import lang_of
 from assessment.review.forms import StateForm, WarningConfirmForm
 from indicators import Framework
+from tenants.language import reader_language
 from tenants.models import Role
 from tenants.web import current_role
 
@@ -49,7 +48,7 @@ def _field_label(framework: Framework, field: str | None, english: bool) -> str:
 
 def check_items(assessment: Assessment) -> list[CheckItem]:
     framework = framework_of(assessment)
-    lang = lang_of(get_locale())
+    lang = reader_language()
     english = lang == "en"
     items = []
     for warning in plausibility.checked_warnings(assessment):

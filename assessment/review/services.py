@@ -2,7 +2,7 @@
 
 A reviewer is either an owner or administrator of the enterprise itself, or a member
 (owner, administrator or assessor) of a consultancy or association whose accepted link
-grants ``review``; the link itself is checked by ``access.enter_linked_enterprise`` before
+grants ``review``; the link itself is checked by ``tenants.linked.enter_linked_enterprise`` before
 any of this runs. The lifecycle rules (states, versions, the immutable revision) live in
 ``assessment.assessments.services``; this module adds who may call them and when.
 
@@ -50,7 +50,7 @@ class Reviewer:
     user: User
     tenant_id: uuid.UUID  # the tenant the reviewer acts for (the enterprise or the linked one)
     role: Role
-    linked: bool  # True only once access.enter_linked_enterprise admitted the request
+    linked: bool  # True only once tenants.linked admitted the request
     tenant_name: str = ""  # the organisation's name, recorded on a revision it finalises
 
     @property

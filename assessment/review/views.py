@@ -3,7 +3,8 @@
 The blueprint has no URL prefix of its own: an enterprise reviews under
 ``/t/<slug>/assessments/<assessment_id>/review``, a linked consultancy or association under
 ``/t/<its-slug>/clients/<enterprise_id>/assessments/<assessment_id>/review``; both rules
-lead to the same views, and ``access.open_assessment`` tells them apart.
+lead to the same views. The blueprint declares who may use them: an enterprise its own,
+another organisation through a link granting ``review`` (``tenants.web.Access``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -21,11 +21,9 @@ from werkzeug.wrappers import Response
 from assessment.assessments import plausibility
 from assessment.assessments import queries as assessment_queries
 from assessment.assessments import services as lifecycle
-from assessment.assessments.access import link_args, linked_enterprise, open_assessment
 from assessment.assessments.models import Assessment
-from assessment.assessments.web import current_membership
+from assessment.assessments.web import assessment_or_404
 from assessment.evidence.queries import files_by_indicator
-from assessment.language import lang_of
 from assessment.results.review_status import checks_by_indicator
 from assessment.results.rows import dimension_rows, na_reasons
 from assessment.results.services import assessment_results
@@ -33,9 +31,12 @@ from assessment.review import queries, services
 from assessment.review.data_check import render_check
 from assessment.review.forms import CommentForm, StateForm, VerifyForm
 from tenants.errors import DomainError
-from tenants.models import TenantKind
+from tenants.language import reader_language
+from tenants.linked import current_membership, link_args, linked_enterprise
+from tenants.models import LinkGrant, TenantKind
 from tenants.web import (
     abort_for_access,
+    access,
     current_role,
     current_tenant,
     form_error,
@@ -43,7 +44,7 @@ from tenants.web import (
     tenant_blueprint,
 )
 
-bp = tenant_blueprint("review", __name__)
+bp = tenant_blueprint("review", __name__, kinds=[TenantKind.enterprise], grant=LinkGrant.review)
 
 OWN = "/assessments/<uuid:assessment_id>"
 LINKED = "/clients/<uuid:enterprise_id>/assessments/<uuid:assessment_id>"
@@ -59,7 +60,7 @@ def _reviewer() -> services.Reviewer:
 
 def _render(assessment: Assessment, status: int = 200, comment_form: CommentForm | None = None,
             problems: list[Any] | None = None) -> tuple[str, int]:
-    lang = lang_of(get_locale())
+    lang = reader_language()
     evidence = files_by_indicator(assessment.id)
     found = assessment_results(assessment, compare=False)
     rows = dimension_rows(found, lang, {code: len(files) for code, files in evidence.items()},
@@ -95,14 +96,14 @@ def _back(assessment: Assessment) -> Response:
 @bp.route(f"{OWN}/review")
 @bp.route(f"{LINKED}/review")
 def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> tuple[str, int]:
-    return _render(open_assessment(assessment_id, enterprise_id))
+    return _render(assessment_or_404(assessment_id))
 
 
 @bp.route(f"{OWN}/review/comments", methods=["POST"])
 @bp.route(f"{LINKED}/review/comments", methods=["POST"])
 def comment(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
             ) -> Response | tuple[str, int]:
-    assessment = open_assessment(assessment_id, enterprise_id)
+    assessment = assessment_or_404(assessment_id)
     form = CommentForm()
     if not form.validate_on_submit():
         return _render(assessment, 422, form)
@@ -119,7 +120,7 @@ def comment(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
 @bp.route(f"{LINKED}/review/comments/<uuid:comment_id>/resolve", methods=["POST"])
 def resolve(assessment_id: uuid.UUID, comment_id: uuid.UUID,
             enterprise_id: uuid.UUID | None = None) -> Response | tuple[str, int]:
-    assessment = open_assessment(assessment_id, enterprise_id)
+    assessment = assessment_or_404(assessment_id)
     if not StateForm().validate_on_submit():
         abort(400)
     try:
@@ -133,7 +134,7 @@ def resolve(assessment_id: uuid.UUID, comment_id: uuid.UUID,
 @bp.route(f"{LINKED}/review/indicators/<code>/verify", methods=["POST"])
 def verify(assessment_id: uuid.UUID, code: str, enterprise_id: uuid.UUID | None = None
            ) -> Response | tuple[str, int]:
-    assessment = open_assessment(assessment_id, enterprise_id)
+    assessment = assessment_or_404(assessment_id)
     form = VerifyForm()
     if not form.validate_on_submit():
         abort(400)
@@ -163,7 +164,7 @@ def _change_state(assessment: Assessment,
 @bp.route(f"{LINKED}/review/return", methods=["POST"])
 def return_(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
             ) -> Response | tuple[str, int]:
-    assessment = open_assessment(assessment_id, enterprise_id)
+    assessment = assessment_or_404(assessment_id)
     refused = _change_state(assessment, services.return_for_changes)
     if refused:
         return refused
@@ -175,7 +176,7 @@ def return_(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
 @bp.route(f"{LINKED}/review/finalise", methods=["POST"])
 def finalise(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
              ) -> Response | tuple[str, int]:
-    assessment = open_assessment(assessment_id, enterprise_id)
+    assessment = assessment_or_404(assessment_id)
     refused = _change_state(assessment, services.finalise)
     if refused:
         return refused
@@ -191,7 +192,7 @@ def _next_or_results(assessment: Assessment) -> Response:
 
 @bp.route(f"{OWN}/submit", methods=["POST"])
 def submit(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
-    assessment = open_assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     form = StateForm()
     if not form.validate_on_submit():
         abort(400)
@@ -207,7 +208,7 @@ def submit(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
 
 @bp.route(f"{OWN}/reopen", methods=["POST"])
 def reopen(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
-    assessment = open_assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     form = StateForm()
     if not form.validate_on_submit():
         abort(400)
@@ -222,10 +223,9 @@ def reopen(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
 
 # -- the linked reviewer's queue ----------------------------------------------------------
 @bp.route("/clients/reviews")
+@access(kinds=[TenantKind.association, TenantKind.consultancy])
 def queue() -> str:
     tenant = current_tenant()
-    if tenant.kind == TenantKind.enterprise:
-        abort(404)
     return render_template("assessment/review_queue.html",
                            waiting=queries.review_queue(tenant.id),
                            enterprises=queries.linked_enterprises(tenant.id))

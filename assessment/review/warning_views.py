@@ -15,12 +15,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assessment.assessments import plausibility
-from assessment.assessments.access import open_assessment
-from assessment.assessments.web import current_membership
+from assessment.assessments.web import assessment_or_404
 from assessment.review.data_check import render_check
 from assessment.review.forms import WarningConfirmForm
 from assessment.review.views import bp
 from tenants.errors import DomainError
+from tenants.linked import current_membership
 from tenants.web import abort_for_access
 
 OWN = "/assessments/<uuid:assessment_id>"
@@ -29,12 +29,12 @@ OWN = "/assessments/<uuid:assessment_id>"
 @bp.route(f"{OWN}/submit")
 def check(assessment_id: uuid.UUID) -> tuple[str, int]:
     """The figures to check before submitting, and the submit button."""
-    return render_check(open_assessment(assessment_id))
+    return render_check(assessment_or_404(assessment_id))
 
 
 @bp.route(f"{OWN}/warnings/confirm", methods=["POST"])
 def confirm(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
-    assessment = open_assessment(assessment_id)
+    assessment = assessment_or_404(assessment_id)
     form = WarningConfirmForm()
     if not form.validate_on_submit():
         if form.csrf_token.errors:

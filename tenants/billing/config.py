@@ -10,18 +10,9 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-DEFAULTS = {
-    "STRIPE_SECRET_KEY": None,
-    "STRIPE_WEBHOOK_SECRET": None,
-    "STRIPE_API_BASE": None,
-    # Seconds a webhook's signed timestamp may differ from our clock (Stripe's default).
-    "STRIPE_WEBHOOK_TOLERANCE": 300,
-}
-
 
 def init_app(app: Flask) -> None:
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
+    # The STRIPE_* settings and their defaults are in the platform's table (tenants.config).
     from tenants.billing import cli, entitlements
 
     entitlements.init_app(app)  # the refusal page, with its upgrade link

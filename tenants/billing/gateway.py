@@ -225,7 +225,7 @@ def _gateway() -> Any:
     key = current_app.config.get("STRIPE_SECRET_KEY")
     if not key:
         raise RuntimeError("billing is off: no STRIPE_SECRET_KEY configured")
-    return StripeGateway(key, current_app.config.get("STRIPE_API_BASE"))
+    return StripeGateway(key, current_app.config["STRIPE_API_BASE"])
 
 
 def get_gateway() -> BillingGateway:

@@ -74,8 +74,8 @@ def receive(payload: bytes, header: str | None) -> Outcome:
     """Handle one delivery; the caller's unit of work commits (2xx) or rolls back."""
     config = current_app.config
     try:
-        event = verify(payload, header, config.get("STRIPE_WEBHOOK_SECRET"),
-                       int(config.get("STRIPE_WEBHOOK_TOLERANCE") or 300))
+        event = verify(payload, header, config["STRIPE_WEBHOOK_SECRET"],
+                       int(config["STRIPE_WEBHOOK_TOLERANCE"] or 300))
     except SignatureInvalid as error:
         log.warning("stripe webhook refused: %s", error)
         return Outcome(400, "invalid signature")

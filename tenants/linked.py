@@ -6,6 +6,10 @@ checks that the enterprise accepted a link from the current tenant that grants w
 route needs, then switches the session's tenant context (ORM filter and PostgreSQL RLS) to
 the enterprise for the rest of the request, and records the access in the enterprise's
 audit log. Without such a link the enterprise does not exist for the caller (404).
+
+Routes declare the grant they need (``tenant_blueprint(..., grant=...)`` or
+``@access(grant=...)`` in :mod:`tenants.web`), which calls :func:`enter_linked_enterprise`
+for every request whose URL names an ``enterprise_id``.
 """
 
 from __future__ import annotations
@@ -17,16 +21,11 @@ from typing import Any
 from flask import abort, g
 from flask_login import current_user
 
-from assessment.assessments.models import Assessment
-from assessment.assessments.web import assessment_or_404
 from tenants import queries
 from tenants.context import set_tenant
 from tenants.db import db
-from tenants.models import LinkGrant, Tenant, TenantKind, TenantLink
+from tenants.models import LinkGrant, Membership, Tenant, TenantKind, TenantLink
 from tenants.services import audit
-from tenants.web import current_tenant
-
-# Members of the linked tenant who may act as reviewers; viewers only read.
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def enter_linked_enterprise(enterprise_id: uuid.UUID, grant: LinkGrant) -> Linke
         if entered.enterprise.id != enterprise_id or grant not in entered.link.grants:
             abort(404)
         return entered
-    acting = current_tenant()
+    acting: Tenant = g.tenant
     if acting.id == enterprise_id:
         abort(404)  # an enterprise reaches its own data through its own URLs
     link = queries.accepted_link(acting.id, enterprise_id, grant)
@@ -69,21 +68,15 @@ def linked_enterprise() -> LinkedEnterprise | None:
     return g.get("linked_enterprise")
 
 
-
-def open_assessment(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None,
-                    grant: LinkGrant = LinkGrant.review) -> Assessment:
-    """The assessment a route names: the current enterprise's own, or, with
-    ``enterprise_id``, a linked enterprise's (entered through :func:`enter_linked_enterprise`).
-    Anything else is a 404."""
-    if enterprise_id is not None:
-        enter_linked_enterprise(enterprise_id, grant)
-    elif current_tenant().kind != TenantKind.enterprise:
-        abort(404)
-    return assessment_or_404(assessment_id)
-
-
 def link_args() -> dict[str, Any]:
     """URL values that keep a linked request inside its link (``enterprise_id``), for
     ``url_for`` in views and templates; empty for an enterprise's own pages."""
     entered = linked_enterprise()
     return {"enterprise_id": entered.enterprise.id} if entered else {}
+
+
+def current_membership() -> Membership:
+    """The signed-in user's membership in the tenant of the URL: in a linked request, the
+    membership in the acting organisation, never one in the entered enterprise."""
+    membership: Membership = g.membership
+    return membership

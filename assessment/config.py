@@ -1,0 +1,40 @@
+"""The assessment package's settings: one table, layered by ``create_app`` under
+``instance/config.py`` and the ``CHAINGAUGE_*`` variables (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenants.settings import Setting
+from tenants.settings import defaults as table_defaults
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("IMPORT_CONFIRM_CLEARS", 3,
+            "an import that would clear more answers or not-applicable declarations than "
+            "this shows the changes and writes nothing until its user confirms (docs/demo.md "
+            "§ Import and export)"),
+    Setting("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024,
+            "the largest evidence file, in bytes (0: 20 MB)"),
+    Setting("BENCHMARK_SNAPSHOT_MAX_AGE", 24 * 3600,
+            "seconds a stored benchmark snapshot is used before statistics are computed "
+            "afresh"),
+    Setting("REPORTS_DIR", None,
+            "the PDF cache (per tenant, by content hash) and bulk ZIPs; unset: "
+            "`instance/reports`"),
+    Setting("REPORT_WORKERS", 2, "processes a bulk report run renders with"),
+    Setting("REPORT_RENDER_SECONDS", 60.0,
+            "how long one PDF render may take (in its rendering process, from the moment the "
+            "report is sent to it); past it the process is killed and the render fails with "
+            "a message saying so. A warm enterprise report takes ~1 s, a process's first "
+            "~3-5 s (0: 60)"),
+    Setting("REPORT_RENDER_MEMORY_MB", 1536,
+            "the address-space cap of a rendering process (`RLIMIT_AS`); a render that needs "
+            "more fails with a message saying so. A full report peaks at ~330 MB of address "
+            "space; 0 removes the cap"),
+    Setting("DEMO_PASSWORD", "chaingauge-demo",
+            "the password of every demo user (`flask --app app demo load`)"),
+)
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    return table_defaults(SETTINGS, instance_path)
