@@ -26,6 +26,7 @@ from werkzeug.wsgi import ClosingIterator
 from assessment import cli as assessment_cli
 from assessment import demo as assessment_demo
 from assessment import home as assessment_home
+from assessment import wording
 from assessment.benchmarks import cli as benchmark_cli
 from assessment.dashboard import views as dashboard_views
 from assessment.evidence import views as evidence_views
@@ -70,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Units in the reader's language, also inside imported macros (they see only globals).
     app.jinja_env.globals["unit_label"] = unit_label
     app.jinja_env.globals["state_label"] = state_label
+    wording.register(app)  # words, not codes: industry_name, province_name, ...
     assessment_cli.register(app)
     assessment_demo.register(app)
     benchmark_cli.register(app)

@@ -40,7 +40,7 @@ _FRAMING_ALLOWANCE = 64 * 1024
 
 def _choices(assessment: Assessment) -> list[tuple[str, str]]:
     lang = lang_of(get_locale())
-    return [(code, f"{code} · {ind.name_en if lang == 'en' else ind.name_zh}")
+    return [(code, ind.name_en if lang == "en" else ind.name_zh)
             for code, ind in framework_of(assessment).indicators.items()]
 
 

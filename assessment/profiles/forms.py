@@ -24,7 +24,7 @@ def division_choices() -> list[tuple[str, str]]:
     """GB/T 4754-2017 divisions C13-C43, named in the user's language."""
     english = _english()
     return [("", str(_l("Choose…")))] + [
-        (d.code, f"{d.code} {d.name_en if english else d.name_zh}")
+        (d.code, d.name_en if english else d.name_zh)
         for d in list_divisions()
     ]
 

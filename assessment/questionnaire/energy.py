@@ -159,8 +159,12 @@ def unit_choices(english: bool) -> list[tuple[str, str]]:
             for u in tables().units.values()]
 
 
-def gas_choices() -> list[tuple[str, str]]:
-    return [(g.code, f"{g.code} {g.name_zh}") for g in tables().gases.values()]
+def gas_choices(english: bool = False) -> list[tuple[str, str]]:
+    """Gases by formula and name in the reader's language ("CO2 carbon dioxide")."""
+    from assessment.wording import gas_name
+
+    lang = "en" if english else "zh"
+    return [(g.code, gas_name(g.code, g.name_zh, lang)) for g in tables().gases.values()]
 
 
 def source_choices() -> list[tuple[str, str]]:
@@ -182,6 +186,15 @@ class GridFactorShown:
     fallback: bool
 
 
+def _citation(record: Mapping[str, Any], english: bool) -> str:
+    """The grid table's citation in the reader's language: the document, never the data
+    file's maintainer notes."""
+    source = tables().sources.get("grid")
+    if source is None:
+        return ""
+    return source.citation_en if english else source.citation_zh
+
+
 def grid_factor_shown(year: int, options: Mapping[str, Any] | None, english: bool
                       ) -> GridFactorShown:
     factor_tables = tables()
@@ -193,24 +206,46 @@ def grid_factor_shown(year: int, options: Mapping[str, Any] | None, english: boo
     return GridFactorShown(
         series_name=table.name_en if english else table.name_zh,
         value=str(factor.kg_co2_per_kwh), unit=table.unit, data_year=factor.data_year,
-        source=str(factor.record.get("source", "")), version=str(factor.record.get("version", "")),
+        source=_citation(factor.record, english), version=str(factor.record.get("version", "")),
         fallback=fallback,
     )
+
+
+OPTION_LABELS: tuple[tuple[str, Any], ...] = (
+    ("gwp_set", _l("GWP set")),
+    ("electricity_basis", _l("Electricity conversion")),
+    ("electricity_equivalent_kgce_per_kwh", _l("Equivalent value (kgce per kWh)")),
+    ("grid_series", _l("Grid factor series")),
+)
+
+
+def _option_value(key: str, value: Any) -> str:
+    if key == "electricity_basis":
+        return str(ELECTRICITY_BASIS_LABELS.get(str(value), value))
+    return str(value)
 
 
 def summary(section: str, value: Any) -> str:
     """A stored section in a line, for history and conflicts."""
     if value is None:
         return "—"
+    from assessment.wording import reader_lang
+
+    english = reader_lang() == "en"
     if section == "options" and isinstance(value, Mapping):
-        return "; ".join(f"{k}={v}" for k, v in value.items()) or "—"
+        labels = dict(OPTION_LABELS)
+        return "; ".join(f"{labels.get(k, k)} {_option_value(k, v)}"
+                         for k, v in value.items()) or "—"
     if isinstance(value, list):
         parts = []
         for entry in value:
             if not isinstance(entry, Mapping):
                 continue
             if section == "energy":
-                parts.append(f"{entry.get('carrier', '?')} {_text(entry.get('quantity'))} "
+                carrier = tables().carriers.get(str(entry.get("carrier")))
+                name = (carrier.name_en if english else carrier.name_zh) if carrier \
+                    else str(entry.get("carrier", "?"))
+                parts.append(f"{name} {_text(entry.get('quantity'))} "
                              f"{entry.get('unit', '')}".strip())
             else:
                 parts.append(f"{entry.get('gas', '?')} {_text(entry.get('tonnes'))} t")

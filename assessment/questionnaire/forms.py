@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
+from assessment.wording import role_name
 from tenants.models import Membership, User
 
 
@@ -25,7 +26,7 @@ def build_assignment_form(pages: Sequence[tuple[str, str]],
                           current: dict[str, str]) -> FlaskForm:
     """One select per page: nobody, or a member (assessors are the ones it restricts)."""
     choices = [("", str(_l("Nobody (owners and administrators)")))] + [
-        (str(user.id), f"{user.name or user.email} ({membership.role})")
+        (str(user.id), f"{user.name or user.email} ({role_name(membership.role)})")
         for user, membership in members
     ]
     attributes: dict[str, Any] = {

@@ -33,6 +33,7 @@ from assessment.reports.report_parts import (
     what_if_lines,
 )
 from assessment.results.charts import Series, radar_svg
+from assessment.wording import codes_in_words
 from indicators import Framework
 from indicators.energy import YearOnYear
 from indicators.recommendations import Recommendation
@@ -198,7 +199,7 @@ def _indicator_line(sources: ReportSources, code: str) -> IndicatorLine:
     note = sources.not_applicable_reasons.get(code, "") if status == "not_applicable" else ""
     reason = entry.get("reason")
     if not note and isinstance(reason, dict):
-        note = str(reason.get(lang) or reason.get("zh") or "")
+        note = codes_in_words(framework, str(reason.get(lang) or reason.get("zh") or ""), lang)
     rank = _percentile(sources.position, code)
     return IndicatorLine(
         code=code,

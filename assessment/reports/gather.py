@@ -104,8 +104,7 @@ def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
         lang=lang,
         enterprise_name=(profile.legal_name if profile else "") or
         (enterprise.name if enterprise else ""),
-        industry_label=(f"{division.code} {pick(lang, division.name_zh, division.name_en)}"
-                        if division else ""),
+        industry_label=(pick(lang, division.name_zh, division.name_en) if division else ""),
         size_label=pick(lang, size.name_zh, size.name_en) if size else "",
         province_label=pick(lang, place.name_zh, place.name_en) if place else "",
         industry_division=profile.industry_division if profile else "",

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from assessment.benchmarks.anonymity import ANONYMITY_RULE
 from assessment.reports import formatting as fmt
 from assessment.units import unit_label
+from assessment.wording import formula_in_words
 from indicators import Framework
 from indicators.catalogue.contract import CARBON_INDICATOR, ENERGY_INDICATOR
 from indicators.energy import IntensityChange, TableSource, YearOnYear, load_factor_tables
@@ -289,7 +290,7 @@ def methodology(framework: Framework, factor_sources: list[FactorSource],
             formulas.append(FormulaLine(
                 dimension=fmt.pick(lang, dimension.name_zh, dimension.name_en),
                 name=fmt.pick(lang, indicator.name_zh, indicator.name_en),
-                formula=indicator.formula.describe(indicator.code),
+                formula=formula_in_words(framework, indicator.code, None, lang),
                 unit=str(_l("level 1-5")) if indicator.unit == "1-5"
                 else unit_label(indicator.unit) or fmt.DASH,
                 direction=str(DIRECTIONS.get(indicator.direction, indicator.direction)),
