@@ -26,6 +26,7 @@ from assessment.evidence.forms import DeleteForm, UploadForm
 from assessment.evidence.storage import max_bytes, storage
 from assessment.results.page import lang_of
 from assessment.review.access import open_assessment
+from tenants import confirm
 from tenants.errors import DomainError
 from tenants.models import LinkGrant
 from tenants.web import abort_for_access, current_tenant, form_error, local_path, tenant_blueprint
@@ -108,6 +109,13 @@ def delete(assessment_id: uuid.UUID, evidence_id: uuid.UUID) -> Response | tuple
     form = DeleteForm()
     if not form.validate_on_submit():
         abort(400)
+    if not confirm.confirmed():
+        return confirm.ask(
+            title=_("Remove file"), button=_("Remove file"), danger=True,
+            cancel=local_path(form.next.data, f"/t/{current_tenant().slug}/")
+            or url_for("evidence.index", assessment_id=assessment.id),
+            sentence=_("The file %(name)s is deleted from the evidence of this assessment "
+                       "and cannot be recovered.", name=evidence.original_name))
     try:
         services.remove(assessment, current_membership(), current_user._get_current_object(),
                         evidence)

@@ -182,6 +182,9 @@ def invitation_link(mail_dir: Path, to: str) -> str:
 def submit(driver: WebDriver, assessment_url: str) -> None:
     driver.get(assessment_url)
     click_and_load(driver, button(driver, "提交审阅"))
+    # the confirmation step says what submitting does; the same button confirms it
+    assert "审阅" in css(driver, ".confirm-sentence").text
+    click_and_load(driver, button(driver, "提交审阅"))
     assert css(driver, ".flash-success").text == "评估已提交审阅。", flashes(driver)
 
 
@@ -194,6 +197,7 @@ def review_and_return(reviewer: WebDriver, assessment_url: str, comment: str) ->
     click_and_load(reviewer, row.find_element(By.CSS_SELECTOR, "form.review-comment-form button"))
     assert comment in css(reviewer, "tr#ind-lean\\.on_time_delivery_rate").text
     click_and_load(reviewer, button(reviewer, "附意见退回"))
+    click_and_load(reviewer, button(reviewer, "附意见退回"))  # confirmed
     assert css(reviewer, ".flash-success"), flashes(reviewer)
 
 
@@ -213,6 +217,8 @@ def fix_after_return(driver: WebDriver, assessment_url: str, comment: str) -> No
 def finalise(reviewer: WebDriver, assessment_url: str) -> None:
     reviewer.get(assessment_url)
     click_and_load(reviewer, button(reviewer, "审阅"))
+    click_and_load(reviewer, button(reviewer, "定稿"))
+    assert css(reviewer, ".confirm-sentence").text  # what finalising does, in one sentence
     click_and_load(reviewer, button(reviewer, "定稿"))
     assert "/results" in reviewer.current_url
 
