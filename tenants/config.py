@@ -36,6 +36,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SMTP_HOST": "localhost",
         "SMTP_PORT": 25,
         "DEFAULT_LOCALE": "zh_CN",
+        "DEFAULT_TIMEZONE": "Asia/Shanghai",  # pages show times here unless a user chose
         "LANGUAGES": ["zh_CN", "en"],
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

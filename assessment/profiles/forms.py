@@ -57,9 +57,12 @@ class ProfileForm(FlaskForm):
         self.province.choices = province_choices()
 
     @classmethod
-    def for_profile(cls, profile: EnterpriseProfile | None) -> ProfileForm:
+    def for_profile(cls, profile: EnterpriseProfile | None,
+                    organisation: str = "") -> ProfileForm:
+        """The form of ``profile``; before there is one, the legal name starts as the
+        organisation's name given at sign-up."""
         if profile is None:
-            return cls()
+            return cls(data={"legal_name": organisation})
         return cls(data={
             "legal_name": profile.legal_name, "credit_code": profile.credit_code,
             "industry_division": profile.industry_division,

@@ -122,11 +122,11 @@ def join_benchmark_pool(membership: Membership, user: User) -> bool:
     if profile is None:
         return False
     table = EnterpriseProfile.__table__  # type: ignore[attr-defined]
-    changed = db.session.execute(
+    result = db.session.execute(
         sa.update(table)
         .where(table.c.tenant_id == profile.tenant_id, table.c.benchmark_opt_in == sa.false())
         .values(benchmark_opt_in=True, version=table.c.version + 1, updated_by_id=user.id,
                 updated_at=utcnow())
-    ).rowcount
+    )
     db.session.expire(profile)
-    return bool(changed)
+    return bool(getattr(result, "rowcount", 0))

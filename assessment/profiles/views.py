@@ -45,7 +45,7 @@ def _render(form: ProfileForm, profile: EnterpriseProfile | None,
 @bp.route("/")
 def show() -> tuple[str, int]:
     profile = queries.profile()
-    return _render(ProfileForm.for_profile(profile), profile)
+    return _render(ProfileForm.for_profile(profile, current_tenant().name), profile)
 
 
 @bp.route("/", methods=["POST"])

@@ -52,6 +52,10 @@ STATUS_LABELS = {
 HIGHLIGHTS = 3
 
 
+NOT_POOLED = _l("Not compared with peers: the enterprise has not joined the anonymous "
+                "benchmark pool (it can on its profile).")
+
+
 @dataclass(frozen=True)
 class ReportComment:
     indicator_code: str | None
@@ -76,6 +80,7 @@ class ReportSources:
     confidence: dict[str, str]
     branding: ReportBranding
     statistics: CohortStatistics | None = None
+    pooled: bool = True  # False: the enterprise is in no pool the report may compare it in
     position: Position | None = None
     previous_year: int | None = None
     previous_results: dict[str, Any] | None = None
@@ -341,7 +346,8 @@ def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:
         percentile=fmt.clamp_percent(rank),
         percentile_text=_percentile_text(rank),
         cohort_shown=shown,
-        cohort_label=statistics.label(lang) if statistics is not None else "",
+        cohort_label=statistics.label(lang) if statistics is not None else
+        ("" if sources.pooled else str(NOT_POOLED)),
         cohort_size=str(statistics.enterprises) if shown and statistics else fmt.DASH,
         previous_year=sources.previous_year,
         previous_overall=fmt.score(before.get("score")),

@@ -72,7 +72,7 @@ def energy_year_on_year(document: Mapping[str, Any], year: int) -> YearOnYear | 
 
 
 def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
-                       pool: Pool) -> ReportSources:
+                       pool: Pool | None) -> ReportSources:
     """Everything the enterprise report of ``assessment`` shows; ``issuer`` brands it and
     ``pool`` is the cohort it is compared with."""
     if assessment.state != State.finalised:
@@ -87,9 +87,10 @@ def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
     place = province(profile.province) if profile else None
     statistics = position = None
     recommendations = []
-    if profile is not None:
+    if profile is not None and pool is not None:
         statistics = cohort_statistics(pool, assessment.year, profile.industry_division)
         position = position_of(assessment, pool)
+    if profile is not None:
         try:
             recommendations = recommend(found.results, profile.industry_division,
                                         limit=RECOMMENDATIONS)
@@ -116,6 +117,7 @@ def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
         confidence=found.confidence,
         branding=report_branding(issuer),
         statistics=statistics,
+        pooled=pool is not None,
         position=position,
         previous_year=found.previous.year if found.previous else None,
         previous_results=found.previous.results if found.previous else None,

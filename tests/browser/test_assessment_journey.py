@@ -163,6 +163,7 @@ def invite_reviewer(owner: WebDriver, reviewer: WebDriver, base_url: str, mail_d
     click_and_load(reviewer, css(reviewer, "main a.button.primary"))
     assert value_of(reviewer, "email") == reviewer_email
     fill(reviewer, {"name": "李审核", "password": PASSWORD})
+    click(reviewer, css(reviewer, "input[name='privacy']"))
     click_and_load(reviewer, css(reviewer, "form[action='/signup'] button"))
     assert "/t/" in reviewer.current_url, flashes(reviewer)
 
