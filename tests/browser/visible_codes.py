@@ -28,7 +28,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "line number": re.compile(r"\blines? \d+(?:[-–]\d+)?\b|\bsource_lines\b|:\d+:\d+"),
     "maintainer note": re.compile(
         r"shared facts|percentile_cont|PostgreSQL|mee-nbs|\bTODO\b|\bFIXME\b|\bXXX\b|"
-        r"as widely reproduced|level\(|count\(", re.IGNORECASE),
+        r"as widely reproduced|level\(|count\(|第 ?\d+(?:[-–]\d+)? ?行", re.IGNORECASE),
     "key=value": re.compile(r"\b[a-z_]+=\S"),
 }
 
