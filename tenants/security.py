@@ -91,8 +91,9 @@ def _romanised(name: str) -> str:
     and bracketed parts: "示例精密机械有限公司（示例）" → "shi li jing mi ji xie"."""
     text = _BRACKETED.sub(" ", name).strip() or name
     for ending in _LEGAL_FORMS:
-        if text.endswith(ending) and len(text) > len(ending):
-            text = text[: -len(ending)]
+        if text.endswith(ending):
+            if len(text) > len(ending):  # a name that is only a legal form keeps it
+                text = text[: -len(ending)]
             break
     from pypinyin import lazy_pinyin
 
