@@ -298,8 +298,9 @@ def journey(live_server, browser, second_browser, tmp_path):
     delivery = css(browser, "tr#ind-lean\\.on_time_delivery_rate")
     click(browser, delivery.find_element(By.CSS_SELECTOR, "details.trace summary"))
     trace = delivery.find_element(By.CSS_SELECTOR, "dl.trace-steps").text
-    assert "准时交货次数 deliveries_on_time = 1920 次" in trace, trace
-    assert "总交货次数 deliveries_total = 2000 次" in trace, trace
+    # in words and units, no input codes
+    assert "准时交货次数：1,920 次 ÷ 总交货次数：2,000 次 × 100" in trace, trace
+    assert "deliveries_on_time" not in trace, trace
     # the indicator declared not applicable says so, with the enterprise's reason
     footprint = css(browser, "tr#ind-global\\.footprint")
     assert "不适用" in footprint.text
