@@ -18,6 +18,7 @@ SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2
 run: install
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app demo load
+	@test -f static/sample/report-zh.pdf || $(BIN)/flask --app app report sample
 	@echo "ChainGauge is serving on http://$(HOST):$(PORT)/"
 	$(BIN)/gunicorn --workers 1 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 

@@ -29,8 +29,9 @@ def feature_folders() -> list[ModuleType]:
 
 def init_app(app: Flask) -> None:
     """Wire the assessment package into ``app``: every feature folder, the overview-page
-    panel, the unit labels templates use, and the ``assessment`` and ``demo`` commands."""
-    from assessment import cli, demo, home
+    panel, the unit labels and wording helpers templates use, and the ``assessment`` and
+    ``demo`` commands."""
+    from assessment import cli, demo, home, wording
     from assessment.units import unit_label
 
     for feature in feature_folders():
@@ -38,5 +39,6 @@ def init_app(app: Flask) -> None:
     home.register()
     # Units in the reader's language, also inside imported macros (they see only globals).
     app.jinja_env.globals["unit_label"] = unit_label
+    wording.register(app)  # words, not codes: industry_name, province_name, ...
     cli.register(app)
     demo.register(app)

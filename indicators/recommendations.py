@@ -382,13 +382,13 @@ def _technology_item(t: Technology, div: Division) -> _Item:
     scope_en = scope.text_en({d.code: d.name_en for d in list_divisions()})
     rank = _fit_rank(scope, div.code)
     if rank == 0:
-        fit_zh = f"{t.sector.name_zh}技术，适用范围包含本行业（{div.code} {div.name_zh}）"
-        fit_en = f"a {t.sector.name_en} technology whose scope names {div.code} {div.name_en}"
+        fit_zh = f"{t.sector.name_zh}技术，适用范围包含本行业（{div.name_zh}）"
+        fit_en = f"a {t.sector.name_en} technology whose scope names {div.name_en}"
     elif rank == 1:
         names = "、".join(e.name_zh for e in scope.equipment)
-        fit_zh = f"适用于本行业（{div.code} {div.name_zh}）使用的{names}"
+        fit_zh = f"适用于本行业（{div.name_zh}）使用的{names}"
         fit_en = (f"its scope names {', '.join(e.name_en for e in scope.equipment)}, "
-                  f"used in {div.code} {div.name_en}")
+                  f"used in {div.name_en}")
     elif scope.general:
         fit_zh = "适用范围不限行业"
         fit_en = "its scope covers every industry"
@@ -424,7 +424,7 @@ def _equipment_item(e: EquipmentCategory, div: Division) -> _Item:
             f"{e.description_en} The 2024 catalogue lists {e.models_listed} models, "
             "all better than energy-efficiency grade 1."
         ),
-        fit_zh=f"适用于 {div.code} {div.name_zh}",
-        fit_en=f"relevant to {div.code} {div.name_en}",
+        fit_zh=f"适用于{div.name_zh}",
+        fit_en=f"relevant to {div.name_en}",
         lines=e.lines,
     )

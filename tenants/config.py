@@ -74,6 +74,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_PASSWORD", None, "the SMTP password"),
     Setting("SMTP_USE_TLS", True, "use STARTTLS with the SMTP server"),
     Setting("DEFAULT_LOCALE", "zh_CN", "the language when nothing else decides"),
+    Setting("DEFAULT_TIMEZONE", "Asia/Shanghai",
+            'the time zone pages show times in, unless a user chose another under "Your '
+            'sessions" (times are stored in UTC)'),
     Setting("LANGUAGES", ["zh_CN", "en"], "the languages a reader can choose"),
     Setting("SESSION_COOKIE_HTTPONLY", True, "the session cookie is hidden from scripts"),
     Setting("SESSION_COOKIE_SAMESITE", "Lax", "SameSite of the session cookie"),

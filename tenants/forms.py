@@ -74,6 +74,11 @@ class SignupForm(FlaskForm):
                        "automatically."),
     )
     invitation = HiddenField()
+    # PIPL art. 14: consent, given by a clear action, after reading the notice (/privacy).
+    privacy = BooleanField(
+        _l("I have read the privacy notice and agree that ChainGauge processes my personal "
+           "information as it describes."),
+        validators=[DataRequired(_l("Agree to the privacy notice to create an account."))])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -137,6 +142,17 @@ class LinkRequestForm(FlaskForm):
 
 class LinkResponseForm(FlaskForm):
     may_be_named = BooleanField(_l("We agree to be named in ranked tables"))
+
+
+class TimezoneForm(FlaskForm):
+    timezone = SelectField(_l("Time zone"), validators=[DataRequired()],
+                           description=_l("Times on every page are shown in this zone."))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from tenants.localtime import TIMEZONE_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [(name, str(label)) for name, label in TIMEZONE_CHOICES]
 
 
 class LanguageForm(FlaskForm):

@@ -69,6 +69,7 @@ class User(SQLModel, table=True):
     name: str = Field(default="", max_length=120)
     password_hash: str = Field(max_length=255)
     locale: str | None = Field(default=None, max_length=10)
+    timezone: str | None = Field(default=None, max_length=64)  # IANA name; None: the default
     is_active: bool = Field(default=True)
     email_verified_at: datetime | None = optional_timestamp_field()
     created_at: datetime = timestamp_field()

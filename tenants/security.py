@@ -80,7 +80,30 @@ def password_fingerprint(password_hash: str) -> str:
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Legal-form endings that say nothing about which organisation it is (longest first).
+_LEGAL_FORMS = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司")
+
+
+def _romanised(name: str) -> str:
+    """A Chinese name in pinyin (汉语拼音), one word per syllable, without its legal form
+    and bracketed parts: "示例精密机械有限公司（示例）" → "shi li jing mi ji xie"."""
+    text = _BRACKETED.sub(" ", name).strip() or name
+    for ending in _LEGAL_FORMS:
+        if text.endswith(ending):
+            if len(text) > len(ending):  # a name that is only a legal form keeps it
+                text = text[: -len(ending)]
+            break
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(text))
+
+
 def slugify(name: str) -> str:
+    """A readable URL name: ASCII letters and digits joined by hyphens; Chinese in pinyin."""
+    if _CJK.search(name):
+        name = _romanised(name)
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = _SLUG_UNSAFE.sub("-", ascii_name.lower()).strip("-")
     return slug[:40].rstrip("-")  # cutting may leave a hyphen at the end

@@ -18,6 +18,7 @@ from assessment.assessments.models import (
     PageAssignment,
     ResultFigure,
     ReviewComment,
+    State,
     WarningConfirmation,
 )
 from tenants.db import db
@@ -135,6 +136,11 @@ def current_figures(assessment_id: uuid.UUID) -> Sequence[ResultFigure]:
         select(ResultFigure).where(ResultFigure.assessment_id == assessment_id,
                                    col(ResultFigure.current).is_(True))
     ).all()
+
+
+def finalised_assessments() -> Sequence[Assessment]:
+    """The current enterprise's finalised assessments."""
+    return db.session.exec(select(Assessment).where(Assessment.state == State.finalised)).all()
 
 
 def assessments_started_in(calendar_year: int, tenant_id: uuid.UUID | None = None) -> int:

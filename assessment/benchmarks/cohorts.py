@@ -88,7 +88,7 @@ class Cohort:
         english = lang.startswith("en") if lang else reader_language() == "en"
         division = find_division(self.filter.division) if self.filter.division else None
         if self.scope == Scope.division and division is not None:
-            industry = str(_l("Industry %(code)s %(name)s", code=division.code,
+            industry = str(_l("Industry: %(name)s",
                               name=division.name_en if english else division.name_zh))
         elif self.scope == Scope.group and division is not None:
             group = division.group

@@ -75,7 +75,7 @@ def industry_choices() -> list[tuple[str, str]]:
     english = reader_language() == "en"
     choices = [("", str(_l("All industries")))]
     choices += [(g.code, g.name_en if english else g.name_zh) for g in list_groups()]
-    choices += [(d.code, f"{d.code} {d.name_en if english else d.name_zh}")
+    choices += [(d.code, d.name_en if english else d.name_zh)
                 for d in list_divisions()]
     return choices
 

@@ -23,6 +23,7 @@ from assessment.assessments.web import assessment_or_404
 from assessment.evidence import queries, services, sniff
 from assessment.evidence.forms import DeleteForm, UploadForm
 from assessment.evidence.storage import max_bytes, storage
+from tenants import confirm
 from tenants.errors import DomainError
 from tenants.language import reader_language
 from tenants.linked import current_membership
@@ -39,7 +40,7 @@ _FRAMING_ALLOWANCE = 64 * 1024
 
 def _choices(assessment: Assessment) -> list[tuple[str, str]]:
     lang = reader_language()
-    return [(code, f"{code} · {ind.name_en if lang == 'en' else ind.name_zh}")
+    return [(code, ind.name_en if lang == "en" else ind.name_zh)
             for code, ind in framework_of(assessment).indicators.items()]
 
 
@@ -107,6 +108,13 @@ def delete(assessment_id: uuid.UUID, evidence_id: uuid.UUID) -> Response | tuple
     form = DeleteForm()
     if not form.validate_on_submit():
         abort(400)
+    if not confirm.confirmed():
+        return confirm.ask(
+            title=_("Remove file"), button=_("Remove file"), danger=True,
+            cancel=local_path(form.next.data, f"/t/{current_tenant().slug}/")
+            or url_for("evidence.index", assessment_id=assessment.id),
+            sentence=_("The file %(name)s is deleted from the evidence of this assessment "
+                       "and cannot be recovered.", name=evidence.original_name))
     try:
         services.remove(assessment, current_membership(), current_user._get_current_object(),
                         evidence)

@@ -21,7 +21,7 @@ from assessment.assessments.models import Answer, AnswerState, Assessment, Indic
 from assessment.assessments.pages import ENERGY_PAGE_INPUTS, pages_for
 from assessment.io import layout as L
 from assessment.io.cells import storable, text_cells_only
-from assessment.questionnaire.labels import choice_label
+from assessment.labels import choice_label
 from indicators import Framework
 from indicators.energy import load_factor_tables
 

@@ -20,7 +20,7 @@ def division_choices() -> list[tuple[str, str]]:
     """GB/T 4754-2017 divisions C13-C43, named in the user's language."""
     english = reader_language() == "en"
     return [("", str(_l("Choose…")))] + [
-        (d.code, f"{d.code} {d.name_en if english else d.name_zh}")
+        (d.code, d.name_en if english else d.name_zh)
         for d in list_divisions()
     ]
 
@@ -53,9 +53,12 @@ class ProfileForm(FlaskForm):
         self.province.choices = province_choices()
 
     @classmethod
-    def for_profile(cls, profile: EnterpriseProfile | None) -> ProfileForm:
+    def for_profile(cls, profile: EnterpriseProfile | None,
+                    organisation: str = "") -> ProfileForm:
+        """The form of ``profile``; before there is one, the legal name starts as the
+        organisation's name given at sign-up."""
         if profile is None:
-            return cls()
+            return cls(data={"legal_name": organisation})
         return cls(data={
             "legal_name": profile.legal_name, "credit_code": profile.credit_code,
             "industry_division": profile.industry_division,

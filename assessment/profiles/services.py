@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from assessment.profiles import queries
@@ -106,3 +107,23 @@ def save_profile(membership: Membership, user: User, data: ProfileData,
         profile.updated_at = utcnow()
     db.session.flush()
     return profile
+
+
+def join_benchmark_pool(membership: Membership, user: User) -> bool:
+    """Opt the current enterprise in to the platform's anonymous benchmark pool (asked at its
+    first finalisation). Decided by the database: one conditional UPDATE; True when this
+    call changed it, False when it was already in or there is no profile."""
+    if Role(membership.role) not in (Role.owner, Role.admin):
+        raise Forbidden(_l("Only owners and administrators edit the profile."))
+    profile = queries.profile()
+    if profile is None:
+        return False
+    table = EnterpriseProfile.__table__  # type: ignore[attr-defined]
+    result = db.session.execute(
+        sa.update(table)
+        .where(table.c.tenant_id == profile.tenant_id, table.c.benchmark_opt_in == sa.false())
+        .values(benchmark_opt_in=True, version=table.c.version + 1, updated_by_id=user.id,
+                updated_at=utcnow())
+    )
+    db.session.expire(profile)
+    return bool(getattr(result, "rowcount", 0))

@@ -16,7 +16,7 @@ from indicators.catalogue.industries import find_division
 from tenants.errors import Conflict
 from tenants.linked import current_membership
 from tenants.models import Role, TenantKind
-from tenants.web import current_role, form_error, requires_role, tenant_blueprint
+from tenants.web import current_role, current_tenant, form_error, requires_role, tenant_blueprint
 
 # Associations and consultancies have no profile of their own: nothing to find here.
 bp = tenant_blueprint("profile", __name__, "/profile", kinds=[TenantKind.enterprise])
@@ -39,7 +39,7 @@ def _render(form: ProfileForm, profile: EnterpriseProfile | None,
 @bp.route("/")
 def show() -> tuple[str, int]:
     profile = queries.profile()
-    return _render(ProfileForm.for_profile(profile), profile)
+    return _render(ProfileForm.for_profile(profile, current_tenant().name), profile)
 
 
 @bp.route("/", methods=["POST"])

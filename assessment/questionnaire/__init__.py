@@ -15,8 +15,8 @@ __all__ = ["init_app", "warnings_for"]
 def init_app(app: Flask) -> None:
     """Wire the questionnaire: its pages and autosave API, and the state labels templates
     use (also inside imported macros, which see only globals)."""
+    from assessment.labels import state_label
     from assessment.questionnaire import views
-    from assessment.questionnaire.labels import state_label
 
     app.register_blueprint(views.bp)
     app.jinja_env.globals["state_label"] = state_label

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.questionnaire.labels import ELECTRICITY_BASIS_LABELS, ELECTRICITY_SOURCE_LABELS
+from assessment.labels import ELECTRICITY_BASIS_LABELS, ELECTRICITY_SOURCE_LABELS
 from assessment.questionnaire.numbers import ParseError, parse_number
 from indicators.energy import ELECTRICITY_SOURCES, FactorTables, load_factor_tables
 
@@ -165,8 +165,12 @@ def unit_choices(english: bool) -> list[tuple[str, str]]:
             for u in tables().units.values()]
 
 
-def gas_choices() -> list[tuple[str, str]]:
-    return [(g.code, f"{g.code} {g.name_zh}") for g in tables().gases.values()]
+def gas_choices(english: bool = False) -> list[tuple[str, str]]:
+    """Gases by formula and name in the reader's language ("CO2 carbon dioxide")."""
+    from assessment.wording import gas_name
+
+    lang = "en" if english else "zh"
+    return [(g.code, gas_name(g.code, g.name_zh, lang)) for g in tables().gases.values()]
 
 
 def source_choices() -> list[tuple[str, str]]:
@@ -268,19 +272,41 @@ def grid_factor_shown(year: int, options: Mapping[str, Any] | None, english: boo
     )
 
 
+OPTION_LABELS: tuple[tuple[str, Any], ...] = (
+    ("gwp_set", _l("GWP set")),
+    ("electricity_basis", _l("Electricity conversion")),
+    ("electricity_equivalent_kgce_per_kwh", _l("Equivalent value (kgce per kWh)")),
+    ("grid_series", _l("Grid factor series")),
+)
+
+
+def _option_value(key: str, value: Any) -> str:
+    if key == "electricity_basis":
+        return str(ELECTRICITY_BASIS_LABELS.get(str(value), value))
+    return str(value)
+
+
 def summary(section: str, value: Any) -> str:
     """A stored section in a line, for history and conflicts."""
     if value is None:
         return "—"
+    from assessment.wording import reader_lang
+
+    english = reader_lang() == "en"
     if section == "options" and isinstance(value, Mapping):
-        return "; ".join(f"{k}={v}" for k, v in value.items()) or "—"
+        labels = dict(OPTION_LABELS)
+        return "; ".join(f"{labels.get(k, k)} {_option_value(k, v)}"
+                         for k, v in value.items()) or "—"
     if isinstance(value, list):
         parts = []
         for entry in value:
             if not isinstance(entry, Mapping):
                 continue
             if section == "energy":
-                parts.append(f"{entry.get('carrier', '?')} {_text(entry.get('quantity'))} "
+                carrier = tables().carriers.get(str(entry.get("carrier")))
+                name = (carrier.name_en if english else carrier.name_zh) if carrier \
+                    else str(entry.get("carrier", "?"))
+                parts.append(f"{name} {_text(entry.get('quantity'))} "
                              f"{entry.get('unit', '')}".strip())
             else:
                 parts.append(f"{entry.get('gas', '?')} {_text(entry.get('tonnes'))} t")

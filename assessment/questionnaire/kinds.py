@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Field, RadioField, StringField
 
-from assessment.questionnaire.labels import choice_label
+from assessment.labels import choice_label
 from assessment.questionnaire.numbers import (
     ParseError,
     as_json_number,

@@ -93,4 +93,7 @@ def cohort_command(association_slug: str, year: int, output: Path, lang: str) ->
 
 
 def register(app: Flask) -> None:
+    from assessment.reports.sample import sample_command
+
+    report_cli.add_command(sample_command)
     app.cli.add_command(report_cli)

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from assessment.benchmarks.anonymity import ANONYMITY_RULE
 from assessment.reports import formatting as fmt
 from assessment.units import unit_label
+from assessment.wording import formula_in_words
 from indicators import Framework
 from indicators.catalogue.contract import CARBON_INDICATOR, ENERGY_INDICATOR
 from indicators.energy import IntensityChange, TableSource, YearOnYear, load_factor_tables
@@ -185,6 +186,25 @@ def energy_section(results: Mapping[str, Any], previous: Mapping[str, Any] | Non
     )
 
 
+
+# Where a recommendation comes from, as a reader cites it: the document, never the line
+# numbers of our seed file (those stay in the API's "source").
+_RECOMMENDATION_SOURCES = {
+    "measure": ("《制造业企业供应链管理水平提升指南（试行）》",
+                "Guide to Improving Supply-Chain Management of Manufacturing Enterprises "
+                "(Trial)"),
+    "technology": ("《国家工业和信息化领域节能降碳技术装备推荐目录（2024年版）》",
+                   "National catalogue of recommended energy-saving and carbon-reduction "
+                   "technologies and equipment (2024)"),
+}
+_RECOMMENDATION_SOURCES["equipment"] = _RECOMMENDATION_SOURCES["technology"]
+
+
+def _recommendation_source(kind: str, lang: str) -> str:
+    zh, en = _RECOMMENDATION_SOURCES.get(kind, _RECOMMENDATION_SOURCES["measure"])
+    return str(fmt.pick(lang, zh, en))
+
+
 def roadmap(recommendations: list[Recommendation], what_if: list[dict[str, Any]],
             lang: str) -> list[RoadmapItem]:
     """The catalogue's recommendations, prioritised by the what-if gain of the indicators
@@ -199,7 +219,6 @@ def roadmap(recommendations: list[Recommendation], what_if: list[dict[str, Any]]
     items = []
     for priority, item in enumerate(ranked, start=1):
         gain = gain_of(item)
-        start, end = item.source_lines
         items.append(RoadmapItem(
             priority=priority,
             kind=str(KINDS.get(item.kind, item.kind)),
@@ -207,8 +226,7 @@ def roadmap(recommendations: list[Recommendation], what_if: list[dict[str, Any]]
             summary=fmt.pick(lang, item.summary_zh, item.summary_en),
             reason=fmt.pick(lang, item.reason_zh, item.reason_en),
             gain=fmt.signed(gain) if gain is not None else fmt.DASH,
-            source=str(_l("Guide and catalogues, lines %(start)s-%(end)s", start=start,
-                          end=end)),
+            source=_recommendation_source(item.kind, lang),
         ))
     return items
 
@@ -289,7 +307,7 @@ def methodology(framework: Framework, factor_sources: list[FactorSource],
             formulas.append(FormulaLine(
                 dimension=fmt.pick(lang, dimension.name_zh, dimension.name_en),
                 name=fmt.pick(lang, indicator.name_zh, indicator.name_en),
-                formula=indicator.formula.describe(indicator.code),
+                formula=formula_in_words(framework, indicator.code, None, lang),
                 unit=str(_l("level 1-5")) if indicator.unit == "1-5"
                 else unit_label(indicator.unit) or fmt.DASH,
                 direction=str(DIRECTIONS.get(indicator.direction, indicator.direction)),

@@ -35,6 +35,7 @@ from assessment.reports.enterprise_chapters import (
     what_if_lines,
 )
 from assessment.results.charts import Series, radar_svg
+from assessment.wording import codes_in_words
 from indicators import Framework
 from indicators.energy import YearOnYear
 from indicators.recommendations import Recommendation
@@ -51,6 +52,10 @@ STATUS_LABELS = {
     "not_applicable": _l("Not applicable"),
 }
 HIGHLIGHTS = 3
+
+
+NOT_POOLED = _l("Not compared with peers: the enterprise has not joined the anonymous "
+                "benchmark pool (it can on its profile).")
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,7 @@ class ReportSources:
     confidence: dict[str, str]
     branding: ReportBranding
     statistics: CohortStatistics | None = None
+    pooled: bool = True  # False: the enterprise is in no pool the report may compare it in
     position: Position | None = None
     previous_year: int | None = None
     previous_results: dict[str, Any] | None = None
@@ -204,7 +210,7 @@ def _indicator_line(sources: ReportSources, code: str) -> IndicatorLine:
     note = sources.not_applicable_reasons.get(code, "") if status == "not_applicable" else ""
     reason = entry.get("reason")
     if not note and isinstance(reason, dict):
-        note = str(reason.get(lang) or reason.get("zh") or "")
+        note = codes_in_words(framework, str(reason.get(lang) or reason.get("zh") or ""), lang)
     rank = _percentile(sources.position, code)
     return IndicatorLine(
         code=code,
@@ -346,7 +352,8 @@ def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:
         percentile=fmt.clamp_percent(rank),
         percentile_text=_percentile_text(rank),
         cohort_shown=shown,
-        cohort_label=statistics.label(lang) if statistics is not None else "",
+        cohort_label=statistics.label(lang) if statistics is not None else
+        ("" if sources.pooled else str(NOT_POOLED)),
         cohort_size=str(statistics.enterprises) if shown and statistics else fmt.DASH,
         previous_year=sources.previous_year,
         previous_overall=fmt.score(before.get("score")),

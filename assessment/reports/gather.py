@@ -73,7 +73,7 @@ def energy_year_on_year(document: Mapping[str, Any], year: int) -> YearOnYear | 
 
 
 def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
-                       pool: Pool) -> ReportSources:
+                       pool: Pool | None) -> ReportSources:
     """Everything the enterprise report of ``assessment`` shows; ``issuer`` brands it and
     ``pool`` is the cohort it is compared with."""
     if assessment.state != State.finalised:
@@ -88,9 +88,10 @@ def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
     place = province(profile.province) if profile else None
     statistics = position = None
     recommendations = []
-    if profile is not None:
+    if profile is not None and pool is not None:
         statistics = cohort_statistics(pool, assessment.year, profile.industry_division)
         position = position_of(assessment, pool)
+    if profile is not None:
         try:
             recommendations = recommend(found.results, profile.industry_division,
                                         limit=RECOMMENDATIONS)
@@ -105,8 +106,7 @@ def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
         lang=lang,
         enterprise_name=(profile.legal_name if profile else "") or
         (enterprise.name if enterprise else ""),
-        industry_label=(f"{division.code} {pick(lang, division.name_zh, division.name_en)}"
-                        if division else ""),
+        industry_label=(pick(lang, division.name_zh, division.name_en) if division else ""),
         size_label=pick(lang, size.name_zh, size.name_en) if size else "",
         province_label=pick(lang, place.name_zh, place.name_en) if place else "",
         industry_division=profile.industry_division if profile else "",
@@ -118,6 +118,7 @@ def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
         confidence=found.confidence,
         branding=report_branding(issuer),
         statistics=statistics,
+        pooled=pool is not None,
         position=position,
         previous_year=found.previous.year if found.previous else None,
         previous_results=found.previous.results if found.previous else None,

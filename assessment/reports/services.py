@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from assessment.assessments.models import Assessment
 from assessment.benchmarks.pools import AssociationPool, PlatformPool, Pool
 from assessment.benchmarks.services import cohort_statistics
+from assessment.profiles import queries as profile_queries
 from assessment.reports import queries
 from assessment.reports.branding import report_branding
 from assessment.reports.cohort import CohortReport, CohortSources, build_cohort_report
@@ -43,12 +44,20 @@ def language(requested: str | None, default: str = "zh") -> str:
     return requested if requested in LANGUAGES else default
 
 
-def pool_for(issuer: Tenant) -> Pool:
+def pool_for(issuer: Tenant, opted_in: bool = True) -> Pool | None:
     """An association compares its members with its own members; everyone else with the
-    platform's opted-in enterprises."""
+    platform's opted-in enterprises, when the enterprise is one of them (the results page
+    applies the same rule: an enterprise outside the pool is compared with nobody there)."""
     if issuer.kind == TenantKind.association:
         return AssociationPool(issuer.id)
-    return PlatformPool()
+    return PlatformPool() if opted_in else None
+
+
+def _opted_in() -> bool:
+    """Whether the current enterprise (the report's session is in its context) is in the
+    platform's benchmark pool."""
+    found = profile_queries.profile()
+    return bool(found and found.benchmark_opt_in)
 
 
 def enterprise_report(assessment: Assessment, lang: str, issuer: Tenant) -> EnterpriseReport:
@@ -59,7 +68,7 @@ def enterprise_report(assessment: Assessment, lang: str, issuer: Tenant) -> Ente
     report asked for from a Chinese page must not carry Chinese fragments."""
     with force_locale(locale_of(lang)):
         return build_enterprise_report(
-            enterprise_sources(assessment, lang, issuer, pool_for(issuer)))
+            enterprise_sources(assessment, lang, issuer, pool_for(issuer, _opted_in())))
 
 
 def enterprise_report_html(assessment: Assessment, lang: str, issuer: Tenant,

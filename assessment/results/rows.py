@@ -14,6 +14,7 @@ from assessment.assessments import queries
 from assessment.assessments.models import Confidence
 from assessment.results.charts import Series, radar_svg
 from assessment.results.services import AssessmentResults
+from assessment.wording import codes_in_words
 
 
 @dataclass
@@ -99,7 +100,7 @@ def dimension_rows(found: AssessmentResults, lang: str,
                 level=level,
                 level_name=framework.level_name(level, lang) if level else "",
                 status=entry.get("status", "missing"),
-                reason=_text(entry.get("reason"), lang),
+                reason=codes_in_words(framework, _text(entry.get("reason"), lang), lang),
                 confidence=found.confidence.get(indicator.code, Confidence.self_declared),
                 previous_score=prior.get("score"),
                 delta=_delta(entry.get("score"), prior.get("score")),

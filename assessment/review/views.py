@@ -24,12 +24,15 @@ from assessment.assessments import services as lifecycle
 from assessment.assessments.models import Assessment
 from assessment.assessments.web import assessment_or_404
 from assessment.evidence.queries import files_by_indicator
+from assessment.profiles import queries as profile_queries
+from assessment.profiles import services as profile_services
 from assessment.results.review_status import checks_by_indicator
 from assessment.results.rows import dimension_rows, na_reasons
 from assessment.results.services import assessment_results
 from assessment.review import queries, services
 from assessment.review.data_check import render_check
 from assessment.review.forms import CommentForm, StateForm, VerifyForm
+from tenants import confirm
 from tenants.errors import DomainError
 from tenants.language import reader_language
 from tenants.linked import current_membership, link_args, linked_enterprise
@@ -160,11 +163,48 @@ def _change_state(assessment: Assessment,
     return None
 
 
+def _whose(assessment: Assessment) -> str:
+    entered = linked_enterprise()
+    return entered.enterprise.name if entered else current_tenant().name
+
+
+def _review_page(assessment: Assessment) -> str:
+    return url_for("review.page", assessment_id=assessment.id, **link_args())
+
+
+def _first_finalisation_question() -> list[tuple[str, str, str]]:
+    """The benchmark pool, asked when an enterprise finalises its own assessment for the
+    first time and is not in the pool yet: what it gives and what it costs."""
+    if linked_enterprise() is not None or assessment_queries.finalised_assessments():
+        return []
+    profile = profile_queries.profile()
+    if profile is None or profile.benchmark_opt_in:
+        return []
+    return [(POOL_FIELD, _("Join the anonymous benchmark pool"),
+             _("It gives: your results page and reports place you among every enterprise "
+               "of your industry that shares its figures on ChainGauge. It costs: your "
+               "finalised scores count, without your name, in their statistics (never "
+               "shown for fewer than the anonymity minimum); you can leave it on your "
+               "profile at any time."))]
+
+
+POOL_FIELD = "benchmark_opt_in"
+
+
 @bp.route(f"{OWN}/review/return", methods=["POST"])
 @bp.route(f"{LINKED}/review/return", methods=["POST"])
 def return_(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
             ) -> Response | tuple[str, int]:
     assessment = assessment_or_404(assessment_id)
+    # Without an open comment the service refuses: no question before a refusal.
+    if StateForm().validate_on_submit() and not confirm.confirmed() and \
+            assessment_queries.open_comments(assessment.id, assessment.revision):
+        return confirm.ask(
+            title=_("Return with comments"), button=_("Return with comments"),
+            cancel=_review_page(assessment),
+            sentence=_("The %(year)s assessment goes back to %(enterprise)s with your open "
+                       "comments, so that it can change its answers and submit it again.",
+                       year=assessment.year, enterprise=_whose(assessment)))
     refused = _change_state(assessment, services.return_for_changes)
     if refused:
         return refused
@@ -177,9 +217,21 @@ def return_(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
 def finalise(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
              ) -> Response | tuple[str, int]:
     assessment = assessment_or_404(assessment_id)
+    question = _first_finalisation_question()
+    if StateForm().validate_on_submit() and not confirm.confirmed():
+        return confirm.ask(
+            title=_("Finalise"), button=_("Finalise"), danger=True,
+            cancel=_review_page(assessment), extra=question,
+            sentence=_("The %(year)s assessment of %(enterprise)s is frozen with its answers "
+                       "and results in a revision that cannot be changed; only reopening it "
+                       "as a new revision allows further changes.",
+                       year=assessment.year, enterprise=_whose(assessment)))
     refused = _change_state(assessment, services.finalise)
     if refused:
         return refused
+    if question and request.form.get(POOL_FIELD) == "y":
+        profile_services.join_benchmark_pool(current_membership(), current_user)
+        flash(_("Your enterprise joined the anonymous benchmark pool."), "success")
     flash(_("The assessment is finalised. Its results are now fixed."), "success")
     return redirect(url_for("results.page", assessment_id=assessment.id, **link_args()), 303)
 
@@ -190,12 +242,23 @@ def _next_or_results(assessment: Assessment) -> Response:
                     or url_for("results.page", assessment_id=assessment.id), 303)
 
 
+def _back_to(assessment: Assessment) -> str:
+    return local_path(request.form.get("next"), f"/t/{current_tenant().slug}/") or \
+        url_for("results.page", assessment_id=assessment.id)
+
+
 @bp.route(f"{OWN}/submit", methods=["POST"])
 def submit(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
     assessment = assessment_or_404(assessment_id)
     form = StateForm()
     if not form.validate_on_submit():
         abort(400)
+    if not confirm.confirmed():
+        return confirm.ask(
+            title=_("Submit for review"), button=_("Submit for review"),
+            cancel=_back_to(assessment),
+            sentence=_("The %(year)s assessment goes to review: its answers can no longer be "
+                       "changed unless the reviewer returns it.", year=assessment.year))
     try:
         lifecycle.submit(assessment, current_membership(), form.version())
     except plausibility.UnconfirmedWarnings:
@@ -212,6 +275,13 @@ def reopen(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
     form = StateForm()
     if not form.validate_on_submit():
         abort(400)
+    if not confirm.confirmed():
+        return confirm.ask(
+            title=_("Reopen as a new revision"), button=_("Reopen as a new revision"),
+            cancel=_back_to(assessment),
+            sentence=_("The %(year)s assessment opens again as a new revision: the finalised "
+                       "revision and its results are kept on record, and the new one must be "
+                       "submitted and finalised again.", year=assessment.year))
     try:
         lifecycle.reopen(assessment, current_membership(), form.version())
     except DomainError as error:

@@ -77,7 +77,7 @@ class Scope:
             parts.append("all industries")
         elif self.industries:
             parts.append(", ".join(
-                f"{division_names[c]} ({c})" if c in division_names else c
+                division_names.get(c, c)  # names only: readers see no division codes
                 for c in self.industries
             ))
         if self.equipment:

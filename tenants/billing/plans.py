@@ -52,6 +52,11 @@ class Plan:
     limits: dict[str, int | str | None] = field(default_factory=dict)
 
     def name(self, locale: str = "zh_CN") -> str:
+        """The plan's name for ``locale`` ("zh_CN", "zh_Hans_CN" as Babel spells it, "en")."""
+        if locale.startswith("zh"):
+            locale = "zh_CN"
+        elif locale.startswith("en"):
+            locale = "en"
         return self.names.get(locale) or self.names.get("en") or self.key
 
     @property

@@ -230,6 +230,16 @@ def change_password(user: User, new_password: str,
     sessions.end_all(user.id, keep=keep_session, reason="password_changed")
 
 
+def set_timezone(user: User, timezone: str) -> None:
+    """The user's time zone for pages (an IANA name the settings offer)."""
+    from tenants.localtime import KNOWN
+
+    if timezone not in KNOWN:
+        raise DomainError(_l("Choose a time zone from the list."), "timezone")
+    user.timezone = timezone
+    db.session.flush()
+
+
 def set_locale(user: User, locale: str) -> None:
     user.locale = locale
     db.session.flush()

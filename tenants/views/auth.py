@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from tenants import queries, signin
+from tenants import localtime, queries, signin
 from tenants.errors import DomainError
 from tenants.extensions import db, limiter
 from tenants.forms import (
@@ -28,6 +28,7 @@ from tenants.forms import (
     LoginForm,
     ResetPasswordForm,
     SignupForm,
+    TimezoneForm,
 )
 from tenants.models import TenantKind, UserSession
 from tenants.security import TokenExpired, TokenInvalid
@@ -155,7 +156,33 @@ def logout() -> Response:
 def user_sessions() -> str:
     return render_template("auth/sessions.html",
                            sessions=queries.live_sessions_of_user(current_user.id),
-                           current_id=signin.current_session_id(), form=ActionForm())
+                           current_id=signin.current_session_id(), form=ActionForm(),
+                           timezone_form=_timezone_form())
+
+
+def _timezone_form() -> TimezoneForm:
+    form = TimezoneForm()
+    if not form.is_submitted():
+        form.timezone.data = current_user.timezone or localtime.DEFAULT_TIMEZONE
+    return form
+
+
+@bp.route("/account/timezone", methods=["POST"])
+@login_required
+def set_timezone() -> Response | tuple[str, int]:
+    form = TimezoneForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_timezone(current_user, form.timezone.data or "")
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            flash(_("Time zone saved: times are now shown in it."), "success")
+            return redirect(url_for("auth.user_sessions"))
+    return render_template("auth/sessions.html",
+                           sessions=queries.live_sessions_of_user(current_user.id),
+                           current_id=signin.current_session_id(), form=ActionForm(),
+                           timezone_form=form), 422
 
 
 def _own_live_session(session_id: uuid.UUID) -> UserSession:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, session
@@ -12,7 +14,8 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
-from tenants import queries
+from tenants import localtime, queries
+from tenants.billing.config import billing_enabled
 from tenants.db import db
 from tenants.forms import ROLE_LABELS, LanguageForm
 from tenants.models import Membership, Role, Tenant
@@ -39,10 +42,32 @@ def _navigation() -> dict[str, Any]:
     }
 
 
+@bp.app_template_filter("localtime")
+def _localtime(moment: datetime | None, pattern: str = localtime.MINUTES) -> str:
+    return localtime.localtime(moment, pattern)
+
+
+def _sample(lang: str) -> dict[str, Any]:
+    """The sample report on the landing page: what ``flask --app app report sample`` wrote
+    under static/sample/ (the demo enterprise's report as PDF and its first pages)."""
+    folder = Path(current_app.static_folder or "static") / "sample"
+    pdf = folder / f"report-{lang}.pdf"
+    return {"pdf": f"sample/{pdf.name}" if pdf.exists() else None,
+            "images": [f"sample/{p.name}" for p in sorted(folder.glob(f"report-{lang}-*.png"))]}
+
+
 @bp.route("/")
 def index() -> Response | str:
     if not current_user.is_authenticated:
-        return render_template("core/landing.html")
+        from tenants.billing.entitlements import FEATURE_LABELS, LIMIT_LABELS
+        from tenants.billing.plans import catalogue
+
+        locale = str(get_locale() or "zh_CN")
+        return render_template(
+            "core/landing.html", plans=list(catalogue().plans.values()),
+            feature_labels=FEATURE_LABELS, limit_labels=LIMIT_LABELS,
+            sample=_sample("en" if locale.startswith("en") else "zh"),
+            billing_enabled=billing_enabled())
     tenants = queries.tenants_of_user(current_user.id)
     last = session.get("last_tenant")
     for tenant, _member in tenants:
@@ -72,6 +97,12 @@ def set_language() -> Response:
     if not target.startswith(flask_request.host_url):
         target = "/"
     return redirect(target)
+
+
+@bp.route("/privacy")
+def privacy() -> str:
+    """The privacy notice (PIPL), in the reader's language."""
+    return render_template("core/privacy.html")
 
 
 @bp.route("/healthz")

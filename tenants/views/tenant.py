@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from tenants import queries
+from tenants import confirm, queries
 from tenants.audit_labels import audit_label
 from tenants.errors import DomainError
 from tenants.forms import (
@@ -97,8 +97,19 @@ def change_role(user_id: uuid.UUID) -> Response:
 
 @bp.route("/members/<uuid:user_id>/remove", methods=["POST"])
 @requires_role(*MANAGERS)
-def remove_member(user_id: uuid.UUID) -> Response:
+def remove_member(user_id: uuid.UUID) -> Response | tuple[str, int]:
     if ActionForm().validate_on_submit():
+        if not confirm.confirmed():
+            member = queries.membership(current_tenant().id, user_id)
+            user = queries.user_by_id(user_id) if member is not None else None
+            if user is None:
+                abort(404)
+            return confirm.ask(
+                title=_("Remove member"), button=_("Remove member"), danger=True,
+                cancel=url_for("tenant.members"),
+                sentence=_("%(name)s will lose access to %(organisation)s at once; only a new "
+                           "invitation can bring them back.", name=user.name or user.email,
+                           organisation=current_tenant().name))
         try:
             memberships.remove_member(current_tenant(), current_user, user_id)
         except DomainError as error:
@@ -175,8 +186,21 @@ def decline_link(link_id: uuid.UUID) -> Response:
 
 @bp.route("/links/<uuid:link_id>/revoke", methods=["POST"])
 @requires_role(*MANAGERS)
-def revoke_link(link_id: uuid.UUID) -> Response:
+def revoke_link(link_id: uuid.UUID) -> Response | tuple[str, int]:
     if ActionForm().validate_on_submit():
+        if not confirm.confirmed():
+            tenant = current_tenant()
+            other = next((t for link, t in [*queries.outgoing_links(tenant.id),
+                                            *queries.incoming_links(tenant.id)]
+                          if link.id == link_id), None)
+            if other is None:
+                abort(404)
+            return confirm.ask(
+                title=_("End link"), button=_("End link"), danger=True,
+                cancel=url_for("tenant.links_page"),
+                sentence=_("The link with %(organisation)s ends now: nothing it granted can be "
+                           "seen through it any more, and only a new link request, accepted "
+                           "again, restores it.", organisation=other.name))
         links.revoke(current_tenant(), current_user, link_id)
         flash(_("Link ended."), "success")
     return redirect(url_for("tenant.links_page"))

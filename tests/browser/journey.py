@@ -109,6 +109,7 @@ def sign_up(driver: WebDriver, live_server: Any, name: str, organisation: str
     driver.get(f"{base_url}/signup")
     fill(driver, {"email": email, "name": name, "password": PASSWORD,
                   "organisation": organisation})
+    click(driver, css(driver, "input[name='privacy']"))  # consent to the privacy notice
     click_and_load(driver, css(driver, "form[action='/signup'] button"))
     assert email in css(driver, "main").text  # "we have sent a message to ..."
     driver.get(confirmation_link(live_server, email))

@@ -32,6 +32,7 @@ def test_sign_up_switch_language_sign_out_and_in(live_server, browser):
     assert browser.find_element("tag name", "html").get_attribute("lang") == "zh-CN"
     fill(browser, {"email": email, "name": "王工", "password": "a-long-password-1",
                    "organisation": "示例精密机械有限公司"})
+    browser.find_element("css selector", "input[name='privacy']").click()
     browser.find_element("css selector", "form[action='/signup'] button").click()
     WebDriverWait(browser, 10).until(
         lambda driver: email in driver.find_element("tag name", "main").text)

@@ -163,6 +163,7 @@ def invite_reviewer(owner: WebDriver, reviewer: WebDriver, base_url: str, mail_d
     click_and_load(reviewer, css(reviewer, "main a.button.primary"))
     assert value_of(reviewer, "email") == reviewer_email
     fill(reviewer, {"name": "李审核", "password": PASSWORD})
+    click(reviewer, css(reviewer, "input[name='privacy']"))
     click_and_load(reviewer, css(reviewer, "form[action='/signup'] button"))
     assert "/t/" in reviewer.current_url, flashes(reviewer)
 
@@ -182,6 +183,9 @@ def invitation_link(mail_dir: Path, to: str) -> str:
 def submit(driver: WebDriver, assessment_url: str) -> None:
     driver.get(assessment_url)
     click_and_load(driver, button(driver, "提交审阅"))
+    # the confirmation step says what submitting does; the same button confirms it
+    assert "审阅" in css(driver, ".confirm-sentence").text
+    click_and_load(driver, button(driver, "提交审阅"))
     assert css(driver, ".flash-success").text == "评估已提交审阅。", flashes(driver)
 
 
@@ -194,6 +198,7 @@ def review_and_return(reviewer: WebDriver, assessment_url: str, comment: str) ->
     click_and_load(reviewer, row.find_element(By.CSS_SELECTOR, "form.review-comment-form button"))
     assert comment in css(reviewer, "tr#ind-lean\\.on_time_delivery_rate").text
     click_and_load(reviewer, button(reviewer, "附意见退回"))
+    click_and_load(reviewer, button(reviewer, "附意见退回"))  # confirmed
     assert css(reviewer, ".flash-success"), flashes(reviewer)
 
 
@@ -213,6 +218,8 @@ def fix_after_return(driver: WebDriver, assessment_url: str, comment: str) -> No
 def finalise(reviewer: WebDriver, assessment_url: str) -> None:
     reviewer.get(assessment_url)
     click_and_load(reviewer, button(reviewer, "审阅"))
+    click_and_load(reviewer, button(reviewer, "定稿"))
+    assert css(reviewer, ".confirm-sentence").text  # what finalising does, in one sentence
     click_and_load(reviewer, button(reviewer, "定稿"))
     assert "/results" in reviewer.current_url
 
@@ -291,8 +298,9 @@ def journey(live_server, browser, second_browser, tmp_path):
     delivery = css(browser, "tr#ind-lean\\.on_time_delivery_rate")
     click(browser, delivery.find_element(By.CSS_SELECTOR, "details.trace summary"))
     trace = delivery.find_element(By.CSS_SELECTOR, "dl.trace-steps").text
-    assert "准时交货次数 deliveries_on_time = 1920 次" in trace, trace
-    assert "总交货次数 deliveries_total = 2000 次" in trace, trace
+    # in words and units, no input codes
+    assert "准时交货次数：1,920 次 ÷ 总交货次数：2,000 次 × 100" in trace, trace
+    assert "deliveries_on_time" not in trace, trace
     # the indicator declared not applicable says so, with the enterprise's reason
     footprint = css(browser, "tr#ind-global\\.footprint")
     assert "不适用" in footprint.text

@@ -23,7 +23,7 @@ def test_english_is_served_when_asked(client):
 
 
 def test_the_verification_mail_is_in_the_users_language(client, post, outbox):
-    post("/signup", {"email": "li@example.com", "password": "a-long-password",
+    post("/signup", {"privacy": "y", "email": "li@example.com", "password": "a-long-password",
                      "organisation": "示例公司", "kind": "enterprise"}, headers=ZH)
     [message] = outbox()
     body = message.get_payload(decode=True).decode()

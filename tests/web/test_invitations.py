@@ -237,7 +237,7 @@ def test_a_new_user_signs_up_from_the_link_and_joins_without_a_tenant_of_their_o
 
     tenants_before = len(fetch(Tenant))
     response = post("/signup", {"email": "li.na@example.com", "password": "a-long-password",
-                                "name": "Li Na", "invitation": token})
+                                "name": "Li Na", "invitation": token, "privacy": "y"})
     assert response.status_code == 302, text(response)
     assert response.headers["Location"] == f"/t/{tenant.slug}/"
     [user] = fetch(User, User.email == "li.na@example.com")
@@ -251,7 +251,7 @@ def test_a_new_user_signs_up_from_the_link_and_joins_without_a_tenant_of_their_o
 def test_signing_up_from_the_link_with_another_email_creates_nothing(
         tenant, make_invitation, post, fetch):
     _invitation, token = make_invitation(tenant, "li.na@example.com")
-    response = post("/signup", {"email": "someone.else@example.com",
+    response = post("/signup", {"privacy": "y", "email": "someone.else@example.com",
                                 "password": "a-long-password", "invitation": token})
     assert response.status_code == 422
     assert "This invitation was sent to li.na@example.com." in " ".join(flashes(response))
@@ -263,7 +263,7 @@ def test_signing_up_with_a_spent_invitation_needs_an_organisation(
     invitation, token = make_invitation(tenant, "li.na@example.com")
     set_invitation(app, invitation, revoked_at=utcnow())
     response = post("/signup", {"email": "li.na@example.com", "password": "a-long-password",
-                                "invitation": token})
+                                "invitation": token, "privacy": "y"})
     assert response.status_code == 422
     assert "This invitation link is not valid." in flashes(response)
     assert field_error(response, "organisation") == "Enter the organisation's name."

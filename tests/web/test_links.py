@@ -16,6 +16,9 @@ from tests.factories import owner_of
 from tests.factories import sign_in as sign_in_with
 from tests.web.helpers import field_error, flashes, text
 
+# The confirmation step itself: tests/web/assessment_review/test_confirmations.py.
+CONFIRM = {"confirm": "yes"}
+
 
 @pytest.fixture(autouse=True)
 def _english(client, other_client):
@@ -219,19 +222,19 @@ def test_the_enterprise_revokes_an_accepted_link(app, client, association, enter
     link = make_link(association, enterprise)
     assert crossing(app, association, enterprise, "scores") == (True, True)
     sign_in(owner(app, enterprise))
-    assert post(f"/t/{enterprise.slug}/links/{link.id}/revoke").status_code == 302
+    assert post(f"/t/{enterprise.slug}/links/{link.id}/revoke", CONFIRM).status_code == 302
     assert the_link(fetch, association, enterprise).status == LinkStatus.revoked
     assert events(audit_actions, enterprise)[-1] == "link.revoked"
     assert events(audit_actions, association)[-1] == "link.revoked"
     assert crossing(app, association, enterprise, "scores") == (False, False)
-    assert post(f"/t/{enterprise.slug}/links/{link.id}/revoke").status_code == 409
+    assert post(f"/t/{enterprise.slug}/links/{link.id}/revoke", CONFIRM).status_code == 409
 
 
 def test_the_association_can_withdraw_and_ask_again(app, client, association, enterprise,
                                                     make_link, sign_in, post, fetch):
     link = make_link(association, enterprise, accept=False)
     sign_in(owner(app, association))
-    assert post(f"/t/{association.slug}/links/{link.id}/revoke").status_code == 302
+    assert post(f"/t/{association.slug}/links/{link.id}/revoke", CONFIRM).status_code == 302
     assert "Ended" in text(client.get(f"/t/{association.slug}/links"))
     assert request_link(post, association, enterprise.slug, ["reports"]).status_code == 302
     stored = the_link(fetch, association, enterprise)

@@ -10,6 +10,9 @@ from tenants.models import Membership, Role, Tenant, User
 from tests.factories import owner_of
 from tests.web.helpers import flashes, text
 
+# The confirmation step itself: tests/web/assessment_review/test_confirmations.py.
+CONFIRM = {"confirm": "yes"}
+
 
 @pytest.fixture(autouse=True)
 def _english(client):
@@ -44,7 +47,7 @@ def change_role(post, tenant: Tenant, user: User | uuid.UUID, role: str):
 
 def remove(post, tenant: Tenant, user: User | uuid.UUID):
     user_id = user if isinstance(user, uuid.UUID) else user.id
-    return post(f"/t/{tenant.slug}/members/{user_id}/remove")
+    return post(f"/t/{tenant.slug}/members/{user_id}/remove", CONFIRM)
 
 
 def test_the_members_page_lists_members_and_managers_see_the_actions(

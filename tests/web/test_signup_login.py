@@ -28,7 +28,7 @@ def _english(client, other_client):
 
 def signup_form(**fields: str) -> dict[str, str]:
     return {"email": "wang@example.com", "name": "Wang Wei", "password": "a-long-password",
-            "organisation": "Acme Motors", "kind": "enterprise", **fields}
+            "organisation": "Acme Motors", "kind": "enterprise", "privacy": "y", **fields}
 
 
 def set_user(app: Flask, user: User, **fields: object) -> None:

@@ -5,7 +5,8 @@ from tests.web.helpers import link_in
 
 def test_signup_creates_user_and_tenant_and_the_mailed_link_lands_on_it(client, post, outbox):
     response = post("/signup", {"email": "Wang@Example.com", "password": "a-long-password",
-                                "organisation": "Acme Motors", "kind": "enterprise"})
+                                "organisation": "Acme Motors", "kind": "enterprise",
+                                "privacy": "y"})
     assert response.status_code == 200, response.get_data(as_text=True)
     [message] = outbox()
     assert message["To"] == "wang@example.com"

@@ -47,7 +47,8 @@ def test_a_cohort_of_five_shows_them(peer: Any, in_app: Any) -> None:
     assert overall.n == 5
     assert overall.median == 60.0 and overall.q1 == 55.0 and overall.q3 == 70.0
     assert overall.mean == pytest.approx(63.0)
-    assert "C36" in result.label("en") and "broader" not in result.label("en")
+    assert "Manufacture of motor vehicles" in result.label("en")  # the name, not C36
+    assert "broader" not in result.label("en")
 
 
 def test_a_code_with_fewer_than_five_scores_is_suppressed(peer: Any, in_app: Any) -> None:
@@ -83,7 +84,7 @@ def test_too_small_a_division_falls_back_to_its_group_and_says_so(peer: Any,
     assert result.enterprises == 5
     assert result.statistics["overall"].score.n == 5
     label = result.label("en")
-    assert "broader" in label and "C36" not in label
+    assert "broader" in label and "motor vehicles" not in label
 
 
 def test_then_to_all_manufacturing(peer: Any, in_app: Any) -> None:

@@ -92,7 +92,7 @@ def test_benchmark_show_prints_the_table_and_the_label(peer: Any, app: Any) -> N
     result = runner.invoke(args=["benchmark", "show", "--industry", "C36", "--year", "2025",
                                  "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "C36" in result.output and "enterprises: 5" in result.output
+    assert "Manufacture of motor vehicles" in result.output and "enterprises: 5" in result.output
     overall = next(line for line in result.output.splitlines() if line.startswith("overall "))
     assert "60.00" in overall  # the median
     green = next(line for line in result.output.splitlines() if line.startswith("green "))

@@ -33,7 +33,8 @@ def _twice(committed: Committed, clients: list[tuple[Any, str]], url: str, versi
     """POST the state change from both browsers at once, as seen at ``version``."""
 
     def post(client: Any, token: str) -> Any:
-        return client.post(url, data={"csrf_token": token, "expected_version": str(version)},
+        return client.post(url, data={"csrf_token": token, "expected_version": str(version),
+                                      "confirm": "yes"},
                            headers={"Accept-Language": "en"})
 
     outcomes = race(*(lambda c=c, t=t: post(c, t) for c, t in clients))

@@ -138,7 +138,8 @@ def test_english_summary_states_the_scope() -> None:
     recs = recommend(contract({"green.energy_intensity": 10.0}), "C22", limit=40)
     pump = next(r for r in recs if r.ref == "machinery-22")
     assert "Scope:" in pump.summary_en
-    assert "C22" in pump.summary_en and "pulp drying" in pump.summary_en
+    assert "Manufacture of paper" in pump.summary_en and "pulp drying" in pump.summary_en
+    assert "C22" not in pump.summary_en  # names, not division codes
     assert "造纸" in pump.reason_zh or "C22" in pump.reason_zh
 
 

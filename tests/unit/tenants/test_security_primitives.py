@@ -88,8 +88,11 @@ def test_an_unknown_account_still_costs_a_full_verification(monkeypatch):
     ("Café Über GmbH", "cafe-uber-gmbh"),
     ("ACME_2024 (China) Co., Ltd.", "acme-2024-china-co-ltd"),
     ("--Leading--and--trailing--", "leading-and-trailing"),
-    ("中国汽车工业协会", ""),
-    ("海尔 Haier", "haier"),
+    # Chinese in pinyin, without the legal form and bracketed parts
+    ("中国汽车工业协会", "zhong-guo-qi-che-gong-ye-xie-hui"),
+    ("海尔 Haier", "hai-er-haier"),
+    ("示例精密机械有限公司（示例）", "shi-li-jing-mi-ji-xie"),
+    ("有限公司", "you-xian-gong-si"),
     ("", ""),
 ])
 def test_slugify(name, slug):

@@ -183,7 +183,7 @@ def test_an_over_long_reason_from_the_page_form_is_refused_on_both_databases(
     ("email", "a\x00@example.com")])
 def test_nul_in_a_form_field_is_a_400_naming_it(app: Flask, post: Any, field: str,
                                                 value: str) -> None:
-    form = {"email": "nul@example.com", "password": "a long enough password",
+    form = {"privacy": "y", "email": "nul@example.com", "password": "a long enough password",
             "organisation": "Acme", "kind": "enterprise", "name": "Wang", field: value}
     before = row_counts(app)
     response = post("/signup", form, headers=ENGLISH)
@@ -219,7 +219,7 @@ def test_refusals_speak_the_readers_language(app: Flask, post: Any, client: Flas
                                              made: Made, sign_in: Any) -> None:
     chinese = {"Accept-Language": "zh-CN"}
     response = post("/signup", {"email": "zh@example.com", "password": "a long enough pw",
-                                "organisation": "甲\x00乙", "kind": "enterprise"},
+                                "organisation": "甲\x00乙", "kind": "enterprise", "privacy": "y"},
                     headers=chinese)
     assert response.status_code == 400
     assert "organisation含有无法保存的空字符" in text(response)

@@ -14,6 +14,9 @@ from tenants.models import Role
 from tests.integration.assessment_review import factories
 from tests.web.helpers import ENGLISH, text
 
+# The confirmation step itself: tests/web/assessment_review/test_confirmations.py.
+CONFIRM = {"confirm": "yes"}
+
 CODE = "lean.on_time_delivery_rate"
 
 
@@ -126,14 +129,14 @@ def test_a_viewer_may_download_but_not_upload_or_remove(
     sign_in(viewer)
     assert client.get(_url(enterprise, assessment, stored)).status_code == 200
     assert _upload(post, enterprise, assessment, factories.PDF, "x.pdf").status_code == 403
-    removed = post(f"{_url(enterprise, assessment, stored)}/delete")
+    removed = post(f"{_url(enterprise, assessment, stored)}/delete", CONFIRM)
     assert removed.status_code == 403
     assert len(fetch(EvidenceFile, EvidenceFile.tenant_id == enterprise.id)) == 1
 
 
 def test_the_owner_removes_a_file(app, enterprise_with_file, post, client, fetch):
     enterprise, assessment, stored = enterprise_with_file
-    response = post(f"{_url(enterprise, assessment, stored)}/delete")
+    response = post(f"{_url(enterprise, assessment, stored)}/delete", CONFIRM)
     assert response.status_code == 303
     assert fetch(EvidenceFile, EvidenceFile.tenant_id == enterprise.id) == []
     assert client.get(_url(enterprise, assessment, stored)).status_code == 404

@@ -14,6 +14,8 @@ from tests.web.helpers import ENGLISH, text
 
 CODE = "lean.on_time_delivery_rate"
 
+CONFIRM = {"confirm": "yes"}
+
 
 def _base(tenant, assessment, enterprise=None):
     if enterprise is None:
@@ -47,19 +49,19 @@ def test_a_linked_consultancy_reviews_from_its_own_tenant(
                                             "indicator_code": CODE}).status_code == 303
     [comment] = fetch(ReviewComment, ReviewComment.tenant_id == enterprise.id)
     assert comment.author_tenant_id == consultancy.id and comment.author_id == consultant.id
-    assert post(f"{base}/review/return", {"expected_version": 2}).status_code == 303
+    assert post(f"{base}/review/return", {**CONFIRM, "expected_version": 2}).status_code == 303
     assert _version(fetch, assessment).state == "returned"
     assert "Fujian Valves" not in text(client.get(f"/t/{consultancy.slug}/clients/reviews"))
 
     sign_in(owner_of(app, enterprise))
     own = client.get(f"{_base(enterprise, assessment)}/review")
     assert "Attach the delivery log." in text(own)
-    assert post(f"{_base(enterprise, assessment)}/submit", {"expected_version": 3}
+    assert post(f"{_base(enterprise, assessment)}/submit", {**CONFIRM, "expected_version": 3}
                 ).status_code == 303
 
     sign_in(consultant)
     assert post(f"{base}/review/comments/{comment.id}/resolve").status_code == 303
-    done = post(f"{base}/review/finalise", {"expected_version": 4})
+    done = post(f"{base}/review/finalise", {**CONFIRM, "expected_version": 4})
     assert done.status_code == 303 and done.headers["Location"].endswith(f"{base}/results")
     [revision] = fetch(AssessmentRevision, AssessmentRevision.tenant_id == enterprise.id)
     assert revision.finalised_by_id == consultant.id
@@ -102,7 +104,7 @@ def test_a_linked_viewer_reads_but_cannot_finalise(
     sign_in(viewer)
     base = _base(consultancy, assessment, enterprise)
     assert client.get(f"{base}/review").status_code == 200
-    assert post(f"{base}/review/finalise", {"expected_version": 2}).status_code == 403
+    assert post(f"{base}/review/finalise", {**CONFIRM, "expected_version": 2}).status_code == 403
     assert _version(fetch, assessment).state == "submitted"
 
 

@@ -14,6 +14,9 @@ from tenants.models import Role
 from tests.factories import owner_of
 from tests.web.helpers import ENGLISH, text
 
+# The confirmation step itself: tests/web/assessment_review/test_confirmations.py.
+CONFIRM = {"confirm": "yes"}
+
 CODE = "lean.on_time_delivery_rate"
 
 
@@ -41,7 +44,7 @@ def test_own_admin_comments_returns_then_finalises(
     assert page.status_code == 200 and "Return with comments" in text(page)
 
     # Returning needs a comment that says what to change.
-    refused = post(f"{base}/review/return", {"expected_version": 2}, headers=ENGLISH)
+    refused = post(f"{base}/review/return", {**CONFIRM, "expected_version": 2}, headers=ENGLISH)
     assert refused.status_code == 400 and "Add at least one comment" in text(refused)
     assert _version(fetch, assessment).state == "submitted"
 
@@ -49,7 +52,7 @@ def test_own_admin_comments_returns_then_finalises(
                                             "indicator_code": CODE}).status_code == 303
     assert post(f"{base}/review/comments", {"body": "Please complete the green page."}
                 ).status_code == 303
-    assert post(f"{base}/review/return", {"expected_version": 2}).status_code == 303
+    assert post(f"{base}/review/return", {**CONFIRM, "expected_version": 2}).status_code == 303
     assert _version(fetch, assessment).state == "returned"
 
     # The enterprise sees the comment next to the indicator; it resubmits.
@@ -59,7 +62,7 @@ def test_own_admin_comments_returns_then_finalises(
     assert "Which ERP report is this from?" in body
     row = body.split(f'id="ind-{CODE}"', 1)[1].split("</tr>", 1)[0]
     assert "Which ERP report is this from?" in row
-    resubmitted = post(f"{base}/submit", {"expected_version": 3})
+    resubmitted = post(f"{base}/submit", {**CONFIRM, "expected_version": 3})
     assert resubmitted.status_code == 303
     assert _version(fetch, assessment).state == "submitted"
 
@@ -70,7 +73,7 @@ def test_own_admin_comments_returns_then_finalises(
     # The enterprise's own check is "internally reviewed", never "verified".
     assert state.confidence == "internally_reviewed" and state.verified_by_id == admin.id
     assert state.verified_by_tenant_id == enterprise.id and state.verified_at is not None
-    done = post(f"{base}/review/finalise", {"expected_version": 4})
+    done = post(f"{base}/review/finalise", {**CONFIRM, "expected_version": 4})
     assert done.status_code == 303 and done.headers["Location"].endswith(f"{base}/results")
     assert _version(fetch, assessment).state == "finalised"
     [revision] = fetch(AssessmentRevision, AssessmentRevision.assessment_id == assessment.id)
@@ -81,7 +84,7 @@ def test_own_admin_comments_returns_then_finalises(
     [overall] = [f for f in figures if f.kind == "overall"]
     assert overall.score == revision.results["overall"]["score"]
     # Finalised is final: no more comments, no second finalisation.
-    again = post(f"{base}/review/finalise", {"expected_version": 5}, headers=ENGLISH)
+    again = post(f"{base}/review/finalise", {**CONFIRM, "expected_version": 5}, headers=ENGLISH)
     assert again.status_code == 409
     assert len(fetch(AssessmentRevision, AssessmentRevision.assessment_id == assessment.id)) \
         == 1
@@ -93,7 +96,7 @@ def test_a_stale_decision_is_refused(app, make_enterprise, make_assessment, sign
     assessment = make_assessment(enterprise, submit=True)
     sign_in(owner_of(app, enterprise))
     response = post(f"{_base(enterprise, assessment)}/review/finalise",
-                    {"expected_version": 1}, headers=ENGLISH)
+                    {**CONFIRM, "expected_version": 1}, headers=ENGLISH)
     assert response.status_code == 409 and "changed since you opened it" in text(response)
     assert fetch(AssessmentRevision, AssessmentRevision.assessment_id == assessment.id) == []
 
@@ -109,9 +112,10 @@ def test_a_viewer_and_an_assessor_cannot_finalise(app, make_enterprise, make_ass
         add_member(enterprise, user, role)
         sign_in(user)
         assert client.get(f"{base}/review").status_code == 200  # may read
-        assert post(f"{base}/review/finalise", {"expected_version": 2}).status_code == 403
+        finalised = post(f"{base}/review/finalise", {**CONFIRM, "expected_version": 2})
+        assert finalised.status_code == 403
         assert post(f"{base}/review/comments", {"body": "x"}).status_code == 403
-        assert post(f"{base}/submit", {"expected_version": 2}).status_code == 403
+        assert post(f"{base}/submit", {**CONFIRM, "expected_version": 2}).status_code == 403
     assert _version(fetch, assessment).state == "submitted"
     assert fetch(ReviewComment, ReviewComment.tenant_id == enterprise.id) == []
 
@@ -121,7 +125,7 @@ def test_reopen_starts_a_new_revision(app, make_enterprise, make_assessment, sig
     enterprise = make_enterprise()
     assessment = make_assessment(enterprise, finalise=True)
     sign_in(owner_of(app, enterprise))
-    response = post(f"{_base(enterprise, assessment)}/reopen", {"expected_version": 3})
+    response = post(f"{_base(enterprise, assessment)}/reopen", {**CONFIRM, "expected_version": 3})
     assert response.status_code == 303
     row = _version(fetch, assessment)
     assert row.state == "draft" and row.revision == 2

@@ -15,6 +15,9 @@ from tenants.models import LinkGrant, Role
 from tests.factories import owner_of
 from tests.web.helpers import ENGLISH, text
 
+# The confirmation step itself: tests/web/assessment_review/test_confirmations.py.
+CONFIRM = {"confirm": "yes"}
+
 CODE = "lean.on_time_delivery_rate"
 CHINESE = {"Accept-Language": "zh-CN"}
 
@@ -70,7 +73,7 @@ def test_the_enterprises_own_check_is_internally_reviewed_never_verified(
 
     # Finalised by the enterprise itself: a self-assessment, and no verified label anywhere.
     assert post(f"{base}/review/finalise",
-                {"expected_version": _version(fetch, assessment)}).status_code == 303
+                {**CONFIRM, "expected_version": _version(fetch, assessment)}).status_code == 303
     [revision] = fetch(AssessmentRevision, AssessmentRevision.assessment_id == assessment.id)
     assert revision.confidence[CODE] == "internally_reviewed"
     assert revision.reviewed_by_tenant_id is None and revision.reviewed_by_name == ""
@@ -124,7 +127,7 @@ def test_a_linked_reviewer_verifies_and_the_label_records_who_and_when(
     # Finalised by the linked reviewer: the revision names the organisation.
     sign_in(consultant)
     assert post(f"{base}/review/finalise",
-                {"expected_version": _version(fetch, assessment)}).status_code == 303
+                {**CONFIRM, "expected_version": _version(fetch, assessment)}).status_code == 303
     [revision] = fetch(AssessmentRevision, AssessmentRevision.assessment_id == assessment.id)
     assert revision.confidence[CODE] == "verified"
     assert (revision.reviewed_by_tenant_id, revision.reviewed_by_name) == (
@@ -172,7 +175,7 @@ def test_a_linked_tenant_without_the_review_grant_cannot_verify(
         assert post(f"{base}/review/indicators/{CODE}/verify", {"verified": "1"}
                     ).status_code == 404
         assert post(f"{base}/review/finalise",
-                    {"expected_version": _version(fetch, assessment)}).status_code == 404
+                    {**CONFIRM, "expected_version": _version(fetch, assessment)}).status_code == 404
     assert _state(fetch, enterprise) is None
     assert fetch(AssessmentRevision, AssessmentRevision.assessment_id == assessment.id) == []
 
@@ -190,7 +193,7 @@ def test_the_exports_carry_the_review_label(
     make_link(consultancy, enterprise, grants=[LinkGrant.review])
     sign_in(consultant)
     assert post(f"{_linked(consultancy, enterprise, reviewed)}/review/finalise",
-                {"expected_version": _version(fetch, reviewed)}).status_code == 303
+                {**CONFIRM, "expected_version": _version(fetch, reviewed)}).status_code == 303
 
     sign_in(owner)
 

@@ -120,7 +120,7 @@ def test_association_checkout_lets_the_buyer_choose_seats(client, billing, make_
 def test_done_when_journey(app, client, billing, post, sign_in, outbox):
     # A new user signs up, as anyone would.
     signup = post("/signup", {"email": "li@example.com", "password": "a-long-password",
-                              "organisation": "Lianhe Gears", "kind": "enterprise"})
+                              "organisation": "Lianhe Gears", "kind": "enterprise", "privacy": "y"})
     assert signup.status_code == 200
     [confirmation] = outbox()
     assert client.get(link_in(confirmation, "/verify/")).status_code == 302  # signs in

@@ -53,9 +53,10 @@ def test_an_opted_in_enterprise_sees_its_percentiles_and_the_cohort_median(
     section = _section(response)
     assert "You vs. peers" in section
     assert "All enterprises on ChainGauge that share anonymously" in section
-    assert "Industry C36" in section and "2024" in section  # the cohort's label
+    assert "Industry: Manufacture of motor vehicles" in section and "2024" in section
+    assert "Industry C36" not in section  # the cohort's label: words, not codes
     assert "6 enterprises" in section  # the five peers and the enterprise itself
-    lean = section.split("<code>lean.on_time_delivery_rate</code>", 1)[1].split("</tr>", 1)[0]
+    lean = section.split('title="lean.on_time_delivery_rate"', 1)[1].split("</tr>", 1)[0]
     assert 'class="chart score-bar"' in lean  # an indicator's percentile bar
     dimension = section.split('class="peers-dimension"', 1)[1].split("</tr>", 1)[0]
     assert 'class="chart score-bar"' in dimension

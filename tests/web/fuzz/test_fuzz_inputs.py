@@ -72,7 +72,7 @@ def test_the_signup_form(app: Flask) -> None:
             kind: str) -> None:
         client = app.test_client()
         token = csrf_token(client, "/signup")
-        _checked(app, lambda: client.post("/signup", headers=ENGLISH, data={
+        _checked(app, lambda: client.post("/signup", headers=ENGLISH, data={"privacy": "y",
             "csrf_token": token, "email": email, "name": name, "password": password,
             "organisation": organisation, "slug": slug, "kind": kind}))
 

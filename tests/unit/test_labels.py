@@ -1,10 +1,10 @@
-"""UI labels for codes the framework does not name (questionnaire/labels.py)."""
+"""UI labels for codes the framework does not name (assessment/labels.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from assessment.questionnaire.labels import (
+from assessment.labels import (
     CHOICE_LABELS,
     ELECTRICITY_SOURCE_LABELS,
     STATE_LABELS,
