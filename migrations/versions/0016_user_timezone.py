@@ -1,7 +1,7 @@
 """Local times: each user's time zone
 
-Revision ID: 0015_words
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 
 ``app_user.timezone``: an IANA time zone name (e.g. ``Asia/Shanghai``) in which pages show
 times to this user; NULL means the default (``DEFAULT_TIMEZONE``, Asia/Shanghai). Times stay
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_words"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
