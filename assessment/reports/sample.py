@@ -18,7 +18,7 @@ from flask import current_app
 
 from assessment.assessments import queries as assessment_queries
 from assessment.reports import services
-from assessment.reports.render import render_request
+from assessment.reports.report_render import render_request
 from tenants import queries as platform_queries
 from tenants.context import set_tenant
 from tenants.db import db
