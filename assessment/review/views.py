@@ -253,6 +253,9 @@ def submit(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
     form = StateForm()
     if not form.validate_on_submit():
         abort(400)
+    # The figures to correct or confirm come first: no question before a refusal.
+    if plausibility.unconfirmed(assessment):
+        return render_check(assessment, 422)
     if not confirm.confirmed():
         return confirm.ask(
             title=_("Submit for review"), button=_("Submit for review"),

@@ -95,8 +95,8 @@ def test_submission_asks_to_confirm_each_warning_with_a_reason(
     english = text(client.get(f"{base}/submit", headers=ENGLISH))
     fields["fingerprint"] = _hidden(english, "fingerprint")
     assert post(f"{base}/warnings/confirm", {**fields, "reason": REASON}).status_code == 303
-    assert post(f"{base}/submit", {"expected_version": _version(fetch, assessment)}
-                ).status_code == 303
+    assert post(f"{base}/submit", {"expected_version": _version(fetch, assessment),
+                                   "confirm": "yes"}).status_code == 303
     assert fetch(Assessment, Assessment.id == assessment.id)[0].state == "submitted"
 
     # The enterprise's review page and a linked reviewer's show the warning and the reason.
@@ -112,7 +112,7 @@ def test_submission_asks_to_confirm_each_warning_with_a_reason(
 
     # Finalised: the revision keeps the warning with the reason, in both languages.
     assert post(f"{linked}/review/finalise",
-                {"expected_version": _version(fetch, assessment)}).status_code == 303
+                {"confirm": "yes", "expected_version": _version(fetch, assessment)}).status_code == 303
     [revision] = fetch(AssessmentRevision, AssessmentRevision.assessment_id == assessment.id)
     [kept] = [w for w in revision.warning_confirmations if not w["informational"]]
     assert kept["key"] == "energy[0].quantity" and kept["reason"] == REASON
@@ -132,8 +132,8 @@ def test_a_corrected_figure_needs_no_confirmation(
     # Only the note on the grid factor (Fujian's 2022 factor for 2023): nothing to confirm.
     assert "looks like" not in page and 'name="reason"' not in page
     assert "no factor is published for 2023" in page and "nothing to correct or confirm" in page
-    assert post(f"{base}/submit", {"expected_version": _version(fetch, assessment)}
-                ).status_code == 303
+    assert post(f"{base}/submit", {"expected_version": _version(fetch, assessment),
+                                   "confirm": "yes"}).status_code == 303
 
 
 def test_only_owners_and_administrators_confirm(
