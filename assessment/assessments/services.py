@@ -35,7 +35,7 @@ from assessment.assessments.models import (
     ReviewComment,
     State,
 )
-from assessment.benchmarks.tasks import refresh_after_commit as refresh_benchmarks_after_commit
+from assessment.benchmarks.tasks import mark_stale as mark_benchmarks_stale
 from assessment.profiles.models import EnterpriseProfile
 from indicators.catalogue.industries import group_of
 from indicators.framework.loader import DEFAULT_FRAMEWORK
@@ -171,7 +171,7 @@ def finalise(assessment: Assessment, reviewer: User,
     The state changes first (the compare-and-set): only the request that won it writes the
     revision, the figures and the audit event, and refreshes the benchmarks."""
     _check_transition(assessment, (State.submitted,), State.finalised, expected_version)
-    profile = queries.profile()
+    profile = queries.profile_for_share()
     if profile is None:
         raise DomainError(_l("Complete the enterprise profile first."), "profile")
     states = queries.indicator_states(assessment.id)
@@ -198,7 +198,9 @@ def finalise(assessment: Assessment, reviewer: User,
                  subject=str(assessment.year), actor_user_id=reviewer.id,
                  overall=results["overall"]["score"])
     db.session.flush()
-    refresh_benchmarks_after_commit(assessment.year, profile.industry_division)
+    # The benchmark hook: marks the cohorts stale in this transaction; their refresh is a job
+    # queued after the commit (the request never waits for it).
+    mark_benchmarks_stale(assessment.year, profile.industry_division)
     return revision
 
 
@@ -211,6 +213,7 @@ def _publish_figures(assessment: Assessment, profile: EnterpriseProfile,
         "industry_group": group_of(profile.industry_division),
         "size_class": profile.size_class,
         "province": profile.province,
+        "opted_in": profile.benchmark_opt_in,
     }
     common: dict[str, Any] = {"assessment_id": assessment.id, "revision": assessment.revision,
               "year": assessment.year, **cohort}

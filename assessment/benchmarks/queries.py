@@ -56,7 +56,7 @@ def _use_sql(method: Method) -> bool:
 def _common(pool: Pool, wanted: CohortFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
         FIGURE.c.current == sa.true(), FIGURE.c.year == wanted.year,
-        pool.admits(FIGURE.c.tenant_id),
+        pool.admits_figure(FIGURE),
     ]
     if wanted.size_class:
         conditions.append(FIGURE.c.size_class == wanted.size_class)
@@ -97,6 +97,33 @@ def enterprise_counts(pool: Pool, wanted: CohortFilter,
     ).one()
     return {Scope.division: int(row[0]), Scope.group: int(row[1]),
             Scope.manufacturing: int(row[2])}
+
+
+def cohort_enterprises(pool: Pool, cohort: Cohort) -> int:
+    """How many enterprises of the pool one cohort holds."""
+    _require_system_scope()
+    conditions = _cohort_conditions(pool, cohort, None, None)
+    conditions.append(FIGURE.c.code == sa.literal_column(f"'{OVERALL}'"))
+    return int(db.session.execute(sa.select(sa.func.count()).where(*conditions)).scalar_one())
+
+
+def narrowest_counts(pool: Pool, wanted: CohortFilter, enough: int,
+                     exclude_tenant: uuid.UUID | None = None) -> dict[Scope, int]:
+    """The fallback chain's counts, narrowest first, stopping at the first scope with at
+    least ``enough`` enterprises: a division that is large enough costs one count of its own
+    rows, not of the whole year. Scopes not counted are absent."""
+    _require_system_scope()
+    counts: dict[Scope, int] = {}
+    for scope in wanted.scopes():
+        conditions = _cohort_conditions(pool, Cohort(wanted, scope), None, exclude_tenant)
+        if scope == Scope.division:  # the enterprises index leads with year, code, group
+            conditions.append(FIGURE.c.industry_group == wanted.group)
+        conditions.append(FIGURE.c.code == sa.literal_column(f"'{OVERALL}'"))
+        counts[scope] = int(db.session.execute(
+            sa.select(sa.func.count()).where(*conditions)).scalar_one())
+        if counts[scope] >= enough:
+            break
+    return counts
 
 
 # -- distributions -------------------------------------------------------------------------

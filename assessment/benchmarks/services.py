@@ -120,7 +120,7 @@ def cohort_statistics(pool: Pool, year: int, industry: str | None,
         if cached is not None:
             return cached
     with system_scope(db.session, f"benchmark statistics ({pool.key})"):
-        counts = queries.enterprise_counts(pool, wanted)
+        counts = queries.narrowest_counts(pool, wanted, ANONYMITY_MIN_COHORT)
         cohort = choose_cohort(wanted, counts)
         if cohort is None:
             return CohortStatistics(pool.key, None, None, computed_at=utcnow())
@@ -187,7 +187,9 @@ def position_of(assessment: Assessment, pool: Pool, *, codes: Iterable[str] | No
            and (wanted_codes is None or f.code in wanted_codes)}
     tenant_id: uuid.UUID = first.tenant_id
     with system_scope(db.session, f"benchmark position ({pool.key})"):
-        others = queries.enterprise_counts(pool, wanted, exclude_tenant=tenant_id)
+        # the enterprise counts in its own cohort: one fewer other is enough
+        others = queries.narrowest_counts(pool, wanted, ANONYMITY_MIN_COHORT - 1,
+                                          exclude_tenant=tenant_id)
         cohort = choose_cohort(wanted, {scope: n + 1 for scope, n in others.items()})
         if cohort is None:
             return Position(pool.key, None)

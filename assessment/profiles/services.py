@@ -100,10 +100,31 @@ def save_profile(membership: Membership, user: User, data: ProfileData,
         profile = EnterpriseProfile(**clean, updated_by_id=user.id)
         db.session.add(profile)
     else:
+        opt_in_changed = profile.benchmark_opt_in != clean["benchmark_opt_in"]
         for key, value in clean.items():
             setattr(profile, key, value)
+        if opt_in_changed:
+            _copy_opt_in_to_figures(profile)
         profile.version += 1
         profile.updated_by_id = user.id
         profile.updated_at = utcnow()
     db.session.flush()
     return profile
+
+
+def _copy_opt_in_to_figures(profile: EnterpriseProfile) -> None:
+    """The figures carry the opt-in (the platform pool reads it there): rewrite them in this
+    transaction, and mark the cohorts they count in stale for the snapshot refresh."""
+    import sqlalchemy as sa
+
+    from assessment.assessments.models import ResultFigure
+    from assessment.benchmarks.tasks import mark_stale
+
+    figure = ResultFigure.__table__  # type: ignore[attr-defined]
+    db.session.execute(sa.update(figure).where(figure.c.tenant_id == profile.tenant_id)
+                       .values(opted_in=profile.benchmark_opt_in))
+    years = db.session.execute(
+        sa.select(figure.c.year, figure.c.industry_division).distinct()
+        .where(figure.c.tenant_id == profile.tenant_id, figure.c.current == sa.true())).all()
+    for year, division in years:
+        mark_stale(year, division)
