@@ -24,7 +24,7 @@ from sqlmodel import col, select
 
 from assessment.assessments.models import ResultFigure
 from assessment.benchmarks.cohorts import Cohort, CohortFilter, Scope
-from assessment.benchmarks.models import BenchmarkSnapshot
+from assessment.benchmarks.models import BenchmarkSnapshot, BenchmarkStaleMark
 from assessment.benchmarks.pools import Pool
 from assessment.benchmarks.stats import PERCENTILES, Distribution, distribution
 from tenants.context import in_system_scope
@@ -245,3 +245,11 @@ def snapshot_rows(pool_key: str, year: int, cohort_keys: list[str]) -> list[Benc
     return list(db.session.exec(select(BenchmarkSnapshot).where(
         BenchmarkSnapshot.pool_key == pool_key, BenchmarkSnapshot.year == year,
         col(BenchmarkSnapshot.cohort_key).in_(cohort_keys))).all())
+
+
+def stale_marks(pool_key: str, year: int, cohort_keys: list[str]) -> int:
+    """How many marks wait for a refresh of these cohorts (platform table)."""
+    mark = BenchmarkStaleMark.__table__  # type: ignore[attr-defined]
+    return int(db.session.execute(sa.select(sa.func.count()).where(
+        mark.c.pool_key == pool_key, mark.c.year == year,
+        mark.c.cohort_key.in_(cohort_keys))).scalar_one())

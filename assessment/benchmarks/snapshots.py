@@ -94,12 +94,20 @@ def refresh_all() -> int:
         return sum(refresh_cohort(cohort) for cohort in cohorts.values())
 
 
-def read(pool: Pool, wanted: CohortFilter, codes: Iterable[str] | None) -> CohortStatistics | None:
-    """The snapshot's statistics, or None when there is no fresh snapshot for this request."""
+def read(pool: Pool, wanted: CohortFilter, codes: Iterable[str] | None, *,
+         exact: bool = False) -> CohortStatistics | None:
+    """The snapshot's statistics, or None when there is no fresh snapshot for this request.
+
+    ``exact``: fresh means that no finalisation (or opt-in change) has marked any cohort of
+    the fallback chain since its refresh: the snapshot then holds exactly what a live query
+    would compute, whatever its age. Otherwise fresh means younger than
+    ``BENCHMARK_SNAPSHOT_MAX_AGE``."""
     if not isinstance(pool, PlatformPool) or wanted.size_class or wanted.province:
         return None
     max_age = current_app.config.get("BENCHMARK_SNAPSHOT_MAX_AGE", DEFAULT_MAX_AGE)
     cohorts = _cohorts_of(wanted.year, wanted.division)
+    if exact and queries.stale_marks(pool.key, wanted.year, [c.key for c in cohorts]):
+        return None
     rows = queries.snapshot_rows(pool.key, wanted.year, [c.key for c in cohorts])
     by_cohort: dict[str, list[BenchmarkSnapshot]] = {}
     for row in rows:
@@ -107,7 +115,8 @@ def read(pool: Pool, wanted: CohortFilter, codes: Iterable[str] | None) -> Cohor
     counts: dict[Scope, int] = {}
     for cohort in cohorts:
         header = next((r for r in by_cohort.get(cohort.key, []) if r.code == ENTERPRISES), None)
-        if header is None or utcnow() - header.computed_at > timedelta(seconds=max_age):
+        if header is None or (not exact and utcnow() - header.computed_at
+                              > timedelta(seconds=max_age)):
             return None  # missing or stale: compute live
         counts[cohort.scope] = header.n
     chosen = choose_cohort(wanted, counts)

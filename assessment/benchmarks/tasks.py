@@ -15,8 +15,11 @@ runs by command: ``flask --app app benchmark refresh [--stale]``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 
+from flask import g
 from huey import crontab
 
 from assessment.benchmarks import refresh
@@ -35,9 +38,26 @@ def refresh_cohort(pool_key: str, year: int, cohort_key: str) -> int:
     return runs
 
 
+_HELD = "benchmark_refreshes_held"
+
+
+@contextlib.contextmanager
+def refreshes_held() -> Iterator[None]:
+    """Mark cohorts stale but queue no refresh job inside the block (bulk loads: the demo
+    loader); the caller drains once at the end (:func:`drain_stale_cohorts`)."""
+    previous = g.get(_HELD, False)
+    setattr(g, _HELD, True)
+    try:
+        yield
+    finally:
+        setattr(g, _HELD, previous)
+
+
 def mark_stale(year: int, division: str | None) -> None:
     """Mark ``division``'s cohorts of ``year`` stale now; queue their refresh after commit."""
     touched = refresh.mark(year, division)
+    if g.get(_HELD, False):
+        return
 
     def queue() -> None:
         for ref in touched:
