@@ -73,6 +73,10 @@ def add_figures(app: Flask, tenant_id: uuid.UUID, year: int, scores: dict[str, f
                     industry_division=division, industry_group=group_of(division),
                     size_class=size_class, province=province, current=current,
                     opted_in=opted_in))
+            if current:  # as finalisation does: the cohorts' snapshots are stale now
+                from assessment.benchmarks import refresh
+
+                refresh.mark(year, division)
             db.session.flush()
             assessment_id = assessment.id
         db.commit()
