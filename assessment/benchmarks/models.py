@@ -104,3 +104,9 @@ sa.Index("ix_result_figure_enterprises", _figure.c.year, _figure.c.code,
 _profile = EnterpriseProfile.__table__  # type: ignore[attr-defined]
 sa.Index("ix_enterprise_profile_opted_in", _profile.c.tenant_id,
          postgresql_where=_profile.c.benchmark_opt_in)
+# A member's current overall figure of a year (the association dashboard's member list and
+# statistics: one index-only probe per member instead of its 38 figures' heap rows).
+sa.Index("ix_result_figure_member_overall", _figure.c.tenant_id, _figure.c.year,
+         postgresql_include=["score", "level", "industry_division", "size_class", "province"],
+         postgresql_where=sa.and_(_figure.c.current,
+                                  _figure.c.code == sa.literal_column("'overall'")))

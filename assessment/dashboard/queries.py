@@ -100,6 +100,8 @@ _division: sa.ColumnElement[str] = sa.func.coalesce(_FIGURE.c.industry_division,
                                                     _PROFILE.c.industry_division)
 _size: sa.ColumnElement[str] = sa.func.coalesce(_FIGURE.c.size_class, _PROFILE.c.size_class)
 _province: sa.ColumnElement[str] = sa.func.coalesce(_FIGURE.c.province, _PROFILE.c.province)
+# a literal, so that the planner matches the partial index of overall figures
+_OVERALL = _FIGURE.c.code == sa.literal_column("'overall'")
 SORTS = ("name", "-name", "overall", "-overall", "division", "status")
 
 
@@ -114,7 +116,7 @@ def _member_rows(association_id: uuid.UUID, year: int) -> sa.Select[Any]:
                                         _ASSESSMENT.c.year == year, shares))
         .outerjoin(_PROFILE, sa.and_(_PROFILE.c.tenant_id == _LINK.c.target_tenant_id, shares))
         .outerjoin(_FIGURE, sa.and_(_FIGURE.c.tenant_id == _LINK.c.target_tenant_id,
-                                    _FIGURE.c.year == year, _FIGURE.c.code == "overall",
+                                    _FIGURE.c.year == year, _OVERALL,
                                     _FIGURE.c.current == sa.true(), shares))
     )
     return sa.select().select_from(joined).where(
@@ -212,7 +214,9 @@ def member_figures(association_id: uuid.UUID, year: int,
                           table.c.size_class, table.c.province).where(
         table.c.tenant_id.in_(sharing_members(association_id)), table.c.year == year,
         table.c.current == sa.true())
-    if codes is not None:
+    if codes is not None and list(codes) == ["overall"]:
+        statement = statement.where(_OVERALL)  # the members' overall index
+    elif codes is not None:
         statement = statement.where(table.c.code.in_(list(codes)))
     with system_scope(db.session, "association dashboard: member figures"):
         return [Figure(*row) for row in db.session.execute(statement).all()]

@@ -10,7 +10,9 @@ Revises: 0014
 - ``result_figure.opted_in``: the enterprise's benchmark opt-in, copied from its profile
   (existing rows from the current profile), so that the platform pool's statistics read it
   from the cohort indexes instead of a semi-join on profiles; the three cohort indexes
-  carry it as an included column on PostgreSQL.
+  carry it as an included column on PostgreSQL;
+- ``ix_result_figure_member_overall``: a member's current overall figure of a year (the
+  association dashboard reads one per member).
 
 On PostgreSQL ``result_figure`` is under forced row-level security, which applies to the
 owner that runs migrations too; the data fix lifts the forcing for its own transaction and
@@ -82,9 +84,18 @@ def upgrade() -> None:
         op.execute('ALTER TABLE enterprise_profile FORCE ROW LEVEL SECURITY')
         op.execute('ALTER TABLE result_figure FORCE ROW LEVEL SECURITY')
     _recreate_indexes(with_opt_in=True)
+    # A member's current overall figure of a year, for the association dashboard.
+    with op.batch_alter_table('result_figure', schema=None) as batch_op:
+        batch_op.create_index('ix_result_figure_member_overall', ['tenant_id', 'year'],
+                              unique=False,
+                              postgresql_include=['score', 'level', 'industry_division',
+                                                  'size_class', 'province'],
+                              postgresql_where=sa.text("current AND code = 'overall'"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('result_figure', schema=None) as batch_op:
+        batch_op.drop_index('ix_result_figure_member_overall')
     _recreate_indexes(with_opt_in=False)
     with op.batch_alter_table('result_figure', schema=None) as batch_op:
         batch_op.drop_column('opted_in')
