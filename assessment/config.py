@@ -18,8 +18,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BENCHMARK_SNAPSHOT_MAX_AGE", 24 * 3600,
             "seconds a stored benchmark snapshot is used before statistics are computed "
             "afresh"),
+    Setting("BENCHMARK_REFRESH_LEASE_SECONDS", 600,
+            "how long a benchmark refresh's claim on its cohort holds before another worker "
+            "may take it over (a worker that died mid-refresh)"),
     Setting("REPORTS_DIR", None,
-            "the PDF cache (per tenant, by content hash) and bulk ZIPs; unset: "
+            "with `FILE_STORAGE=local`: the PDF cache and render state "
+            "(`<tenant>/<content hash>.pdf`) and bulk ZIPs (`<tenant>/<job>.zip`); unset: "
             "`instance/reports`"),
     Setting("REPORT_WORKERS", 2, "processes a bulk report run renders with"),
     Setting("REPORT_RENDER_SECONDS", 60.0,

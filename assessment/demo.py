@@ -14,6 +14,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -22,6 +23,7 @@ from sqlmodel import select
 
 from assessment.assessments import answering, queries, services
 from assessment.assessments.models import AnswerState, Assessment
+from assessment.benchmarks.tasks import drain_stale_cohorts, refreshes_held
 from assessment.demo_figures import demo_answers
 from assessment.profiles import queries as profile_queries
 from assessment.profiles.rules import uscc_check_character
@@ -50,6 +52,7 @@ SIZES = ("large", "medium", "medium", "small", "small", "small", "micro", "mediu
 SIZE_RANGES = {"large": ((1000, 6000), (40000, 400000)), "medium": ((300, 999), (2000, 39000)),
                "small": ((20, 299), (300, 1990)), "micro": ((5, 19), (60, 290))}
 CONSULTANCY_CLIENTS = (1, 4, 6)  # member indexes; the first gets the returned assessment
+DEMO_BATCH = 50  # members per commit of the command line's load
 DRAFTS = 24  # members with a 2026 draft (the web bench edits 20 of them)
 
 
@@ -158,16 +161,18 @@ class _Loader:
         return assessment
 
 
-def load(members: int = DEFAULT_MEMBERS) -> list[Login]:
+def load(members: int = DEFAULT_MEMBERS, *, commit_every: int | None = None) -> list[Login]:
     """Create the demo (flushes; the caller commits). Returns the logins, same every time.
 
     No e-mail goes out (its link requests are addressed to fictitious owners); the benchmark
-    refreshes its finalisations queue still run after the commit."""
+    refreshes its finalisations queue still run after the commit. ``commit_every``: commit
+    after every so many members and start the session afresh, so that the work per member
+    does not grow with the members already loaded (the command line: thousands)."""
     with mail.suppressed():
-        return _create(members)
+        return _create(members, commit_every)
 
 
-def _create(members: int) -> list[Login]:
+def _create(members: int, commit_every: int | None = None) -> list[Login]:
     loader = _Loader(hash_password(current_app.config["DEMO_PASSWORD"]))
     assoc_name = f"中国机械制造供应链协会{platform_demo.DEMO_MARK}"
     assoc_owner = loader.user("association.owner", "协会秘书处", assoc_name, "owner")
@@ -183,6 +188,9 @@ def _create(members: int) -> list[Login]:
     platform_demo.demo_member(consultancy, reviewer, Role.assessor)
     clients = {i for i in CONSULTANCY_CLIENTS if i < members}
     for company in roster(members):
+        if commit_every and company.index and company.index % commit_every == 0:
+            association, assoc_owner, consultancy, consult_owner, reviewer = \
+                _committed(association, assoc_owner, consultancy, consult_owner, reviewer)
         owner = loader.user(f"{company.slug}.owner", f"{company.name}负责人", company.name,
                             "owner")
         tenant = loader.enterprise(company, owner)
@@ -215,6 +223,15 @@ def _create(members: int) -> list[Login]:
     loader.assessment(own, own_owner, DRAFT_YEAR, finalise_by=None, partial=True)
     set_tenant(db.session, None)
     return loader.logins
+
+
+def _committed(*rows: Any) -> Any:
+    """Commit, empty the session (it would otherwise grow with every member) and load
+    ``rows`` again for the next batch."""
+    db.commit()
+    keys = [(type(row), row.id) for row in rows]
+    db.session.expunge_all()
+    return tuple(db.session.get(model, key) for model, key in keys)
 
 
 def _return_with_comments(assessment: Assessment, tenant: Tenant, owner: User, reviewer: User,
@@ -274,11 +291,16 @@ demo_cli = AppGroup("demo", help="Demo data (synthetic).")
 def load_command(members: int) -> None:
     """Create the demo organisations, users and assessments (idempotent)."""
     # The services translate messages (e.g. link e-mails), which needs a request's locale.
-    with current_app.test_request_context(), db.commit_scope():
-        logins = load(members)
+    # Refreshes are held back during the load (each finalisation only marks its cohorts)
+    # and run once at the end: the load stays linear in the number of members.
+    with current_app.test_request_context(), refreshes_held(), db.commit_scope():
+        logins = load(members, commit_every=DEMO_BATCH)
         counts = demo_counts()
+    with current_app.test_request_context():
+        refreshed = drain_stale_cohorts()
     print_logins(logins, current_app.config["DEMO_PASSWORD"])
     click.echo("\n" + ", ".join(f"{state}: {n}" for state, n in sorted(counts.items())))
+    click.echo(f"benchmark cohorts refreshed: {refreshed}")
 
 
 def register(app: Flask) -> None:

@@ -91,8 +91,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_CONTENT_LENGTH", 25 * 1024 * 1024, "the largest request body, in bytes"),
     Setting("LOG_JSON", True, "log one JSON object per line (`false`: plain text)"),
     Setting("FILE_STORAGE", "local",
-            "where evidence files live (`tenants/storage.py`): `local` (`EVIDENCE_DIR`; one "
-            "node) or `s3` (an S3-compatible object store shared by every node)"),
+            "where evidence files and generated reports live (`tenants/storage.py`): `local` "
+            "(`EVIDENCE_DIR`, `REPORTS_DIR`; one node) or `s3` (an S3-compatible object "
+            "store shared by every node)"),
     Setting("EVIDENCE_DIR", None,
             "evidence storage outside the web root (local backend); unset: "
             "`instance/evidence`"),

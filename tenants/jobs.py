@@ -48,25 +48,39 @@ def init_app(app: Flask) -> None:
 _flask_app: dict[str, Flask] = {}
 
 
+def _in_app_context(func: Any) -> Any:
+    def run_in_app(*args: Any, **kwargs: Any) -> Any:
+        app = _flask_app.get("app")
+        if app is None:
+            return func(*args, **kwargs)
+        from flask import has_app_context
+
+        if has_app_context():
+            return func(*args, **kwargs)
+        with app.app_context():
+            return func(*args, **kwargs)
+
+    run_in_app.__name__ = func.__name__
+    run_in_app.__qualname__ = func.__qualname__
+    run_in_app.__module__ = func.__module__
+    return run_in_app
+
+
 def app_task(**task_kwargs: Any) -> Any:
     """``huey.task`` that runs the function inside an application context."""
 
     def decorator(func: Any) -> Any:
-        def run_in_app(*args: Any, **kwargs: Any) -> Any:
-            app = _flask_app.get("app")
-            if app is None:
-                return func(*args, **kwargs)
-            from flask import has_app_context
+        return huey.task(**task_kwargs)(_in_app_context(func))
 
-            if has_app_context():
-                return func(*args, **kwargs)
-            with app.app_context():
-                return func(*args, **kwargs)
+    return decorator
 
-        run_in_app.__name__ = func.__name__
-        run_in_app.__qualname__ = func.__qualname__
-        run_in_app.__module__ = func.__module__
-        return huey.task(**task_kwargs)(run_in_app)
+
+def app_periodic_task(schedule: Any, **task_kwargs: Any) -> Any:
+    """``huey.periodic_task`` (scheduled by the worker; never in immediate mode) that runs
+    the function inside an application context."""
+
+    def decorator(func: Any) -> Any:
+        return huey.periodic_task(schedule, **task_kwargs)(_in_app_context(func))
 
     return decorator
 

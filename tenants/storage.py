@@ -26,10 +26,11 @@ from typing import Any, BinaryIO, Protocol
 
 from flask import Flask, current_app
 
-# "<tenant uuid>/<32 hex>" with an optional short extension, or a plain 32-hex name.
+# "<tenant uuid>/<32 or 64 hex>" with an optional short extension, or a plain hex name
+# (64 hex: a report's content key, the SHA-256 of everything that goes into it).
 _KEY = re.compile(
     r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/)?"
-    r"[0-9a-f]{32}(?:\.[a-z0-9]{1,8})?$"
+    r"(?:[0-9a-f]{32}|[0-9a-f]{64})(?:\.[a-z0-9]{1,8})?$"
 )
 AREAS = ("evidence", "reports")
 _EXTENSION_KEY = "chaingauge_file_stores"
@@ -63,6 +64,14 @@ class FileStore(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove the file; a file already gone is not an error."""
+
+    def put_new(self, key: str, data: bytes) -> bool:
+        """Store ``data`` only if no file has ``key`` yet (decided by the store: of two
+        processes on two nodes, one creates it). False: it exists already."""
+
+    def modified(self, key: str) -> float:
+        """When the file was stored (seconds since the epoch); raises
+        :class:`StoredFileMissing`."""
 
 
 class LocalDirectoryStore:
@@ -114,6 +123,22 @@ class LocalDirectoryStore:
         with contextlib.suppress(FileNotFoundError):
             os.remove(self._path(key))
 
+    def put_new(self, key: str, data: bytes) -> bool:
+        path, _temporary = self._prepare(key)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return False
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        return True
+
+    def modified(self, key: str) -> float:
+        try:
+            return os.path.getmtime(self._path(key))
+        except FileNotFoundError:
+            raise StoredFileMissing(key) from None
+
 
 class S3Store:
     """Files as objects under ``prefix`` in one bucket of an S3-compatible store."""
@@ -157,6 +182,27 @@ class S3Store:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def put_new(self, key: str, data: bytes) -> bool:
+        # S3 conditional write: the store refuses the PUT when the key exists (412).
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data,
+                                   IfNoneMatch="*")
+        except Exception as error:
+            code = str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+            if code in ("PreconditionFailed", "412", "ConditionalRequestConflict"):
+                return False
+            raise
+        return True
+
+    def modified(self, key: str) -> float:
+        try:
+            found = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except Exception as error:
+            if self._missing(error):
+                raise StoredFileMissing(key) from None
+            raise
+        return float(found["LastModified"].timestamp())
 
 
 class _StreamingFile(io.RawIOBase):

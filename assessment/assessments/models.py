@@ -243,3 +243,7 @@ class ResultFigure(TenantScoped, table=True):
     size_class: str = Field(max_length=10)
     province: str = Field(max_length=2)
     current: bool = Field(default=True, index=True)  # False once a newer revision replaces it
+    # The enterprise's benchmark opt-in, kept here so that the platform pool's statistics
+    # read it from the same (covering) index rows as the figures: copied at finalisation,
+    # rewritten on every figure of the tenant when the profile's opt-in changes.
+    opted_in: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})

@@ -174,7 +174,7 @@ def finalise(assessment: Assessment, reviewer: User,
     revision, the figures and the audit event, and runs the finalisation hooks (the benchmarks
     refresh their snapshots: :mod:`.hooks`)."""
     _check_transition(assessment, (State.submitted,), State.finalised, expected_version)
-    profile = profile_queries.profile()
+    profile = profile_queries.profile_for_share()
     if profile is None:
         raise DomainError(_l("Complete the enterprise profile first."), "profile")
     states = queries.indicator_states(assessment.id)
@@ -219,6 +219,7 @@ def _publish_figures(assessment: Assessment, profile: EnterpriseProfile,
         "industry_group": group_of(profile.industry_division),
         "size_class": profile.size_class,
         "province": profile.province,
+        "opted_in": profile.benchmark_opt_in,
     }
     common: dict[str, Any] = {"assessment_id": assessment.id, "revision": assessment.revision,
               "year": assessment.year, **cohort}

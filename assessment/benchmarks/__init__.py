@@ -8,6 +8,7 @@ import uuid
 from flask import Flask
 
 from assessment.assessments import hooks
+from assessment.profiles import hooks as profile_hooks
 
 
 def init_app(app: Flask) -> None:
@@ -19,7 +20,8 @@ def init_app(app: Flask) -> None:
     from assessment.benchmarks import cli, tasks
 
     cli.register(app)
-    hooks.on_finalised(app, tasks.refresh_after_commit)
+    hooks.on_finalised(app, tasks.mark_stale_on_finalised)
+    profile_hooks.on_opt_in_changed(app, tasks.copy_opt_in_to_figures)
     hooks.provide_industry_cohorts(app, platform_industry_cohorts)
 
 

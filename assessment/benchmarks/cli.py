@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
+from assessment.benchmarks import refresh as refresh_queue
 from assessment.benchmarks import snapshots
 from assessment.benchmarks.anonymity import ANONYMITY_RULE, SUPPRESSED
 from assessment.benchmarks.figures import CohortStatistics
@@ -109,12 +110,29 @@ def show(industry: str | None, year: int, pool_spec: str, size_class: str | None
 @benchmark_cli.command("refresh")
 @click.option("--year", type=int, default=None)
 @click.option("--industry", default=None)
-def refresh(year: int | None, industry: str | None) -> None:
-    """Recompute the platform pool's snapshots (all cohorts, or one year and division)."""
+@click.option("--stale", is_flag=True, default=False,
+              help="Only the cohorts that finalisations marked stale (the scheduled safety "
+                   "net, run by hand where no worker runs).")
+def refresh(year: int | None, industry: str | None, stale: bool) -> None:
+    """Recompute the platform pool's snapshots (all cohorts, one year and division, or the
+    cohorts marked stale)."""
+    if stale:
+        runs = refresh_queue.drain_all()
+        click.echo(f"{runs} stale cohorts refreshed; {_pending()} marks still waiting")
+        return
     with db.commit_scope():
         division = find_industry(industry).code if industry else None
         written = snapshots.refresh(year, division) if year else snapshots.refresh_all()
     click.echo(f"{written} snapshot rows written")
+
+
+def _pending() -> int:
+    from tenants.context import system_scope
+
+    with system_scope(db.session, "benchmark snapshot refresh: count marks"):
+        count = refresh_queue.pending()
+    db.rollback()
+    return count
 
 
 def register(app: Flask) -> None:

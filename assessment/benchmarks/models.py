@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from assessment.assessments.models import ResultFigure
 from assessment.profiles.models import EnterpriseProfile
-from tenants.types import timestamp_field
+from tenants.types import optional_timestamp_field, timestamp_field
 
 ENTERPRISES = "*"
 
@@ -50,11 +50,46 @@ class BenchmarkSnapshot(SQLModel, table=True):
     computed_at: datetime = timestamp_field()
 
 
+class BenchmarkStaleMark(SQLModel, table=True):
+    """A cohort whose snapshot no longer matches the figures: written by the finalisation
+    (in its own transaction, so a mark exists exactly when the new figures do), deleted by
+    the refresh that covered it. Insert-only for writers: two finalisations never wait for
+    each other on a mark. A platform table: no tenant id, only the cohort."""
+
+    __tablename__ = "benchmark_stale_mark"
+    __table_args__ = (sa.Index("ix_benchmark_stale_mark_cohort", "pool_key", "year",
+                               "cohort_key", "id"),)
+
+    id: int | None = Field(default=None, sa_column=sa.Column(
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
+        autoincrement=True))
+    pool_key: str = Field(max_length=60)
+    year: int
+    cohort_key: str = Field(max_length=60)
+    marked_at: datetime = timestamp_field()
+
+
+class BenchmarkRefresh(SQLModel, table=True):
+    """One row per (pool, year, cohort): who is refreshing it now. A refresh claims the row
+    with a conditional update (free, or its lease expired: a worker that died) and releases
+    it in the transaction that writes the snapshot, so at most one refresh of a cohort runs
+    at a time, on any number of workers."""
+
+    __tablename__ = "benchmark_refresh"
+
+    pool_key: str = Field(max_length=60, primary_key=True)
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    cohort_key: str = Field(max_length=60, primary_key=True)
+    claimed_by: uuid.UUID | None = None
+    claimed_at: datetime | None = optional_timestamp_field()
+    refreshed_at: datetime | None = optional_timestamp_field()
+
+
 # Indexes for cohort queries on result figures. They serve only the benchmarks, so they are
 # declared here (on the assessment package's table) rather than in its models. On PostgreSQL
 # they are partial (current figures) and covering, so that a cohort's statistics are an
 # index-only scan of its own rows; SQLite gets the plain column lists.
-_COVERED = ["tenant_id", "score", "value", "size_class", "province"]
+_COVERED = ["tenant_id", "score", "value", "size_class", "province", "opted_in"]
 _figure = ResultFigure.__table__  # type: ignore[attr-defined]
 sa.Index("ix_result_figure_division_cohort", _figure.c.year, _figure.c.industry_division,
          _figure.c.code, postgresql_include=_COVERED, postgresql_where=_figure.c.current)
@@ -63,9 +98,15 @@ sa.Index("ix_result_figure_group_cohort", _figure.c.year, _figure.c.industry_gro
 # One row per enterprise: the fallback chain's counts read only these.
 sa.Index("ix_result_figure_enterprises", _figure.c.year, _figure.c.code,
          _figure.c.industry_group, _figure.c.industry_division,
-         postgresql_include=["tenant_id", "size_class", "province"],
+         postgresql_include=["tenant_id", "size_class", "province", "opted_in"],
          postgresql_where=_figure.c.current)
 # The platform pool's membership test: the opted-in enterprises, without reading profiles.
 _profile = EnterpriseProfile.__table__  # type: ignore[attr-defined]
 sa.Index("ix_enterprise_profile_opted_in", _profile.c.tenant_id,
          postgresql_where=_profile.c.benchmark_opt_in)
+# A member's current overall figure of a year (the association dashboard's member list and
+# statistics: one index-only probe per member instead of its 38 figures' heap rows).
+sa.Index("ix_result_figure_member_overall", _figure.c.tenant_id, _figure.c.year,
+         postgresql_include=["score", "level", "industry_division", "size_class", "province"],
+         postgresql_where=sa.and_(_figure.c.current,
+                                  _figure.c.code == sa.literal_column("'overall'")))

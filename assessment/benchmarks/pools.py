@@ -1,8 +1,10 @@
 """Whose figures a benchmark may aggregate.
 
 - The platform pool: every enterprise whose profile opts in to anonymised benchmarking
-  (``EnterpriseProfile.benchmark_opt_in``), read at query time, so opting out takes effect
-  at once for live statistics.
+  (``EnterpriseProfile.benchmark_opt_in``). The figures carry a copy of it
+  (``ResultFigure.opted_in``, rewritten in the transaction that changes the profile), which
+  the statistics read from their own index rows, so opting out takes effect at once for
+  live statistics without a semi-join on profiles.
 - An association pool: the association's members whose accepted link grants ``scores``;
   a revoked (or narrowed) link removes the member from the very next query.
 
@@ -30,6 +32,9 @@ class Pool(Protocol):
 
     def admits(self, tenant_id_column: sa.ColumnElement[uuid.UUID]) -> ColumnElement[bool]: ...
 
+    def admits_figure(self, figure: sa.Table) -> ColumnElement[bool]:
+        """The condition on a ``result_figure`` row (the statistics' fast path)."""
+
 
 @dataclass(frozen=True)
 class PlatformPool:
@@ -39,6 +44,9 @@ class PlatformPool:
         profile = EnterpriseProfile.__table__  # type: ignore[attr-defined]
         opted_in = sa.select(profile.c.tenant_id).where(profile.c.benchmark_opt_in == sa.true())
         return tenant_id_column.in_(opted_in)
+
+    def admits_figure(self, figure: sa.Table) -> ColumnElement[bool]:
+        return figure.c.opted_in == sa.true()
 
 
 @dataclass(frozen=True)
@@ -52,4 +60,7 @@ class AssociationPool:
     def admits(self, tenant_id_column: sa.ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
         members = platform_queries.linked_tenant_ids(self.association_id, LinkGrant.scores)
         return tenant_id_column.in_(members)
+
+    def admits_figure(self, figure: sa.Table) -> ColumnElement[bool]:
+        return self.admits(figure.c.tenant_id)
 

@@ -24,7 +24,7 @@ from sqlmodel import col, select
 
 from assessment.assessments.models import ResultFigure
 from assessment.benchmarks.cohorts import Cohort, CohortFilter, Scope
-from assessment.benchmarks.models import BenchmarkSnapshot
+from assessment.benchmarks.models import BenchmarkSnapshot, BenchmarkStaleMark
 from assessment.benchmarks.pools import Pool
 from assessment.benchmarks.stats import PERCENTILES, Distribution, distribution
 from tenants.context import in_system_scope
@@ -56,7 +56,7 @@ def _use_sql(method: Method) -> bool:
 def _common(pool: Pool, wanted: CohortFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
         FIGURE.c.current == sa.true(), FIGURE.c.year == wanted.year,
-        pool.admits(FIGURE.c.tenant_id),
+        pool.admits_figure(FIGURE),
     ]
     if wanted.size_class:
         conditions.append(FIGURE.c.size_class == wanted.size_class)
@@ -115,6 +115,33 @@ def peer_values(pool: Pool, year: int, division: str, codes: Iterable[str],
     for code, value in rows:
         values[code].append(float(value))
     return dict(values)
+
+
+def cohort_enterprises(pool: Pool, cohort: Cohort) -> int:
+    """How many enterprises of the pool one cohort holds."""
+    _require_system_scope()
+    conditions = _cohort_conditions(pool, cohort, None, None)
+    conditions.append(FIGURE.c.code == sa.literal_column(f"'{OVERALL}'"))
+    return int(db.session.execute(sa.select(sa.func.count()).where(*conditions)).scalar_one())
+
+
+def narrowest_counts(pool: Pool, wanted: CohortFilter, enough: int,
+                     exclude_tenant: uuid.UUID | None = None) -> dict[Scope, int]:
+    """The fallback chain's counts, narrowest first, stopping at the first scope with at
+    least ``enough`` enterprises: a division that is large enough costs one count of its own
+    rows, not of the whole year. Scopes not counted are absent."""
+    _require_system_scope()
+    counts: dict[Scope, int] = {}
+    for scope in wanted.scopes():
+        conditions = _cohort_conditions(pool, Cohort(wanted, scope), None, exclude_tenant)
+        if scope == Scope.division:  # the enterprises index leads with year, code, group
+            conditions.append(FIGURE.c.industry_group == wanted.group)
+        conditions.append(FIGURE.c.code == sa.literal_column(f"'{OVERALL}'"))
+        counts[scope] = int(db.session.execute(
+            sa.select(sa.func.count()).where(*conditions)).scalar_one())
+        if counts[scope] >= enough:
+            break
+    return counts
 
 
 # -- distributions -------------------------------------------------------------------------
@@ -236,3 +263,11 @@ def snapshot_rows(pool_key: str, year: int, cohort_keys: list[str]) -> list[Benc
     return list(db.session.exec(select(BenchmarkSnapshot).where(
         BenchmarkSnapshot.pool_key == pool_key, BenchmarkSnapshot.year == year,
         col(BenchmarkSnapshot.cohort_key).in_(cohort_keys))).all())
+
+
+def stale_marks(pool_key: str, year: int, cohort_keys: list[str]) -> int:
+    """How many marks wait for a refresh of these cohorts (platform table)."""
+    mark = BenchmarkStaleMark.__table__  # type: ignore[attr-defined]
+    return int(db.session.execute(sa.select(sa.func.count()).where(
+        mark.c.pool_key == pool_key, mark.c.year == year,
+        mark.c.cohort_key.in_(cohort_keys))).scalar_one())

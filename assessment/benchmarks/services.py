@@ -5,9 +5,12 @@ only anonymous aggregates: counts, means and percentiles of at least
 :data:`~assessment.benchmarks.cohorts.ANONYMITY_MIN_COHORT` enterprises, never a minimum, a
 maximum, a tenant id or a name.
 
-Statistics are computed live by default, so that an opt-out or a revoked link counts from
-the next request. ``use_snapshot=True`` reads the platform pool's snapshot instead when one
-is fresh (see :mod:`assessment.benchmarks.snapshots`).
+Statistics are exact from the next request after an opt-out or a revoked link. By default
+the platform pool's plain cohorts are read from their snapshot when no finalisation or
+opt-in change has marked them since it was refreshed (the snapshot then holds exactly the
+live figures), and computed live otherwise; association pools, size and province filters
+are always live. ``use_snapshot=True`` reads any snapshot younger than the maximum age;
+``False`` always computes live (see :mod:`assessment.benchmarks.snapshots`).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ def _normalised(industry: str | None) -> str | None:
 def cohort_statistics(pool: Pool, year: int, industry: str | None,
                       size_class: str | None = None, province: str | None = None,
                       codes: Iterable[str] | None = None, *, method: Method = "auto",
-                      use_snapshot: bool = False) -> CohortStatistics:
+                      use_snapshot: bool | None = None) -> CohortStatistics:
     """Statistics of every code (or of ``codes``) in the narrowest cohort of ``pool`` with
     enough enterprises: the industry division, else its group, else all manufacturing.
 
@@ -48,12 +51,15 @@ def cohort_statistics(pool: Pool, year: int, industry: str | None,
     """
     wanted = CohortFilter(year, _normalised(industry), size_class or None, province or None)
     codes = list(codes) if codes is not None else None
-    if use_snapshot:
-        cached = snapshots.read(pool, wanted, codes)
+    if use_snapshot is not False and method == "auto":
+        # None (the default): the platform pool's snapshot when nothing has marked its
+        # cohorts since the refresh (exactly the live figures, a few indexed rows instead
+        # of the cohort's percentiles); True: any snapshot younger than the maximum age.
+        cached = snapshots.read(pool, wanted, codes, exact=use_snapshot is None)
         if cached is not None:
             return cached
     with system_scope(db.session, f"benchmark statistics ({pool.key})"):
-        counts = queries.enterprise_counts(pool, wanted)
+        counts = queries.narrowest_counts(pool, wanted, ANONYMITY_MIN_COHORT)
         cohort = choose_cohort(wanted, counts)
         if cohort is None:
             return CohortStatistics(pool.key, None, None, computed_at=utcnow())
@@ -120,7 +126,9 @@ def position_of(assessment: Assessment, pool: Pool, *, codes: Iterable[str] | No
            and (wanted_codes is None or f.code in wanted_codes)}
     tenant_id: uuid.UUID = first.tenant_id
     with system_scope(db.session, f"benchmark position ({pool.key})"):
-        others = queries.enterprise_counts(pool, wanted, exclude_tenant=tenant_id)
+        # the enterprise counts in its own cohort: one fewer other is enough
+        others = queries.narrowest_counts(pool, wanted, ANONYMITY_MIN_COHORT - 1,
+                                          exclude_tenant=tenant_id)
         cohort = choose_cohort(wanted, {scope: n + 1 for scope, n in others.items()})
         if cohort is None:
             return Position(pool.key, None)

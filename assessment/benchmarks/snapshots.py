@@ -3,8 +3,9 @@
 Policy: pages compute live by default (a cohort takes well under the 300 ms budget, and live
 figures honour an opt-out or a revoked link at once). Snapshots serve callers that read many
 cohorts at once (reports, overviews): they cover the platform pool's plain cohorts (year ×
-division, group, all manufacturing; no size or province filter), are rewritten after every
-finalisation that touches them and by ``flask --app app benchmark refresh``, and are used
+division, group, all manufacturing; no size or province filter), are rewritten by a job
+after the finalisations that touch them (coalesced: :mod:`assessment.benchmarks.refresh`)
+and by ``flask --app app benchmark refresh``, and are used
 only when younger than ``BENCHMARK_SNAPSHOT_MAX_AGE`` seconds (default one day); otherwise
 the statistics are computed live.
 """
@@ -35,54 +36,72 @@ def _cohorts_of(year: int, division: str | None) -> list[Cohort]:
     return [Cohort(wanted, scope) for scope in wanted.scopes()]
 
 
+def refresh_cohort(cohort: Cohort) -> int:
+    """Recompute the platform pool's snapshot of one cohort. Flushes; the caller commits
+    (and holds a system scope). Returns rows written."""
+    pool = PlatformPool()
+    now = utcnow()
+    year = cohort.year
+    enterprises = queries.cohort_enterprises(pool, cohort)
+    db.session.execute(delete(BenchmarkSnapshot).where(
+        col(BenchmarkSnapshot.pool_key) == pool.key, col(BenchmarkSnapshot.year) == year,
+        col(BenchmarkSnapshot.cohort_key) == cohort.key))
+    rows = [BenchmarkSnapshot(pool_key=pool.key, year=year, cohort_key=cohort.key,
+                              code=ENTERPRISES, n=enterprises, computed_at=now)]
+    found = queries.distributions(pool, cohort) if enterprises else {}
+    for code, (score, value) in found.items():
+        score, value = shown(score), shown(value)
+        row = BenchmarkSnapshot(pool_key=pool.key, year=year, cohort_key=cohort.key,
+                                code=code, n=0, computed_at=now)
+        if score is None:
+            rows.append(row)  # suppressed: the code is known, no figure is stored
+            continue
+        row.n = score.n
+        for k in _STATS:
+            setattr(row, k, getattr(score, k))
+        if value is not None:
+            row.value_n = value.n
+            for k in _STATS:
+                setattr(row, f"value_{k}", getattr(value, k))
+        rows.append(row)
+    db.session.add_all(rows)
+    db.session.flush()
+    return len(rows)
+
+
 def refresh(year: int, division: str | None) -> int:
     """Recompute the platform pool's snapshots of ``year`` for ``division``'s cohorts
-    (division, group, all manufacturing). Flushes; the caller commits. Returns rows written."""
-    pool = PlatformPool()
-    written = 0
-    now = utcnow()
+    (division, group, all manufacturing) here and now. Flushes; the caller commits.
+    Returns rows written. (Finalisations go through :mod:`assessment.benchmarks.refresh`.)"""
     with system_scope(db.session, "benchmark snapshot refresh"):
-        counts = queries.enterprise_counts(pool, CohortFilter(year, division))
-        for cohort in _cohorts_of(year, division):
-            db.session.execute(delete(BenchmarkSnapshot).where(
-                col(BenchmarkSnapshot.pool_key) == pool.key, col(BenchmarkSnapshot.year) == year,
-                col(BenchmarkSnapshot.cohort_key) == cohort.key))
-            rows = [BenchmarkSnapshot(pool_key=pool.key, year=year, cohort_key=cohort.key,
-                                      code=ENTERPRISES, n=counts[cohort.scope], computed_at=now)]
-            for code, (score, value) in queries.distributions(pool, cohort).items():
-                score, value = shown(score), shown(value)
-                row = BenchmarkSnapshot(pool_key=pool.key, year=year, cohort_key=cohort.key,
-                                        code=code, n=0, computed_at=now)
-                if score is None:
-                    rows.append(row)  # suppressed: the code is known, no figure is stored
-                    continue
-                row.n = score.n
-                for k in _STATS:
-                    setattr(row, k, getattr(score, k))
-                if value is not None:
-                    row.value_n = value.n
-                    for k in _STATS:
-                        setattr(row, f"value_{k}", getattr(value, k))
-                rows.append(row)
-            db.session.add_all(rows)
-            written += len(rows)
-        db.session.flush()
-    return written
+        return sum(refresh_cohort(cohort) for cohort in _cohorts_of(year, division))
 
 
 def refresh_all() -> int:
-    """Every (year, division) that has current figures."""
+    """Every cohort of every year with current figures, each once."""
     with system_scope(db.session, "benchmark snapshot refresh: list cohorts"):
         pairs = queries.years_and_divisions_with_figures()
-    return sum(refresh(year, division) for year, division in sorted(pairs))
+        cohorts: dict[tuple[int, str], Cohort] = {}
+        for year, division in sorted(pairs):
+            for cohort in _cohorts_of(year, division):
+                cohorts.setdefault((year, cohort.key), cohort)
+        return sum(refresh_cohort(cohort) for cohort in cohorts.values())
 
 
-def read(pool: Pool, wanted: CohortFilter, codes: Iterable[str] | None) -> CohortStatistics | None:
-    """The snapshot's statistics, or None when there is no fresh snapshot for this request."""
+def read(pool: Pool, wanted: CohortFilter, codes: Iterable[str] | None, *,
+         exact: bool = False) -> CohortStatistics | None:
+    """The snapshot's statistics, or None when there is no fresh snapshot for this request.
+
+    ``exact``: fresh means that no finalisation (or opt-in change) has marked any cohort of
+    the fallback chain since its refresh: the snapshot then holds exactly what a live query
+    would compute, whatever its age. Otherwise fresh means younger than
+    ``BENCHMARK_SNAPSHOT_MAX_AGE``."""
     if not isinstance(pool, PlatformPool) or wanted.size_class or wanted.province:
         return None
     max_age = current_app.config["BENCHMARK_SNAPSHOT_MAX_AGE"]
     cohorts = _cohorts_of(wanted.year, wanted.division)
+    if exact and queries.stale_marks(pool.key, wanted.year, [c.key for c in cohorts]):
+        return None
     rows = queries.snapshot_rows(pool.key, wanted.year, [c.key for c in cohorts])
     by_cohort: dict[str, list[BenchmarkSnapshot]] = {}
     for row in rows:
@@ -90,7 +109,8 @@ def read(pool: Pool, wanted: CohortFilter, codes: Iterable[str] | None) -> Cohor
     counts: dict[Scope, int] = {}
     for cohort in cohorts:
         header = next((r for r in by_cohort.get(cohort.key, []) if r.code == ENTERPRISES), None)
-        if header is None or utcnow() - header.computed_at > timedelta(seconds=max_age):
+        if header is None or (not exact and utcnow() - header.computed_at
+                              > timedelta(seconds=max_age)):
             return None  # missing or stale: compute live
         counts[cohort.scope] = header.n
     chosen = choose_cohort(wanted, counts)

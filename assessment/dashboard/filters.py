@@ -21,6 +21,11 @@ from indicators.catalogue.industries import find_division, list_divisions, list_
 from tenants.language import reader_language
 
 YEAR_RANGE = (2000, 2100)
+SORT_LABELS = {
+    "name": _l("Name"), "-name": _l("Name, Z to A"),
+    "-overall": _l("Overall score, highest first"), "overall": _l("Overall score, lowest first"),
+    "division": _l("Industry"), "status": _l("Status"),
+}
 
 
 class MemberStatus(StrEnum):
@@ -48,6 +53,8 @@ class Filters:
     province: str = ""
     status: str = ""
     search: str = ""
+    sort: str = "name"  # one of queries.SORTS
+    page: int = 1
 
     def admits_cohort(self, division: str | None, size_class: str | None,
                       province: str | None) -> bool:
@@ -67,8 +74,13 @@ class Filters:
     def query_args(self) -> dict[str, Any]:
         """The filters as URL arguments (for export links), empty ones left out."""
         values = {"year": self.year, "industry": self.industry, "size": self.size_class,
-                  "province": self.province, "status": self.status, "q": self.search}
+                  "province": self.province, "status": self.status, "q": self.search,
+                  "sort": "" if self.sort == "name" else self.sort}
         return {k: v for k, v in values.items() if v not in ("", None)}
+
+    def page_args(self, page: int) -> dict[str, Any]:
+        """The URL arguments of another page of the member list."""
+        return {**self.query_args(), "page": page}
 
 
 def industry_choices() -> list[tuple[str, str]]:
@@ -90,6 +102,8 @@ class FilterForm(FlaskForm):
     province = SelectField(_l("Province"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     q = SearchField(_l("Name contains"), validators=[Optional()])
+    sort = SelectField(_l("Sort by"), validators=[Optional()])
+    page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(min=1, max=100_000)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,10 +115,12 @@ class FilterForm(FlaskForm):
             (p.code, p.name_en if english else p.name_zh) for p in provinces()]
         self.status.choices = [("", str(_l("Any status")))] + [
             (str(status), str(label)) for status, label in STATUS_LABELS.items()]
+        self.sort.choices = [(key, str(label)) for key, label in SORT_LABELS.items()]
 
     def filters(self, default_year: int) -> Filters:
         """The filters the form asks for (call after ``validate()`` succeeded)."""
         return Filters(year=self.year.data or default_year,
                        industry=self.industry.data or "", size_class=self.size.data or "",
                        province=self.province.data or "", status=self.status.data or "",
-                       search=(self.q.data or "").strip()[:100])
+                       search=(self.q.data or "").strip()[:100],
+                       sort=self.sort.data or "name", page=self.page.data or 1)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from assessment.assessments.models import State
 from assessment.dashboard import queries
 from assessment.dashboard.filters import STATUS_LABELS, Filters, MemberStatus
+from indicators.catalogue.industries import find_division
 
 
 def status_of(pending: bool, state: str | None) -> MemberStatus:
@@ -46,36 +47,46 @@ class MemberRow:
         return str(STATUS_LABELS[self.status])
 
 
+PER_PAGE = 50
+
+
 @dataclass(frozen=True)
 class MemberList:
-    rows: list[MemberRow]  # after the filters
+    rows: list[MemberRow]  # one page, after the filters (every row when not paginated)
     total: int  # before the filters
     status_counts: dict[MemberStatus, int]  # before the filters
     without_scores: int
+    matching: int = 0  # rows the filters match, on every page
+    page: int = 1
+    per_page: int | None = None  # None: not paginated
+
+    @property
+    def pages(self) -> int:
+        if not self.per_page:
+            return 1
+        return max(1, -(-self.matching // self.per_page))
 
 
-def member_list(association_id: uuid.UUID, year: int, filters: Filters) -> MemberList:
-    links = queries.member_links(association_id)
-    known = queries.member_assessments(association_id, year)
+def member_list(association_id: uuid.UUID, year: int, filters: Filters, *,
+                paginate: bool = False) -> MemberList:
+    """The listed members of ``year``: a page of ``PER_PAGE`` (``filters.page``) when
+    ``paginate``, else every matching row (exports)."""
+    page = max(1, filters.page) if paginate else 1
+    limit = PER_PAGE if paginate else None
+    found, matching = queries.member_page(association_id, year, filters, limit,
+                                         (page - 1) * PER_PAGE if paginate else 0)
     rows = []
-    for link in links.members:
-        found = None if link.pending else known.get(link.enterprise_id)
+    for row in found:
+        division = find_division(row.industry_division) if row.industry_division else None
         rows.append(MemberRow(
-            enterprise_id=link.enterprise_id, name=link.name,
-            status=status_of(link.pending, found.state if found else None),
-            industry_division=found.industry_division if found else None,
-            industry_group=found.industry_group if found else None,
-            size_class=found.size_class if found else None,
-            province=found.province if found else None,
-            overall_score=found.overall_score if found else None,
-            overall_level=found.overall_level if found else None,
-            may_be_named=link.may_be_named,
+            enterprise_id=row.enterprise_id, name=row.name, status=MemberStatus(row.status),
+            industry_division=row.industry_division,
+            industry_group=division.group.code if division else None,
+            size_class=row.size_class, province=row.province,
+            overall_score=row.overall_score, overall_level=row.overall_level,
+            may_be_named=row.may_be_named,
         ))
-    counts = {status: 0 for status in MemberStatus}
-    for row in rows:
-        counts[row.status] += 1
-    shown = [row for row in rows
-             if filters.admits_cohort(row.industry_division, row.size_class, row.province)
-             and filters.admits_member(row.name, row.status)]
-    shown.sort(key=lambda r: r.name.casefold())
-    return MemberList(shown, len(rows), counts, links.without_scores)
+    by_status = queries.member_status_counts(association_id, year)
+    counts = {status: by_status.get(status.value, 0) for status in MemberStatus}
+    return MemberList(rows, sum(counts.values()), counts,
+                      queries.links_without_scores(association_id), matching, page, limit)

@@ -2,8 +2,10 @@
 
 Each function that reads member tenants does so in ONE explicit, logged system scope, and
 restricts every statement to the enterprises whose accepted link to the association grants
-``scores`` (``tenants.queries.linked_tenant_ids``), computed inside the function from the
-association's id, so that a caller cannot widen it. What leaves these functions:
+``scores`` (:func:`sharing_members`, a subquery on the links built inside the function from
+the association's id, so that a caller cannot widen it). Plain columns only, and the member
+list is filtered, sorted and paginated in SQL: an association may hold thousands. What
+leaves these functions:
 
 - for every association-member link: the enterprise's tenant name (the association invited
   it by name) and whether the invitation is pending;
@@ -21,46 +23,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import col, select
 
 from assessment.assessments.models import Assessment, ResultFigure
+from assessment.dashboard.filters import Filters
 from assessment.profiles.models import EnterpriseProfile
-from indicators.catalogue.industries import find_division
+from indicators.catalogue.industries import find_division, list_divisions
 from tenants import queries as platform_queries
 from tenants.context import system_scope
 from tenants.db import db
-from tenants.models import LinkGrant, LinkKind, LinkStatus
-
-
-@dataclass(frozen=True)
-class MemberLink:
-    enterprise_id: uuid.UUID
-    name: str
-    pending: bool  # invited, not yet accepted
-    may_be_named: bool
-
-
-@dataclass(frozen=True)
-class MemberLinks:
-    members: list[MemberLink]  # pending, and accepted granting scores
-    without_scores: int  # accepted links that do not share scores (not listed)
-
-
-@dataclass(frozen=True)
-class MemberAssessment:
-    """What the dashboard knows of one scores-sharing member for one year."""
-
-    enterprise_id: uuid.UUID
-    state: str | None  # the assessment's state; None: no assessment of the year
-    industry_division: str | None
-    industry_group: str | None
-    size_class: str | None
-    province: str | None
-    overall_score: float | None  # of the current finalised revision, if any
-    overall_level: int | None
-    revision: int | None
+from tenants.models import LinkGrant, LinkKind, LinkStatus, Tenant, TenantLink
 
 
 @dataclass(frozen=True)
@@ -78,22 +52,34 @@ class Figure:
     province: str
 
 
-def member_links(association_id: uuid.UUID) -> MemberLinks:
-    """The association's member links that the dashboard may list (platform tables)."""
-    members: list[MemberLink] = []
-    without_scores = 0
-    for link, enterprise in platform_queries.outgoing_links(association_id):
-        if link.kind != LinkKind.association_member:
-            continue
-        if link.status == LinkStatus.pending:
-            members.append(MemberLink(enterprise.id, enterprise.name, True, False))
-        elif link.status == LinkStatus.accepted:
-            if LinkGrant.scores in link.grants:
-                members.append(MemberLink(enterprise.id, enterprise.name, False,
-                                          link.may_be_named))
-            else:
-                without_scores += 1
-    return MemberLinks(members, without_scores)
+_LINK = TenantLink.__table__  # type: ignore[attr-defined]
+_TENANT = Tenant.__table__  # type: ignore[attr-defined]
+_ASSESSMENT = Assessment.__table__  # type: ignore[attr-defined]
+_PROFILE = EnterpriseProfile.__table__  # type: ignore[attr-defined]
+_FIGURE = ResultFigure.__table__  # type: ignore[attr-defined]
+
+
+def _grants(grant: LinkGrant) -> sa.ColumnElement[bool]:
+    """The link's JSON list of grants holds ``grant`` (its text holds the quoted name:
+    grant names are plain words, none inside another's quotes)."""
+    return sa.cast(_LINK.c.grants, sa.String).like(f'%"{grant.value}"%')
+
+
+def _member_links(association_id: uuid.UUID) -> list[sa.ColumnElement[bool]]:
+    return [_LINK.c.source_tenant_id == association_id,
+            _LINK.c.kind == LinkKind.association_member.value]
+
+
+def _shares_scores() -> sa.ColumnElement[bool]:
+    return sa.and_(_LINK.c.status == LinkStatus.accepted.value, _grants(LinkGrant.scores))
+
+
+def sharing_members(association_id: uuid.UUID) -> sa.Select[tuple[uuid.UUID]]:
+    """The enterprises whose accepted link grants ``scores`` to the association, as a
+    subquery (the database applies it; no list of thousands of ids travels)."""
+    return sa.select(_LINK.c.target_tenant_id).where(
+        _LINK.c.source_tenant_id == association_id,
+        _LINK.c.status == LinkStatus.accepted.value, _grants(LinkGrant.scores))
 
 
 def sharing_member_ids(association_id: uuid.UUID) -> list[uuid.UUID]:
@@ -101,61 +87,136 @@ def sharing_member_ids(association_id: uuid.UUID) -> list[uuid.UUID]:
     return platform_queries.linked_tenant_ids(association_id, LinkGrant.scores)
 
 
-def member_assessments(association_id: uuid.UUID, year: int) -> dict[uuid.UUID, MemberAssessment]:
-    """Per scores-sharing member: its assessment state for ``year``, its cohort attributes
-    and its current overall figure."""
-    ids = sharing_member_ids(association_id)
-    if not ids:
-        return {}
-    with system_scope(db.session, "association dashboard: member statuses"):
-        states = {row.tenant_id: row for row in db.session.exec(
-            select(Assessment).where(col(Assessment.tenant_id).in_(ids),
-                                     Assessment.year == year))}
-        profiles = {row[0]: row[1:] for row in db.session.exec(
-            select(EnterpriseProfile.tenant_id, EnterpriseProfile.industry_division,
-                   EnterpriseProfile.size_class, EnterpriseProfile.province)
-            .where(col(EnterpriseProfile.tenant_id).in_(ids)))}
-        overall = {row.tenant_id: row for row in db.session.exec(
-            select(ResultFigure).where(col(ResultFigure.tenant_id).in_(ids),
-                                       ResultFigure.year == year, ResultFigure.code == "overall",
-                                       col(ResultFigure.current).is_(True)))}
-    found = {}
-    for enterprise_id in ids:
-        assessment = states.get(enterprise_id)
-        figure = overall.get(enterprise_id)
-        if figure is not None:  # the cohort as it stood at finalisation
-            cohort: tuple[str | None, ...] = (figure.industry_division, figure.size_class,
-                                              figure.province)
+# -- the member list: one statement for the page, filtered, sorted and paginated in SQL ----
+_state = _ASSESSMENT.c.state
+_status: sa.ColumnElement[str] = sa.case(
+    (_LINK.c.status == LinkStatus.pending.value, "invited"),
+    (_state.is_(None), "not_started"),
+    (_state.in_(["draft", "returned"]), "in_progress"),
+    (_state == "submitted", "submitted"),
+    else_="finalised",
+)
+_division: sa.ColumnElement[str] = sa.func.coalesce(_FIGURE.c.industry_division,
+                                                    _PROFILE.c.industry_division)
+_size: sa.ColumnElement[str] = sa.func.coalesce(_FIGURE.c.size_class, _PROFILE.c.size_class)
+_province: sa.ColumnElement[str] = sa.func.coalesce(_FIGURE.c.province, _PROFILE.c.province)
+# a literal, so that the planner matches the partial index of overall figures
+_OVERALL = _FIGURE.c.code == sa.literal_column("'overall'")
+SORTS = ("name", "-name", "overall", "-overall", "division", "status")
+
+
+def _member_rows(association_id: uuid.UUID, year: int) -> sa.Select[Any]:
+    """Every listed member (pending, or accepted sharing scores) with its assessment state
+    of ``year``, its cohort (as finalised, else the profile's) and its current overall
+    figure; a pending member's own rows are never joined."""
+    shares = _shares_scores()
+    joined = (
+        _LINK.join(_TENANT, _TENANT.c.id == _LINK.c.target_tenant_id)
+        .outerjoin(_ASSESSMENT, sa.and_(_ASSESSMENT.c.tenant_id == _LINK.c.target_tenant_id,
+                                        _ASSESSMENT.c.year == year, shares))
+        .outerjoin(_PROFILE, sa.and_(_PROFILE.c.tenant_id == _LINK.c.target_tenant_id, shares))
+        .outerjoin(_FIGURE, sa.and_(_FIGURE.c.tenant_id == _LINK.c.target_tenant_id,
+                                    _FIGURE.c.year == year, _OVERALL,
+                                    _FIGURE.c.current == sa.true(), shares))
+    )
+    return sa.select().select_from(joined).where(
+        *_member_links(association_id),
+        sa.or_(_LINK.c.status == LinkStatus.pending.value, shares))
+
+
+def _filtered(statement: sa.Select[Any], filters: Filters) -> sa.Select[Any]:
+    if filters.industry:
+        found = find_division(filters.industry)
+        divisions = [found.code] if found is not None else [
+            d.code for d in list_divisions() if d.group.code == filters.industry]
+        statement = statement.where(_division.in_(divisions))
+    if filters.size_class:
+        statement = statement.where(_size == filters.size_class)
+    if filters.province:
+        statement = statement.where(_province == filters.province)
+    if filters.status:
+        statement = statement.where(_status == filters.status)
+    if filters.search:
+        statement = statement.where(sa.func.lower(_TENANT.c.name).contains(
+            filters.search.lower(), autoescape=True))
+    return statement
+
+
+def _order(sort: str) -> list[Any]:
+    name = sa.func.lower(_TENANT.c.name)
+    by = {
+        "name": [name.asc()], "-name": [name.desc()],
+        "overall": [sa.nulls_last(_FIGURE.c.score.asc())],
+        "-overall": [sa.nulls_last(_FIGURE.c.score.desc())],
+        "division": [sa.nulls_last(_division.asc())],
+        "status": [_status.asc()],
+    }.get(sort, [name.asc()])
+    return [*by, name.asc(), _LINK.c.target_tenant_id]
+
+
+@dataclass(frozen=True)
+class MemberPageRow:
+    enterprise_id: uuid.UUID
+    name: str
+    status: str
+    industry_division: str | None
+    size_class: str | None
+    province: str | None
+    overall_score: float | None
+    overall_level: int | None
+    may_be_named: bool
+
+
+def member_page(association_id: uuid.UUID, year: int, filters: Filters,
+                limit: int | None, offset: int = 0) -> tuple[list[MemberPageRow], int]:
+    """One page of the filtered, sorted member list (``limit`` None: every row) and how
+    many rows the filters match. Plain columns, one statement."""
+    statement = _filtered(_member_rows(association_id, year), filters).add_columns(
+        _LINK.c.target_tenant_id, _TENANT.c.name, _status, _division, _size, _province,
+        _FIGURE.c.score, _FIGURE.c.level, _LINK.c.may_be_named,
+        sa.func.count().over().label("matching"),
+    ).order_by(*_order(filters.sort)).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    with system_scope(db.session, "association dashboard: member list"):
+        rows = db.session.execute(statement).all()
+        if not rows and offset:  # past the last page: still say how many match
+            matching = db.session.execute(sa.select(sa.func.count()).select_from(
+                _filtered(_member_rows(association_id, year), filters)
+                .add_columns(_LINK.c.target_tenant_id).subquery())).scalar_one()
         else:
-            cohort = tuple(profiles.get(enterprise_id, (None, None, None)))
-        division, size, place = cohort
-        found_division = find_division(division) if division else None
-        found[enterprise_id] = MemberAssessment(
-            enterprise_id=enterprise_id,
-            state=assessment.state if assessment else None,
-            industry_division=division,
-            industry_group=found_division.group.code if found_division else None,
-            size_class=size, province=place,
-            overall_score=figure.score if figure else None,
-            overall_level=figure.level if figure else None,
-            revision=figure.revision if figure else None,
-        )
-    return found
+            matching = rows[0].matching if rows else 0
+    return [MemberPageRow(*row[:9]) for row in rows], int(matching)
+
+
+def member_status_counts(association_id: uuid.UUID, year: int) -> dict[str, int]:
+    """How many listed members have each status (before any filter)."""
+    statement = _member_rows(association_id, year).add_columns(
+        _status.label("status"), sa.func.count()).group_by(_status)
+    with system_scope(db.session, "association dashboard: member statuses"):
+        return {str(status): int(n) for status, n in db.session.execute(statement).all()}
+
+
+def links_without_scores(association_id: uuid.UUID) -> int:
+    """Accepted member links that do not share scores (counted, not listed)."""
+    return int(db.session.execute(sa.select(sa.func.count()).select_from(_LINK).where(
+        *_member_links(association_id), _LINK.c.status == LinkStatus.accepted.value,
+        sa.not_(_grants(LinkGrant.scores)))).scalar_one())
 
 
 def member_figures(association_id: uuid.UUID, year: int,
                    codes: Iterable[str] | None = None) -> list[Figure]:
     """The current finalised figures of ``year`` of the scores-sharing members."""
-    ids = sharing_member_ids(association_id)
-    if not ids:
-        return []
-    # plain columns, not ORM objects: an association may hold hundreds of members
-    table = ResultFigure.__table__  # type: ignore[attr-defined]
+    # plain columns, not ORM objects: an association may hold thousands of members
+    table = _FIGURE
     statement = sa.select(table.c.tenant_id, table.c.code, table.c.kind, table.c.score,
                           table.c.level, table.c.industry_division, table.c.industry_group,
                           table.c.size_class, table.c.province).where(
-        table.c.tenant_id.in_(ids), table.c.year == year, table.c.current == sa.true())
-    if codes is not None:
+        table.c.tenant_id.in_(sharing_members(association_id)), table.c.year == year,
+        table.c.current == sa.true())
+    if codes is not None and list(codes) == ["overall"]:
+        statement = statement.where(_OVERALL)  # the members' overall index
+    elif codes is not None:
         statement = statement.where(table.c.code.in_(list(codes)))
     with system_scope(db.session, "association dashboard: member figures"):
         return [Figure(*row) for row in db.session.execute(statement).all()]
@@ -163,10 +224,8 @@ def member_figures(association_id: uuid.UUID, year: int,
 
 def member_years(association_id: uuid.UUID) -> list[int]:
     """The years for which any scores-sharing member has an assessment, newest first."""
-    ids = sharing_member_ids(association_id)
-    if not ids:
-        return []
     with system_scope(db.session, "association dashboard: assessment years"):
-        years = db.session.exec(
-            select(Assessment.year).where(col(Assessment.tenant_id).in_(ids)).distinct())
+        years = db.session.execute(
+            sa.select(_ASSESSMENT.c.year).distinct()
+            .where(_ASSESSMENT.c.tenant_id.in_(sharing_members(association_id)))).scalars()
         return sorted(set(years), reverse=True)

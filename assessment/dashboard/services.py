@@ -41,14 +41,19 @@ def require_dashboards(tenant: Tenant) -> None:
     entitlements.require(tenant, "dashboards")
 
 
-def default_year(association_id: uuid.UUID) -> int:
+def member_years(association_id: uuid.UUID) -> list[int]:
+    """The years any scores-sharing member has an assessment of, newest first (read once
+    per request: the default year and the year list both come from it)."""
+    return queries.member_years(association_id)
+
+
+def default_year(years: list[int]) -> int:
     """The newest year any member has an assessment of, else last calendar year."""
-    years = queries.member_years(association_id)
     return years[0] if years else date.today().year - 1
 
 
-def year_choices(association_id: uuid.UUID, chosen: int) -> list[int]:
-    return sorted({*queries.member_years(association_id), chosen}, reverse=True)
+def year_choices(years: list[int], chosen: int) -> list[int]:
+    return sorted({*years, chosen}, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -173,10 +178,12 @@ def breakdown(by: str, overall: list[queries.Figure], lang: str) -> Breakdown:
     return Breakdown(by, str(BREAKDOWN_TITLES[by]), rows)
 
 
-def dashboard(tenant: Tenant, filters: Filters, lang: str) -> Dashboard:
-    """The dashboard's front page: member list, level distribution, breakdowns."""
+def dashboard(tenant: Tenant, filters: Filters, lang: str, *,
+              paginate: bool = False) -> Dashboard:
+    """The dashboard's front page: member list (one page of it when ``paginate``), level
+    distribution, breakdowns."""
     require_dashboards(tenant)
-    members = member_list(tenant.id, filters.year, filters)
+    members = member_list(tenant.id, filters.year, filters, paginate=paginate)
     overall = _cohort_figures(tenant, filters, ["overall"])
     return Dashboard(
         filters=filters, members=members, finalised=len(overall),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -57,7 +57,8 @@ def _filters(tenant: Tenant) -> tuple[FilterForm, Filters | None]:
     form = FilterForm(formdata=request.args)
     if not form.validate():
         return form, None
-    return form, form.filters(services.default_year(tenant.id))
+    g.dashboard_years = services.member_years(tenant.id)  # once per request
+    return form, form.filters(services.default_year(g.dashboard_years))
 
 
 def _refused(form: FilterForm) -> tuple[str, int]:
@@ -82,7 +83,7 @@ def _page(template: str, tenant: Tenant, form: FilterForm, filters: Filters,
     form.year.data = filters.year
     return render_template(
         template, form=form, filters=filters,
-        years=services.year_choices(tenant.id, filters.year), rule=ANONYMITY_RULE,
+        years=services.year_choices(g.dashboard_years, filters.year), rule=ANONYMITY_RULE,
         minimum=ANONYMITY_MIN_COHORT, box_plot=box_plot_svg, **context)
 
 
@@ -93,7 +94,7 @@ def index() -> str | tuple[str, int]:
     if filters is None:
         return _refused(form)
     lang = reader_language()
-    found = services.dashboard(tenant, filters, lang)
+    found = services.dashboard(tenant, filters, lang, paginate=True)
     return _page("dashboard/index.html", tenant, form, filters, page="index", found=found,
                  level_chart=_level_chart(found), framework=services.framework(), lang=lang)
 

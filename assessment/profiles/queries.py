@@ -11,3 +11,9 @@ from tenants.db import db
 
 def profile() -> EnterpriseProfile | None:
     return db.session.exec(select(EnterpriseProfile)).first()
+
+
+def profile_for_share() -> EnterpriseProfile | None:
+    """The profile, share-locked until the commit (PostgreSQL): a concurrent change of the
+    benchmark opt-in waits for the figures being published, and rewrites them after."""
+    return db.session.exec(select(EnterpriseProfile).with_for_update(read=True)).first()

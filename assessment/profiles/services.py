@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from assessment.profiles import queries
+from assessment.profiles import hooks, queries
 from assessment.profiles.models import EnterpriseProfile
 from assessment.profiles.rules import province, size_class, uscc_problem
 from indicators.catalogue.industries import find_division
@@ -100,8 +100,11 @@ def save_profile(membership: Membership, user: User, data: ProfileData,
         profile = EnterpriseProfile(**clean, updated_by_id=user.id)
         db.session.add(profile)
     else:
+        opt_in_changed = profile.benchmark_opt_in != clean["benchmark_opt_in"]
         for key, value in clean.items():
             setattr(profile, key, value)
+        if opt_in_changed:
+            hooks.opt_in_changed(profile.tenant_id, clean["benchmark_opt_in"])
         profile.version += 1
         profile.updated_by_id = user.id
         profile.updated_at = utcnow()
@@ -126,4 +129,7 @@ def join_benchmark_pool(membership: Membership, user: User) -> bool:
                 updated_at=utcnow())
     )
     db.session.expire(profile)
-    return bool(getattr(result, "rowcount", 0))
+    joined = bool(getattr(result, "rowcount", 0))
+    if joined:
+        hooks.opt_in_changed(profile.tenant_id, True)
+    return joined

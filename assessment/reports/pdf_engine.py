@@ -23,6 +23,7 @@ import hashlib
 import logging
 import mimetypes
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 from assessment.reports import fonts, static_part
+from tenants.storage import FileStore, StoredFileMissing
 
 log = logging.getLogger(__name__)
 
@@ -176,35 +178,58 @@ def content_key(*parts: str) -> str:
 
 
 class PdfCache:
-    """PDFs on disk by content key: a report is rendered again only when its content changes.
+    """PDFs by content key in the ``reports`` file store (:mod:`tenants.storage`: a local
+    directory, or object storage shared by every node): a report is rendered again only
+    when its content changes. Keys start with the issuing tenant's id, so that a cached file
+    can never be served across tenants even if a key were guessed.
 
-    One folder per tenant, so that a cache file can never be served across tenants even if a
-    key were guessed.
+    A render job's state lives beside its PDF: ``<key>.pending`` (created only if absent,
+    decided by the store, so of two requests on two nodes one starts the render) and
+    ``<key>.failed`` (holding the reason).
     """
 
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, store: FileStore):
+        self.store = store
 
-    def _path(self, tenant_key: str, key: str) -> Path:
+    @staticmethod
+    def _key(tenant_key: str, key: str, kind: str = "pdf") -> str:
         if not key.isalnum() or not tenant_key.replace("-", "").isalnum():
             raise ValueError("bad cache key")
-        return self.root / tenant_key / f"{key}.pdf"
+        return f"{tenant_key}/{key}.{kind}"
 
     def get(self, tenant_key: str, key: str) -> bytes | None:
-        path = self._path(tenant_key, key)
-        return path.read_bytes() if path.is_file() else None
-
-    def marker(self, tenant_key: str, key: str, kind: str) -> Path:
-        """A render job's state beside its PDF: ``pending`` (queued or rendering) or
-        ``failed`` (holding the reason)."""
-        return self._path(tenant_key, key).with_suffix(f".{kind}")
+        try:
+            with self.store.open(self._key(tenant_key, key)) as handle:
+                return handle.read()
+        except StoredFileMissing:
+            return None
 
     def put(self, tenant_key: str, key: str, pdf: bytes) -> None:
-        path = self._path(tenant_key, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_bytes(pdf)
-        temporary.replace(path)  # atomic: a reader never sees half a PDF
+        self.store.put(self._key(tenant_key, key), pdf)  # atomic: never half a PDF
+
+    def claim(self, tenant_key: str, key: str, kind: str = "pending") -> bool:
+        """Create the marker only if it does not exist yet."""
+        return self.store.put_new(self._key(tenant_key, key, kind), b"")
+
+    def marker_age(self, tenant_key: str, key: str, kind: str) -> float | None:
+        """Seconds since the marker was written, or None when there is none."""
+        try:
+            return time.time() - self.store.modified(self._key(tenant_key, key, kind))
+        except StoredFileMissing:
+            return None
+
+    def read_marker(self, tenant_key: str, key: str, kind: str) -> str:
+        try:
+            with self.store.open(self._key(tenant_key, key, kind)) as handle:
+                return handle.read().decode("utf-8").strip()
+        except StoredFileMissing:
+            return ""
+
+    def write_marker(self, tenant_key: str, key: str, kind: str, text: str) -> None:
+        self.store.put(self._key(tenant_key, key, kind), text.encode("utf-8"))
+
+    def remove_marker(self, tenant_key: str, key: str, kind: str) -> None:
+        self.store.delete(self._key(tenant_key, key, kind))
 
 
 def render_pdf_bytes(html: str, extra_css: str = "") -> bytes:

@@ -8,22 +8,20 @@ this process's rendering worker (:mod:`assessment.reports.workers`, with its tim
 budget) and writes the PDF into the cache. So no transaction, and on SQLite no write lock, is
 held while a report renders.
 
-The job's state lives beside the PDF in the issuer's cache folder, keyed like the PDF by the
-hash of its content: ``<key>.pending`` while queued or rendering (created exclusively, so two
-requests for the same report start one render), ``<key>.failed`` holding the reason, kept
+The job's state lives beside the PDF in the ``reports`` file store (a local directory, or
+object storage that every node shares), keyed like the PDF by the hash of its content:
+``<key>.pending`` while queued or rendering (created only if absent, decided by the store, so
+two requests for the same report start one render, on one node or several),
+``<key>.failed`` holding the reason, kept
 for :data:`FAILED_KEPT_SECONDS` so that a report that cannot render is not tried again on
 every click. A changed report has a new key and renders afresh.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import time
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 from flask_babel import gettext as _
 
@@ -60,14 +58,12 @@ def status(cache_tenant: str, key: str) -> RenderStatus:
     store = cache()
     if store.get(cache_tenant, key) is not None:
         return RenderStatus(RenderState.done)
-    failed = store.marker(cache_tenant, key, "failed")
-    with contextlib.suppress(FileNotFoundError):
-        if time.time() - failed.stat().st_mtime < FAILED_KEPT_SECONDS:
-            return RenderStatus(RenderState.failed, failed.read_text(encoding="utf-8").strip())
-    pending = store.marker(cache_tenant, key, "pending")
-    with contextlib.suppress(FileNotFoundError):
-        if not _pending_is_stale(time.time() - pending.stat().st_mtime, render_budget()):
-            return RenderStatus(RenderState.pending)
+    failed = store.marker_age(cache_tenant, key, "failed")
+    if failed is not None and failed < FAILED_KEPT_SECONDS:
+        return RenderStatus(RenderState.failed, store.read_marker(cache_tenant, key, "failed"))
+    pending = store.marker_age(cache_tenant, key, "pending")
+    if pending is not None and not _pending_is_stale(pending, render_budget()):
+        return RenderStatus(RenderState.pending)
     return RenderStatus(RenderState.none)
 
 
@@ -77,31 +73,27 @@ def start(request: PdfRequest) -> RenderStatus:
     found = status(request.cache_tenant, request.key)
     if found.state is not RenderState.none:
         return found
-    store = cache()
-    pending = store.marker(request.cache_tenant, request.key, "pending")
-    pending.parent.mkdir(parents=True, exist_ok=True)
-    if not _claim(pending):
+    if not _claim(request.cache_tenant, request.key):
         return RenderStatus(RenderState.pending)
-    store.marker(request.cache_tenant, request.key, "failed").unlink(missing_ok=True)
+    cache().remove_marker(request.cache_tenant, request.key, "failed")
     jobs.start(render_report, request.cache_tenant, request.key, request.html, request.css)
     return status(request.cache_tenant, request.key)
 
 
-def _claim(pending: Path) -> bool:
-    """Create the pending marker exclusively: of two requests for the same report, one starts
-    the render. A marker left by a lost job (stale) is replaced once."""
+def _claim(cache_tenant: str, key: str) -> bool:
+    """Create the pending marker only if absent (decided by the file store, on any node):
+    of two requests for the same report, one starts the render. A marker left by a lost
+    job (stale) is replaced once."""
+    store = cache()
     for _attempt in range(2):
-        try:
-            os.close(os.open(pending, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        if store.claim(cache_tenant, key, "pending"):
             return True
-        except FileExistsError:
-            try:
-                age = time.time() - pending.stat().st_mtime
-            except FileNotFoundError:
-                continue  # finished meanwhile: try once more
-            if not _pending_is_stale(age, render_budget()):
-                return False
-            pending.unlink(missing_ok=True)
+        age = store.marker_age(cache_tenant, key, "pending")
+        if age is None:
+            continue  # finished meanwhile: try once more
+        if not _pending_is_stale(age, render_budget()):
+            return False
+        store.remove_marker(cache_tenant, key, "pending")
     return False
 
 
@@ -114,13 +106,12 @@ def render_report(cache_tenant: str, key: str, html: str, css: str) -> None:
         render_request(request)
     except RenderFailed as failed:
         log.warning("report render failed", extra={"reason": failed.reason})
-        marker = store.marker(cache_tenant, key, "failed")
-        marker.write_text(failed.reason, encoding="utf-8")
+        store.write_marker(cache_tenant, key, "failed", failed.reason)
     except Exception:
         log.exception("report render failed")
-        store.marker(cache_tenant, key, "failed").write_text("error", encoding="utf-8")
+        store.write_marker(cache_tenant, key, "failed", "error")
     finally:
-        store.marker(cache_tenant, key, "pending").unlink(missing_ok=True)
+        store.remove_marker(cache_tenant, key, "pending")
 
 
 def failure_message(reason: str) -> str:

@@ -3,13 +3,13 @@
 The PDF is cached by the hash of everything that goes into it (the rendered HTML, the
 issuer's stylesheet, WeasyPrint's version and the report stylesheet: see
 :func:`~assessment.reports.pdf_engine.content_key`), so an unchanged report is served from
-disk and any change to a figure, a name, a translation or the branding renders it again.
+the file store and any change to a figure, a name, a translation or the branding renders it
+again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
@@ -21,6 +21,7 @@ from assessment.reports.branding import BRAND_COLOUR, ReportBranding
 from assessment.reports.models import DEFAULT_BRAND_COLOUR
 from assessment.reports.pdf_engine import PdfCache, content_key
 from assessment.reports.workers import RenderBudget, renderer
+from tenants.storage import file_store
 
 LOCALES = {"zh": "zh_CN", "en": "en"}
 
@@ -54,14 +55,10 @@ def report_html(template: str, report: Any, lang: str, *, for_pdf: bool,
                                colours=design_tokens.COLOURS)
 
 
-def reports_root() -> Path:
-    """Where rendered reports live: ``REPORTS_DIR``, by default ``instance/reports``."""
-    configured = current_app.config["REPORTS_DIR"]
-    return Path(configured) if configured else Path(current_app.instance_path) / "reports"
-
-
 def cache() -> PdfCache:
-    return PdfCache(reports_root() / "cache")
+    """Rendered reports live in the ``reports`` file store (``FILE_STORAGE``: local
+    ``REPORTS_DIR``, by default ``instance/reports``, or object storage)."""
+    return PdfCache(file_store("reports"))
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from tenants.billing import entitlements
 from tenants.language import reader_language
 from tenants.linked import link_args, linked_enterprise
 from tenants.models import LinkGrant, Role, TenantKind
+from tenants.storage import StoredFileMissing, file_store
 from tenants.types import utcnow
 from tenants.web import access, attachment, current_role, current_tenant, tenant_blueprint
 
@@ -239,9 +240,11 @@ def bulk_zip(job_id: uuid.UUID) -> Response:
     job = _job(job_id)
     if job.status != BulkStatus.done or not job.zip_path:
         abort(404)
-    folder = tasks.reports_folder(current_tenant().id).resolve()
-    path = (folder / job.zip_path).resolve()
-    if not path.is_relative_to(folder) or not path.is_file():
+    if job.zip_path != tasks.zip_key(current_tenant().id, job.id):
+        abort(404)  # only this tenant's own ZIP of this job
+    try:
+        handle = file_store("reports").open(job.zip_path)
+    except StoredFileMissing:
         abort(404)
-    return send_file(path, mimetype="application/zip", as_attachment=True,
+    return send_file(handle, mimetype="application/zip", as_attachment=True,
                      download_name=f"reports-{job.year}-{job.lang}.zip")

@@ -3,8 +3,9 @@
 Members count when their accepted link grants ``reports`` (a member's full report shows more
 than the scores a benchmark needs, so ``scores`` alone is not enough) and they have a
 finalised assessment of the year. The job commits its progress after every member, so the
-page can show it; the ZIP is written beside the cache (``REPORTS_DIR/<tenant id>/``, by
-default under ``instance/reports``) and moved into place only when complete.
+page can show it; the ZIP is built in a local temporary file and stored whole in the
+``reports`` file store (``<tenant id>/<job>.zip``: a local directory or object storage that
+every node shares) only when complete.
 
 Rendering runs in ``REPORT_WORKERS`` processes (default 2, :mod:`assessment.reports.workers`),
 each render within the time and memory budget; this process reads, checks and writes, each PDF
@@ -18,6 +19,8 @@ is counted with the skipped ones and the run goes on.
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import uuid
 import zipfile
 from collections import deque
@@ -32,7 +35,7 @@ from sqlmodel import col
 
 from assessment.reports import queries
 from assessment.reports.bulk_models import BulkReportJob, BulkStatus
-from assessment.reports.report_render import PdfRequest, render_budget, reports_root
+from assessment.reports.report_render import PdfRequest, render_budget
 from assessment.reports.services import enterprise_pdf_request, language, report_filename
 from assessment.reports.workers import RenderFailed, RenderPool
 from tenants import queries as platform_queries
@@ -42,13 +45,15 @@ from tenants.db import after_commit, db
 from tenants.errors import DomainError
 from tenants.jobs import app_task, start
 from tenants.models import LinkGrant, Tenant, TenantKind, User
+from tenants.storage import file_store
 from tenants.types import utcnow
 
 log = logging.getLogger(__name__)
 
 
-def reports_folder(tenant_id: uuid.UUID) -> Path:
-    return reports_root() / str(tenant_id)
+def zip_key(tenant_id: uuid.UUID, job_id: uuid.UUID) -> str:
+    """The bulk run's ZIP in the ``reports`` file store."""
+    return f"{tenant_id}/{job_id.hex}.zip"
 
 
 def start_bulk(association: Tenant, user: User, year: int, lang: str) -> BulkReportJob:
@@ -83,10 +88,10 @@ def render_bulk(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
     db.commit()
     if association is None or job is None or claimed.rowcount != 1:  # type: ignore[attr-defined]
         return
-    folder = reports_folder(association_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    final = folder / f"bulk-{job_id}.zip"
-    partial = final.with_suffix(".part")
+    # Built in a local temporary file (never in memory), stored whole once complete.
+    handle, temporary = tempfile.mkstemp(prefix="chaingauge-bulk-", suffix=".zip")
+    os.close(handle)
+    partial = Path(temporary)
     workers = int(current_app.config["REPORT_WORKERS"])
     try:
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive, \
@@ -99,7 +104,7 @@ def render_bulk(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
                 job.done += 1
                 job.skipped += 0 if outcome is not None else 1
                 db.commit()
-        partial.replace(final)
+        file_store("reports").put_file(zip_key(association_id, job_id), str(partial))
     except Exception:
         log.exception("bulk report job failed", extra={"reason": str(job_id)})
         db.rollback()
@@ -114,8 +119,9 @@ def render_bulk(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
     set_tenant(db.session, association_id)
     job = queries.bulk_job(job_id) or job
     job.status, job.finished_at = BulkStatus.done, utcnow()
-    job.zip_path = final.name
+    job.zip_path = zip_key(association_id, job_id)
     db.commit()
+    partial.unlink(missing_ok=True)
 
 
 # A member's report on its way: its file name, what it is rendered from, the PDF to come.

@@ -79,7 +79,10 @@ def make_member(app: Flask, association: Any, state: str | None = "finalised", *
                             year=year, code=code, kind=kind, status="ok", score=score,
                             value=None, level=level_of(score), industry_division=division,
                             industry_group=group_of(division), size_class=size_class,
-                            province=province, current=True))
+                            province=province, current=True, opted_in=opt_in))
+                    from assessment.benchmarks import refresh
+
+                    refresh.mark(year, division)  # as finalisation does
                 db.session.flush()
                 assert db.session.exec(select(Assessment).where(
                     Assessment.tenant_id == tenant.id)).first() is not None

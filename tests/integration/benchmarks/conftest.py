@@ -43,6 +43,7 @@ def add_figures(app: Flask, tenant_id: uuid.UUID, year: int, scores: dict[str, f
     from sqlmodel import select
 
     from assessment.assessments.models import Assessment, ResultFigure
+    from assessment.profiles.models import EnterpriseProfile
     from indicators.catalogue.industries import group_of
     from tenants.context import system_scope
     from tenants.extensions import db
@@ -59,6 +60,9 @@ def add_figures(app: Flask, tenant_id: uuid.UUID, year: int, scores: dict[str, f
                                         finalised_at=utcnow())
                 db.session.add(assessment)
                 db.session.flush()
+            profile = db.session.exec(select(EnterpriseProfile).where(
+                EnterpriseProfile.tenant_id == tenant_id)).first()
+            opted_in = bool(profile and profile.benchmark_opt_in)  # as finalisation copies it
             for code, score in scores.items():
                 kind = "overall" if code == "overall" else (
                     "indicator" if "." in code else "dimension")
@@ -67,7 +71,12 @@ def add_figures(app: Flask, tenant_id: uuid.UUID, year: int, scores: dict[str, f
                     year=year, code=code, kind=kind, status="ok" if score is not None
                     else "missing", score=score, value=values.get(code), level=None,
                     industry_division=division, industry_group=group_of(division),
-                    size_class=size_class, province=province, current=current))
+                    size_class=size_class, province=province, current=current,
+                    opted_in=opted_in))
+            if current:  # as finalisation does: the cohorts' snapshots are stale now
+                from assessment.benchmarks import refresh
+
+                refresh.mark(year, division)
             db.session.flush()
             assessment_id = assessment.id
         db.commit()

@@ -68,8 +68,17 @@ def test_snapshots_hold_only_what_may_be_shown_and_are_read_when_fresh(
     assert rows[("division:C36", "green")].n == 0  # suppressed: no figure stored
     assert rows[("division:C36", "green")].median is None
     assert not any(hasattr(r, "tenant_id") for r in rows.values())
-    live = in_app(lambda: cohort_statistics(PlatformPool(), 2025, "C36"))
+    live = in_app(lambda: cohort_statistics(PlatformPool(), 2025, "C36", use_snapshot=False))
     cached = in_app(lambda: cohort_statistics(PlatformPool(), 2025, "C36", use_snapshot=True))
+    # the peers' finalisations marked the cohorts: live until their refresh has run
+    assert in_app(lambda: cohort_statistics(PlatformPool(), 2025, "C36")).source == "live"
+    from assessment.benchmarks import refresh
+
+    with app.app_context():
+        assert refresh.drain_all() == 3
+    # the default reads the snapshot while nothing has marked the cohorts since its refresh
+    exact = in_app(lambda: cohort_statistics(PlatformPool(), 2025, "C36"))
+    assert exact.source == "snapshot" and exact.statistics == cached.statistics
     assert cached.source == "snapshot" and live.source == "live"
     assert cached.enterprises == live.enterprises == 6
     assert cached.statistics["overall"].score == live.statistics["overall"].score
@@ -83,6 +92,19 @@ def test_snapshots_hold_only_what_may_be_shown_and_are_read_when_fresh(
     finally:
         app.config.pop("BENCHMARK_SNAPSHOT_MAX_AGE")
     assert stale.source == "live"
+    # a finalisation (or an opt-in change) marks the cohorts: live until the refresh
+    with app.app_context():
+        refresh.mark(2025, "C36")
+        db.commit()
+    marked = in_app(lambda: cohort_statistics(PlatformPool(), 2025, "C36"))
+    assert marked.source == "live" and marked.statistics == live.statistics
+    with app.app_context():
+        assert refresh.drain(("platform", 2025, "division:C36")) == 1
+    assert in_app(lambda: cohort_statistics(PlatformPool(), 2025, "C36")).source == "live"
+    for key in ("group:equipment", "all"):
+        with app.app_context():
+            refresh.drain(("platform", 2025, key))
+    assert in_app(lambda: cohort_statistics(PlatformPool(), 2025, "C36")).source == "snapshot"
 
 
 def test_benchmark_show_prints_the_table_and_the_label(peer: Any, app: Any) -> None:

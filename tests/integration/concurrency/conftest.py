@@ -103,6 +103,7 @@ def committed(database: TestDatabase, tmp_path: Path) -> Iterator[Committed]:
     try:
         yield data
     finally:
+        jobs.wait_for_background_jobs()  # a benchmark refresh queued by a finalisation
         db.engine_for(application).dispose()
         jobs._flask_app.clear()
         jobs._flask_app.update(saved_jobs)
@@ -133,7 +134,7 @@ def purge(database: TestDatabase, tenant_ids: list[uuid.UUID],
 
 
 def _owned_by(table: sa.Table, tenants: list[str], users: list[str]) -> list[Any]:
-    if table.name == "benchmark_snapshot":
+    if table.name in ("benchmark_snapshot", "benchmark_stale_mark", "benchmark_refresh"):
         return [table.c.year == YEAR]
     if table.name == "tenant":
         return [table.c.id.in_(tenants)]

@@ -171,9 +171,12 @@ def test_bulk_job_renders_one_pdf_per_member_with_reports_granted(app, make_tena
         done = queries.bulk_job(job_id)
         assert done is not None and done.status == BulkStatus.done
         assert (done.done, done.total, done.skipped) == (2, 2, 0)
-        path = tasks.reports_folder(association.id) / done.zip_path
+        assert done.zip_path == tasks.zip_key(association.id, job_id)
+        from tenants.storage import file_store
+
+        stored = file_store("reports").open(done.zip_path).read()
         db.rollback()
-    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
+    with zipfile.ZipFile(io.BytesIO(stored)) as archive:
         names = archive.namelist()
         assert len(names) == 2 and all(n.endswith("-2025-en.pdf") for n in names)
         assert all(archive.read(n).startswith(b"%PDF") for n in names)

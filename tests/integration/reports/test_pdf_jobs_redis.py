@@ -20,7 +20,8 @@ def test_a_render_is_queued_in_redis_and_run_by_the_worker(fresh_app, redis_db, 
 
     application = fresh_app(REDIS_URL=REDIS_URL, REPORTS_DIR=str(tmp_path / "reports"))
     assert jobs.huey.immediate is False
-    request = PdfRequest(PAGE, "", content_key("test", PAGE), "tenant-a")
+    request = PdfRequest(PAGE, "", content_key("test", PAGE),
+                         "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa")
     with application.test_request_context():
         assert pdf_jobs.start(request).state is RenderState.pending
         assert pdf_jobs.start(request).state is RenderState.pending  # one job, not two
@@ -29,5 +30,5 @@ def test_a_render_is_queued_in_redis_and_run_by_the_worker(fresh_app, redis_db, 
     assert task is not None
     with application.app_context():
         jobs.huey.execute(task)
-        assert pdf_jobs.status("tenant-a", request.key).state is RenderState.done
+        assert pdf_jobs.status(request.cache_tenant, request.key).state is RenderState.done
         assert (request.cached() or b"").startswith(b"%PDF")

@@ -79,9 +79,13 @@ def test_data_urls_and_own_assets_are_allowed():
 
 def test_the_cache_key_changes_with_the_content_and_the_cache_is_per_tenant(tmp_path):
     assert content_key("a", "b") != content_key("a", "c")
-    cache = PdfCache(tmp_path)
-    cache.put("tenant-1", content_key("a"), b"%PDF-1")
-    assert cache.get("tenant-1", content_key("a")) == b"%PDF-1"
-    assert cache.get("tenant-2", content_key("a")) is None
+    from tenants.storage import LocalDirectoryStore
+
+    cache = PdfCache(LocalDirectoryStore(str(tmp_path)))
+    one, two = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"
+    cache.put(one, content_key("a"), b"%PDF-1")
+    assert cache.get(one, content_key("a")) == b"%PDF-1"
+    assert cache.get(two, content_key("a")) is None
+    assert cache.claim(one, content_key("a")) and not cache.claim(one, content_key("a"))
     with pytest.raises(ValueError):
         cache.get("../x", content_key("a"))

@@ -112,7 +112,8 @@ def test_submission_asks_to_confirm_each_warning_with_a_reason(
 
     # Finalised: the revision keeps the warning with the reason, in both languages.
     assert post(f"{linked}/review/finalise",
-                {"confirm": "yes", "expected_version": _version(fetch, assessment)}).status_code == 303
+                {"confirm": "yes", "expected_version": _version(fetch, assessment)}
+                ).status_code == 303
     [revision] = fetch(AssessmentRevision, AssessmentRevision.assessment_id == assessment.id)
     [kept] = [w for w in revision.warning_confirmations if not w["informational"]]
     assert kept["key"] == "energy[0].quantity" and kept["reason"] == REASON

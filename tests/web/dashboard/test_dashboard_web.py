@@ -161,3 +161,33 @@ def test_the_dashboard_speaks_chinese_by_default(app, client, sign_in, associati
     assert "精益供应链" in text(response) and "准时交货率" in text(response)
     response = client.get(f"/t/{association.slug}/dashboard/?year=2025")
     assert response.status_code == 200 and "规划级" in text(response)  # level 1's name
+
+
+def test_the_member_list_is_paginated_and_sorted_by_the_database(
+        app, client, sign_in, association, member, monkeypatch):
+    from assessment.dashboard import members
+
+    monkeypatch.setattr(members, "PER_PAGE", 2)
+    _five(member, association)
+    member(association, None, name="Idle Co")
+    sign_in(owner_of(app, association))
+    url = f"/t/{association.slug}/dashboard/?year=2025"
+
+    def names(query):
+        body = text(client.get(url + query, headers=ENGLISH))
+        rows = body.split('class="member-row', )[1:]
+        return [row.split("<td>", 1)[1].split("</td>", 1)[0] for row in rows], body
+
+    first, body = names("&sort=-overall")
+    assert first == ["Peer 80", "Peer 70"]
+    assert "6 of 6" in body and "Page 1 of 3" in body
+    assert "page=2" in body and "sort=-overall" in body  # the next page keeps the sort
+    assert names("&sort=-overall&page=3")[0] == ["Peer 40", "Idle Co"]  # no score: last
+    assert names("&sort=name&page=1")[0] == ["Idle Co", "Peer 40"]
+    only, body = names("&status=finalised&sort=overall&page=3")
+    assert only == ["Peer 80"] and "5 of 6" in body
+    assert names("&page=9")[0] == []  # past the end: an empty page, not an error
+    response = client.get(url + "&page=0", headers=ENGLISH)
+    assert response.status_code == 400 and field_error(response, "page")
+    response = client.get(url + "&sort=secret", headers=ENGLISH)
+    assert response.status_code == 400 and field_error(response, "sort")
