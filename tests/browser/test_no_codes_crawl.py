@@ -21,7 +21,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from tests.browser.conftest import _chromium, fill
+from tests.browser.conftest import chromium, fill
 from tests.browser.journey import click_and_load, css
 from tests.browser.visible_codes import findings
 
@@ -79,7 +79,7 @@ def personas(live_server: Any) -> dict[str, tuple[str, str]]:
 
 @pytest.fixture(params=["zh-CN", "en"])
 def reader(request: pytest.FixtureRequest) -> Iterator[tuple[WebDriver, str]]:
-    driver = _chromium(request.param)
+    driver = chromium(request.param)
     driver.implicitly_wait(0)
     try:
         yield driver, request.param

@@ -85,12 +85,13 @@ def test_snapshots_hold_only_what_may_be_shown_and_are_read_when_fresh(
     assert cached.statistics.keys() == live.statistics.keys()
     assert cached.statistics["green"].suppressed and live.statistics["green"].suppressed
     # a stale snapshot is not used
+    max_age = app.config["BENCHMARK_SNAPSHOT_MAX_AGE"]
     app.config["BENCHMARK_SNAPSHOT_MAX_AGE"] = -1
     try:
         stale = in_app(lambda: cohort_statistics(PlatformPool(), 2025, "C36",
                                                  use_snapshot=True))
     finally:
-        app.config.pop("BENCHMARK_SNAPSHOT_MAX_AGE")
+        app.config["BENCHMARK_SNAPSHOT_MAX_AGE"] = max_age
     assert stale.source == "live"
     # a finalisation (or an opt-in change) marks the cohorts: live until the refresh
     with app.app_context():
