@@ -31,11 +31,10 @@ def _keys(s3_client: Any, bucket: str) -> list[str]:
 def test_a_render_claims_stores_and_serves_through_the_object_store(
         app: Flask, reports_in_s3: str, s3_client: Any, tmp_path: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from assessment.reports.report_render import PdfRequest, cache
-    from assessment.reports.pdf_engine import content_key
-
     from assessment.reports import pdf_jobs
+    from assessment.reports.pdf_engine import content_key
     from assessment.reports.pdf_jobs import RenderState
+    from assessment.reports.report_render import PdfRequest, cache
 
     monkeypatch.setitem(app.config, "REPORTS_DIR", str(tmp_path / "local-reports"))
     request = PdfRequest(PAGE, "", content_key("s3", PAGE), TENANT)
