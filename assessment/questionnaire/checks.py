@@ -12,16 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from assessment.assessments import queries
-from assessment.assessments.documents import (
-    build_document,
-    current_industry,
-    evaluate_document,
-    framework_of,
-)
+from assessment.assessments import plausibility
+from assessment.assessments.documents import framework_of
 from assessment.assessments.models import Assessment
 from assessment.questionnaire.problems import target_of
-from indicators import InvalidInput
 from indicators.problems import Notice
 
 
@@ -39,17 +33,14 @@ class FieldWarning:
 
 
 def warnings_for(assessment: Assessment) -> list[FieldWarning]:
-    """The plausibility warnings of ``assessment``'s stored answers (in the current tenant);
-    none while the answers do not make a valid document (their errors come first)."""
+    """The plausibility warnings of ``assessment``'s stored answers (in the current tenant),
+    each placed on its answer; none while the answers do not make a valid document (their
+    errors come first). The warnings themselves are
+    :func:`assessment.assessments.plausibility.warnings_for`'s: the same that submission
+    asks to correct or confirm."""
     framework = framework_of(assessment)
-    document = build_document(assessment, queries.answers(assessment.id),
-                              queries.indicator_states(assessment.id), current_industry())
-    try:
-        evaluation = evaluate_document(framework, document)
-    except InvalidInput:
-        return []
     placed = []
-    for notice in evaluation.warnings:
+    for notice in plausibility.warnings_for(assessment):
         target = target_of(framework, notice.key)
         placed.append(FieldWarning(target.key if target else None,
                                    target.rest if target else "", notice))
