@@ -96,15 +96,24 @@ def test_options() -> None:
     ("energy", [], "—"),
     ("energy", [{"carrier": "coke", "quantity": 2.0, "unit": "t"},
                 {"carrier": "electricity", "quantity": 10.5, "unit": "kWh"}],
-     "coke 2 t; electricity 10.5 kWh"),
+     "Coke 2 t; Electricity 10.5 kWh"),
     ("energy", [{"quantity": 1}], "? 1"),
     ("process_emissions", [{"gas": "CO2", "tonnes": 3}, "junk"], "CO2 3 t"),
-    ("options", {"gwp_set": "AR5"}, "gwp_set=AR5"),
+    ("options", {"gwp_set": "AR5"}, "GWP set AR5"),
     ("options", {}, "—"),
     ("energy", "text", "text"),
 ])
-def test_summary(section: str, value: object, line: str) -> None:
-    assert energy.summary(section, value) == line
+def test_summary(in_locale, section: str, value: object, line: str) -> None:
+    with in_locale("en"):
+        assert energy.summary(section, value) == line
+
+
+def test_the_summary_names_carriers_and_options_in_chinese(in_locale) -> None:
+    with in_locale("zh_CN"):
+        assert energy.summary("energy", [{"carrier": "coke", "quantity": 2.0, "unit": "t"}]
+                              ) == "焦炭 2 t"
+        assert energy.summary("options", {"gwp_set": "AR5"}).endswith(" AR5")
+        assert "gwp_set" not in energy.summary("options", {"gwp_set": "AR5"})
 
 
 def test_choices_come_from_the_factor_tables_in_both_languages(in_locale) -> None:
