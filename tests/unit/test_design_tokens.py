@@ -23,7 +23,7 @@ USERS = [
     ROOT / "assessment" / "results" / "charts.py",
     ROOT / "assessment" / "dashboard" / "charts.py",
     ROOT / "assessment" / "reports" / "charts.py",
-    ROOT / "assessment" / "reports" / "render.py",
+    ROOT / "assessment" / "reports" / "report_render.py",
     ROOT / "assessment" / "reports" / "models.py",
     ROOT / "assessment" / "reports" / "forms.py",
     ROOT / "templates" / "reports" / "_charts.html",

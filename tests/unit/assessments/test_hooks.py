@@ -9,6 +9,7 @@ from flask import Flask
 from assessment import benchmarks
 from assessment.assessments import hooks
 from assessment.benchmarks import tasks
+from assessment.profiles import hooks as profile_hooks
 
 EVENT = hooks.Finalised(uuid.uuid4(), uuid.uuid4(), 2025, "C36")
 
@@ -38,4 +39,6 @@ def test_the_app_registers_the_benchmark_refresh() -> None:
     app = Flask("bare")
     benchmarks.init_app(app)
     benchmarks.init_app(app)  # twice: still once
-    assert app.extensions[hooks._ON_FINALISED] == [tasks.refresh_after_commit]
+    assert app.extensions[hooks._ON_FINALISED] == [tasks.mark_stale_on_finalised]
+    assert app.extensions[profile_hooks._ON_OPT_IN_CHANGED] == [tasks.copy_opt_in_to_figures]
+    assert app.extensions[hooks._INDUSTRY_COHORTS] is benchmarks.platform_industry_cohorts

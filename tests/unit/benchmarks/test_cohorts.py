@@ -71,7 +71,8 @@ def test_labels_in_both_languages(in_locale) -> None:
     wanted = CohortFilter(2025, "C36", size_class="medium", province="35")
     with in_locale("en"):
         label = Cohort(wanted, Scope.division).label("en")
-        assert label.startswith("Industry C36 ")
+        assert label.startswith("Industry: Manufacture of motor vehicles")
+        assert "C36" not in label  # words, not codes
         assert "2025" in label and "Medium" in label and "Fujian" in label
         assert "broader" not in label
         broader = Cohort(wanted, Scope.manufacturing).label("en")
@@ -79,10 +80,11 @@ def test_labels_in_both_languages(in_locale) -> None:
         assert "broader cohort" in broader
     with in_locale("zh_CN"):
         label = Cohort(wanted, Scope.division).label("zh_CN")
-        assert "C36" in label and "中型" in label and "福建省" in label
+        assert "汽车制造业" in label and "中型" in label and "福建省" in label
+        assert "C36" not in label
         assert Cohort(wanted, Scope.division).label() == label  # the request's locale
         group = Cohort(wanted, Scope.group).label("zh_CN")
-        assert "C36" not in group and group != label
+        assert "汽车制造业" not in group and group != label
 
 
 def test_unknown_size_class_and_province_are_left_out(in_locale) -> None:
