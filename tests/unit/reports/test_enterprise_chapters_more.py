@@ -5,6 +5,7 @@ the methodology appendix (formulas, level bands, weights, anonymity rule)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 
@@ -110,7 +111,7 @@ def test_the_level_bands_cover_0_to_100_and_the_weights_add_up(framework, in_loc
         appendix = methodology(load_framework("scm-2024", "1.0.0"), [], "en")
     bounds = [band.scores for band in appendix.levels]
     assert bounds[0].startswith("0 – ") and bounds[-1].endswith(" – 100")
-    for lower, upper in zip(bounds, bounds[1:], strict=False):
+    for lower, upper in pairwise(bounds):
         assert lower.split(" – ")[1] == upper.split(" – ")[0]  # no gap, no overlap
     assert [band.name for band in appendix.levels] == [
         framework.level_name(level, "en") for _lowest, level in framework.level_from_score]
