@@ -1,6 +1,5 @@
-"""assessment/wording.py beyond test_wording.py, and assessment/labels.py beyond
-test_labels.py: the language outside a request, benchmark groups, missing values, codes of
-indicators in engine texts, the template globals; the remaining state and basis labels."""
+"""assessment/wording.py beyond test_wording.py: the language outside a request, benchmark
+groups, missing values, codes of indicators in engine texts, the template globals."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ import pytest
 from flask import Flask
 
 from assessment import wording
-from assessment.labels import ELECTRICITY_BASIS_LABELS, STATE_LABELS, state_label
 from indicators.framework.loader import shipped_framework
 
 
@@ -77,26 +75,3 @@ def test_register_makes_every_helper_a_template_global(in_locale) -> None:
     with in_locale("en"):
         rendered = app.jinja_env.from_string("{{ province_name('32') }}").render()
     assert rendered == "Jiangsu"
-
-
-@pytest.mark.parametrize(("state", "en"), [("submitted", "Submitted for review"),
-                                           ("returned", "Returned for changes")])
-def test_the_review_states_in_both_languages(in_locale, state: str, en: str) -> None:
-    with in_locale("en"):
-        assert state_label(state) == en
-    with in_locale("zh_CN"):
-        chinese = state_label(state)
-    assert chinese != en and any("\u4e00" <= c <= "\u9fff" for c in chinese)
-    assert set(STATE_LABELS) == {"draft", "submitted", "returned", "finalised"}
-
-
-def test_the_electricity_bases_name_the_chinese_term(in_locale) -> None:
-    assert set(ELECTRICITY_BASIS_LABELS) == {"calorific", "equivalent"}
-    with in_locale("en"):
-        english = {code: str(label) for code, label in ELECTRICITY_BASIS_LABELS.items()}
-    assert english["calorific"].startswith("Calorific value (当量值)")
-    assert english["equivalent"] == "Equivalent value (等价值)"
-    with in_locale("zh_CN"):
-        chinese = {code: str(label) for code, label in ELECTRICITY_BASIS_LABELS.items()}
-    assert chinese["calorific"] != english["calorific"]
-    assert "当量值" in chinese["calorific"] and "等价值" in chinese["equivalent"]

@@ -15,6 +15,7 @@ from assessment.assessments.models import Answer, AnswerChange, IndicatorState
 from assessment.assessments.pages import page
 from assessment.questionnaire.presenter import (
     FieldView,
+    HistoryEntry,
     add_guides,
     bind_errors,
     field_lookup,
@@ -106,10 +107,12 @@ def test_indicator_views_of_a_page(framework, speaking) -> None:
     answers = {"deliveries_on_time": Answer(assessment_id=ASSESSMENT, key="deliveries_on_time",
                                             value=965)}
     state = IndicatorState(assessment_id=ASSESSMENT, code="lean.on_time_delivery_rate")
-    history = {"not_applicable:lean.on_time_delivery_rate": ["row"]}
+    declared = HistoryEntry("王工", datetime(2026, 3, 1, tzinfo=UTC), "Applicable",
+                            "Not applicable: 外包")
+    history = {"not_applicable:lean.on_time_delivery_rate": [declared]}
     with speaking("en"):
         views = indicator_views(framework, lean, answers,
-                                {"lean.on_time_delivery_rate": state}, history, True)  # type: ignore[dict-item]
+                                {"lean.on_time_delivery_rate": state}, history, True)
     assert [v.code for v in views] == list(lean.indicator_codes)
     delivery = next(v for v in views if v.code == "lean.on_time_delivery_rate")
     assert delivery.name == framework.indicator(delivery.code).name_en
@@ -117,7 +120,7 @@ def test_indicator_views_of_a_page(framework, speaking) -> None:
     assert [f.field.key for f in delivery.fields] == ["deliveries_on_time", "deliveries_total"]
     assert delivery.fields[0].answer is answers["deliveries_on_time"]
     assert delivery.fields[1].answer is None and delivery.fields[1].history == []
-    assert delivery.state is state and delivery.history == ["row"]
+    assert delivery.state is state and delivery.history == [declared]
     others = [v for v in views if v.code != "lean.on_time_delivery_rate"]
     assert all(v.state is None and v.history == [] for v in others)
     with speaking("zh_CN"):
