@@ -55,3 +55,31 @@ def test_nothing_is_shown_under_five_enterprises(
     html = text(client.get(url))
     assert "同行业" not in html and "q-industry-range" not in html
     assert "Typical in your industry" not in text(client.get(url, headers=ENGLISH))
+
+
+def test_one_query_gives_the_ranges_of_the_whole_page(
+        app, client, enterprise_with_profile, draft_assessment, sign_in):
+    import sqlalchemy as sa
+
+    from tenants.extensions import db
+
+    url = _open(app, client, enterprise_with_profile, draft_assessment, sign_in)
+    for value in SIX:
+        make_peer(app, {"overall": 50.0}, year=2023,
+                  answers={"partners_total": value, "partners_online_active": value})
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if re.search(r'answer\."?key"? IN', statement) and "result_figure" in statement:
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        html = text(client.get(url))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert _guide(html, "partners_total") and _guide(html, "partners_online_active")
+    assert html.count('class="q-industry-range"') == 2
+    assert len(statements) == 1
