@@ -60,8 +60,12 @@ typecheck:
 importlint:
 	$(BIN)/lint-imports
 
+# One test process per core (pytest-xdist); a file's tests stay in one process, which keeps
+# its module fixtures (live servers, browsers, render workers) to itself.
+PYTEST_WORKERS ?= auto
+
 pytest:
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # Maintainers: refresh the message catalogues after changing UI strings.
 extract-messages: $(VENV)/.installed

@@ -12,6 +12,7 @@ again.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -22,7 +23,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
 
-from assessment.assessments.models import ResultFigure
+from assessment.assessments.models import Answer, AnswerState, Assessment, ResultFigure, State
 from assessment.benchmarks.cohorts import Cohort, CohortFilter, Scope
 from assessment.benchmarks.models import BenchmarkSnapshot, BenchmarkStaleMark
 from assessment.benchmarks.pools import Pool
@@ -37,6 +38,8 @@ RankCounts = dict[str, tuple[int, int, int]]
 Distributions = dict[str, tuple[Distribution | None, Distribution | None]]
 
 FIGURE = ResultFigure.__table__  # type: ignore[attr-defined]
+ANSWER = Answer.__table__  # type: ignore[attr-defined]
+ASSESSMENT = Assessment.__table__  # type: ignore[attr-defined]
 OVERALL = "overall"
 
 
@@ -114,6 +117,41 @@ def peer_values(pool: Pool, year: int, division: str, codes: Iterable[str],
     )
     for code, value in rows:
         values[code].append(float(value))
+    return dict(values)
+
+
+def peer_answer_values(pool: Pool, years: Iterable[int], division: str, keys: Iterable[str],
+                       exclude_tenant: uuid.UUID) -> dict[tuple[int, str], list[float]]:
+    """Per (year, answer key), the numeric answers of the other enterprises of one division
+    whose assessment of that year is finalised and in ``pool`` (unsuppressed: the caller
+    applies the anonymity rule). One query for all keys and years: the pool, year and
+    division come from the assessment's current ``overall`` figure (one per finalised
+    assessment, and one assessment per enterprise and year), so each value is one
+    enterprise's. Answers that are not numbers (unknown, blank, text) are left out."""
+    _require_system_scope()
+    wanted = list(keys)
+    if not wanted:
+        return {}
+    joined = (ANSWER
+              .join(ASSESSMENT, sa.and_(ASSESSMENT.c.id == ANSWER.c.assessment_id,
+                                        ASSESSMENT.c.tenant_id == ANSWER.c.tenant_id))
+              .join(FIGURE, sa.and_(FIGURE.c.assessment_id == ASSESSMENT.c.id,
+                                    FIGURE.c.tenant_id == ASSESSMENT.c.tenant_id)))
+    rows = db.session.execute(
+        sa.select(FIGURE.c.year, ANSWER.c.key, ANSWER.c.value).select_from(joined).where(
+            FIGURE.c.current == sa.true(), FIGURE.c.code == sa.literal_column(f"'{OVERALL}'"),
+            FIGURE.c.year.in_(list(years)), FIGURE.c.industry_division == division,
+            pool.admits_figure(FIGURE), FIGURE.c.tenant_id != exclude_tenant,
+            ASSESSMENT.c.state == State.finalised.value,
+            ANSWER.c.key.in_(wanted), ANSWER.c.state == AnswerState.answered.value,
+        )
+    )
+    values: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for year, key, value in rows:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if math.isfinite(value):
+            values[(int(year), key)].append(float(value))
     return dict(values)
 
 

@@ -28,7 +28,7 @@ from assessment.benchmarks.cohorts import ANONYMITY_MIN_COHORT, Cohort, CohortFi
 from assessment.benchmarks.figures import CodeStatistics, CohortStatistics, kind_of, shown
 from assessment.benchmarks.pools import Pool
 from assessment.benchmarks.queries import Method
-from assessment.benchmarks.stats import rank_from_counts
+from assessment.benchmarks.stats import distribution, rank_from_counts
 from indicators.catalogue.industries import division as find_industry
 from tenants.context import system_scope
 from tenants.db import db
@@ -164,3 +164,43 @@ def industry_cohorts(pool: Pool, year: int, industry: str | None, codes: Iterabl
         found = queries.peer_values(pool, year, division, wanted, exclude_tenant)
     needed = max(minimum, ANONYMITY_MIN_COHORT)
     return {code: values for code, values in found.items() if len(values) >= needed}
+
+
+# -- typical ranges of questionnaire answers ------------------------------------------------
+@dataclass(frozen=True)
+class AnswerRange:
+    """The interquartile range (P25-P75, as :func:`~assessment.benchmarks.stats.percentile`
+    and PostgreSQL's ``percentile_cont``) of one numeric answer among the other enterprises
+    of an industry division and year; never the minimum, the maximum or any one answer."""
+
+    key: str
+    division: str
+    year: int
+    q1: float
+    q3: float
+    enterprises: int
+
+
+def industry_answer_ranges(pool: Pool, year: int, industry: str | None, keys: Iterable[str],
+                           exclude_tenant: uuid.UUID) -> dict[str, AnswerRange]:
+    """Per answer key, the typical range among the other enterprises of the enterprise's
+    industry division in ``pool`` with a finalised assessment of ``year``, or of the
+    previous year where ``year`` has fewer than the anonymity minimum of values for that
+    key; keys where neither year has enough are left out. One query for all keys."""
+    division = _normalised(industry)
+    wanted = sorted(set(keys))
+    if division is None or not wanted:
+        return {}
+    years = (year, year - 1)
+    with system_scope(db.session, f"typical answers of the industry ({pool.key})"):
+        found = queries.peer_answer_values(pool, years, division, wanted, exclude_tenant)
+    ranges: dict[str, AnswerRange] = {}
+    for key in wanted:
+        for candidate in years:
+            values = found.get((candidate, key), [])
+            if len(values) >= ANONYMITY_MIN_COHORT:
+                summary = distribution(values)
+                ranges[key] = AnswerRange(key, division, candidate, summary.q1, summary.q3,
+                                          summary.n)
+                break
+    return ranges

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from assessment.assessments import answering, queries
-from assessment.assessments.models import Answer, AnswerState
+from assessment.assessments.models import Answer, AnswerState, Assessment
 from assessment.assessments.pages import (
     ENERGY_PAGE,
     ENERGY_PAGE_INPUTS,
@@ -21,6 +21,9 @@ from assessment.assessments.pages import (
     pages_for,
 )
 from assessment.assessments.web import assessment_or_404
+from assessment.benchmarks import services as benchmark_services
+from assessment.benchmarks.pools import PlatformPool
+from assessment.benchmarks.services import AnswerRange
 from assessment.evidence import queries as evidence_queries
 from assessment.profiles import queries as profile_queries
 from assessment.questionnaire import checks, energy, fields
@@ -34,6 +37,7 @@ from assessment.questionnaire.presenter import (
     field_lookup,
     history_by_key,
     indicator_views,
+    numeric_keys,
 )
 from assessment.questionnaire.problems import target_of
 from assessment.questionnaire.progress import progress
@@ -97,7 +101,8 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
     if energy_state is None and page.code == ENERGY_PAGE:
         energy_state = EnergyState(answers)
     warnings = checks.by_key(checks.warnings_for(assessment), is_english)
-    add_guides(field_lookup(views, energy_fields), warnings, is_english)
+    lookup = field_lookup(views, energy_fields)
+    add_guides(lookup, warnings, is_english, _industry_ranges(assessment, lookup))
     top_errors: list[str] = []
     if parse_errors is not None:
         _bind(form, parse_errors, energy_state, top_errors)
@@ -131,6 +136,18 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
                                          _profile_province())
         if energy_state else None,
     }
+
+
+def _industry_ranges(assessment: Assessment, lookup: dict[str, FieldView]
+                     ) -> dict[str, AnswerRange]:
+    """The typical range of the industry's answers for every numeric field of the page, from
+    the platform benchmark pool (one query for the page; nothing without an industry)."""
+    profile = profile_queries.profile()
+    keys = numeric_keys(lookup)
+    if profile is None or not profile.industry_division or not keys:
+        return {}
+    return benchmark_services.industry_answer_ranges(
+        PlatformPool(), assessment.year, profile.industry_division, keys, assessment.tenant_id)
 
 
 def _bind(form: FlaskForm, errors: FieldErrors, energy_state: EnergyState | None,

@@ -19,9 +19,12 @@ from flask_wtf import FlaskForm
 
 from assessment.assessments.models import Answer, AnswerChange, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS, IndicatorFields, Page
+from assessment.benchmarks.services import AnswerRange
 from assessment.questionnaire import energy
 from assessment.questionnaire.fields import InputField, display_value, input_field
 from assessment.questionnaire.guide import Guide, guide_for
+from assessment.units import unit_label
+from assessment.wording import industry_name
 from indicators import Framework, Indicator
 
 
@@ -43,6 +46,8 @@ class FieldView:
     stale_is_mine: bool = False  # that row was saved by the reader (in another tab)
     guide: Guide | None = None  # example, typical range, help (set by ``add_guides``)
     warnings: list[str] = dataclass_field(default_factory=list)  # plausibility, not errors
+    # the typical range of the industry's answers, in words (set by ``add_guides``)
+    industry_range: str | None = None
 
 
 @dataclass
@@ -168,9 +173,41 @@ def bind_errors(form: FlaskForm, name: str, messages: Sequence[str]) -> None:
         target.errors = [*list(target.errors), *messages]
 
 
+NUMERIC_KINDS = frozenset({"int", "decimal", "percent"})
+
+
+def numeric_keys(lookup: Mapping[str, FieldView]) -> list[str]:
+    """The keys of the fields that take one number (those with an industry range)."""
+    return sorted(key for key, view in lookup.items() if view.field.kind in NUMERIC_KINDS)
+
+
+def _range_number(value: float) -> str:
+    """A quartile as a reader wants it: whole from 1,000, else to one decimal (two below 1)."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 1 or value == 0:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def industry_range_words(found: AnswerRange, field: InputField, english: bool) -> str:
+    """The range in words: "同行业（电气机械和器材制造业）企业的典型范围：12.5–18.0
+    （2025 年，38 家企业的四分位区间）"."""
+    unit = unit_label(field.unit)
+    high = _range_number(found.q3) + (f" {unit}" if unit else "")
+    return _("Typical in your industry (%(industry)s): %(low)s–%(high)s (%(year)s, "
+             "interquartile range of %(count)s enterprises)",
+             industry=industry_name(found.division, "en" if english else "zh"),
+             low=_range_number(found.q1), high=high, year=found.year, count=found.enterprises)
+
+
 def add_guides(lookup: Mapping[str, FieldView], warnings: Mapping[str, list[str]],
-               english: bool) -> None:
-    """Each field's guide (example, typical range) and its plausibility warnings."""
+               english: bool, ranges: Mapping[str, AnswerRange] | None = None) -> None:
+    """Each field's guide (example, typical range), the typical range of its industry where
+    the benchmarks give one, and its plausibility warnings."""
     for key, view in lookup.items():
         view.guide = guide_for(key, english)
         view.warnings = list(warnings.get(key, []))
+        found = (ranges or {}).get(key)
+        view.industry_range = (industry_range_words(found, view.field, english)
+                               if found is not None else None)

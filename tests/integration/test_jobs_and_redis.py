@@ -7,6 +7,7 @@ in Redis so that every gunicorn worker sees the same count.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,15 @@ import redis
 
 from tenants import jobs
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+
+def _redis_database() -> int:
+    """Database 15, 14, ... per parallel test process (pytest-xdist's gw0, gw1, ...): the
+    tests flush it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return 15 - int(worker.removeprefix("gw") or 0)
+
+
+REDIS_URL = f"redis://127.0.0.1:6379/{_redis_database()}"
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from app import ConfigurationError, create_app, instance_secret_key, web_worker_
 from tenants.config import INSECURE_DEFAULT_SECRET
 from tenants.db import after_commit
 from tests.conftest import app_config
+from tests.integration.test_jobs_and_redis import REDIS_URL
 
 
 # -- the secret key -------------------------------------------------------------------------
@@ -110,7 +111,7 @@ def test_one_worker_or_development_may_keep_limits_in_memory(fresh_app, monkeypa
 
 def test_shared_storage_allows_several_workers(fresh_app, restore_jobs):
     shared = fresh_app(ENV="production", TESTING=False, SECRET_KEY="p" * 40, WEB_WORKERS=4,
-                       REDIS_URL="redis://127.0.0.1:6379/15")
+                       REDIS_URL=REDIS_URL)
     assert shared.config["RATELIMIT_STORAGE_URI"].startswith("redis://")
 
 

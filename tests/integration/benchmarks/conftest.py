@@ -83,6 +83,32 @@ def add_figures(app: Flask, tenant_id: uuid.UUID, year: int, scores: dict[str, f
         return assessment_id
 
 
+def add_answers(app: Flask, tenant_id: uuid.UUID, year: int, answers: dict[str, Any], *,
+                state: str | None = None) -> None:
+    """Answer rows of the enterprise's assessment of ``year`` (made by ``add_figures``), as
+    the questionnaire stores them; ``state`` overrides the assessment's (a reopened one)."""
+    from sqlmodel import select
+
+    from assessment.assessments.models import Answer, AnswerState, Assessment
+    from tenants.context import system_scope
+    from tenants.extensions import db
+
+    with app.app_context():
+        with system_scope(db.session, "test data"):
+            assessment = db.session.exec(select(Assessment).where(
+                Assessment.tenant_id == tenant_id, Assessment.year == year)).one()
+            if state is not None:
+                assessment.state = state
+            for key, value in answers.items():
+                unknown = value is AnswerState.unknown
+                db.session.add(Answer(
+                    tenant_id=tenant_id, assessment_id=assessment.id, key=key,
+                    value=None if unknown else value,
+                    state=AnswerState.unknown if unknown else AnswerState.answered))
+            db.session.flush()
+        db.commit()
+
+
 def _bare_enterprise(app: Flask) -> Any:
     """An enterprise tenant with no users (hashing an owner's password is the slow part)."""
     from tenants.extensions import db
@@ -99,9 +125,10 @@ def _bare_enterprise(app: Flask) -> Any:
 def make_peer(app: Flask, scores: dict[str, float | None] | None = None, *, year: int = 2025,
               division: str = "C36", size_class: str = "medium", province: str = "32",
               opt_in: bool = True, values: dict[str, float] | None = None,
-              with_owner: bool = False) -> Any:
-    """An enterprise tenant with a profile; with ``scores``, a finalised assessment too.
-    ``with_owner`` makes it through the accounts service, with an owner (for links)."""
+              with_owner: bool = False, answers: dict[str, Any] | None = None) -> Any:
+    """An enterprise tenant with a profile; with ``scores``, a finalised assessment too, with
+    ``answers`` as its answer rows. ``with_owner`` makes it through the accounts service,
+    with an owner (for links)."""
     tenant = factories.make_tenant(app) if with_owner else _bare_enterprise(app)
     with app.app_context():
         from tenants.extensions import db
@@ -111,6 +138,8 @@ def make_peer(app: Flask, scores: dict[str, float | None] | None = None, *, year
     if scores is not None:
         add_figures(app, tenant.id, year, scores, division=division, size_class=size_class,
                     province=province, values=values)
+        if answers:
+            add_answers(app, tenant.id, year, answers)
     return tenant
 
 
@@ -122,6 +151,11 @@ def peer(app: Flask) -> Any:
 @pytest.fixture
 def figures(app: Flask) -> Any:
     return lambda *a, **kw: add_figures(app, *a, **kw)
+
+
+@pytest.fixture
+def answers(app: Flask) -> Any:
+    return lambda *a, **kw: add_answers(app, *a, **kw)
 
 
 @pytest.fixture

@@ -128,7 +128,7 @@ def test_chemical_plant_in_shandong_on_the_regional_grid_with_ar6():
     assert out["warnings"] == []
 
 
-def test_machinery_plant_in_jiangsu_in_2024_falls_back_to_the_regional_2023_factor():
+def test_machinery_plant_in_jiangsu_in_2024_falls_back_to_its_provincial_2022_factor():
     doc = {
         "framework": "scm-2024", "year": 2024, "province": "320000",
         "inputs": {"output_value": 50000},
@@ -154,17 +154,18 @@ def test_machinery_plant_in_jiangsu_in_2024_falls_back_to_the_regional_2023_fact
     #   scope 1 = 3,754.845260243896
     assert abs(fuel_co2(D(1330000), "15.3", "0.99") - D("2164.860679212")) < D("1e-18")
     assert abs(fuel_co2(D(72855), "20.2", "0.98") - D("154.984581031896")) < D("1e-18")
-    # Scope 2: Jiangsu has no provincial factor held → East China regional grid; 2024 has no
-    # published factor → the latest earlier data year, 2023: 0.5500.
-    # 20,000,000 kWh × 0.55 / 1000 = 11,000; heat 5,000 GJ × 0.11 = 550; scope 2 = 11,550
-    assert out["emissions"] == {"total_tco2e": 15304.845260243896,
-                                "scope1": 3754.845260243896, "scope2": 11550.0}
-    grid = _factor(out, "grid.national_average.region.east.2023")
-    assert (grid["value"], grid["year"], grid["fallback"]) == (0.55, 2023, True)
+    # Scope 2: Jiangsu's provincial factors are held for 2021 and 2022 (2022: 0.5978, from the
+    # third-party table, unconfirmed); 2024 has no published factor → the latest earlier data
+    # year at the provincial level, 2022 (the level comes before the year).
+    # 20,000,000 kWh × 0.5978 / 1000 = 11,956; heat 5,000 GJ × 0.11 = 550; scope 2 = 12,506
+    assert out["emissions"] == {"total_tco2e": 16260.845260243896,
+                                "scope1": 3754.845260243896, "scope2": 12506.0}
+    grid = _factor(out, "grid.national_average.province.320000.2022")
+    assert (grid["value"], grid["year"], grid["fallback"]) == (0.5978, 2022, True)
     [warning] = out["warnings"]
-    assert (warning["code"], warning["key"]) == ("grid_factor_fallback", "province")
+    assert (warning["code"], warning["key"]) == ("grid_factor_fallback", "year")
     assert "江苏省" in warning["message"]["zh"] and "2024" in warning["message"]["zh"]
-    assert "Jiangsu" in warning["message"]["en"] and "2023" in warning["message"]["en"]
+    assert "Jiangsu" in warning["message"]["en"] and "2022" in warning["message"]["en"]
 
 
 def test_the_chemical_and_machinery_plants_under_the_sar_set():

@@ -36,7 +36,8 @@ def _engine_factor(app, tenant, assessment, options):
     ("53", 2022, {"grid_factor_basis": "region"}, "0.3869", "China Southern grid", "南方"),
     ("53", 2022, {"grid_factor_basis": "national"}, "0.5366", "China (national average)",
      "全国（平均）"),
-    ("11", 2023, None, "0.6361", "North China", "华北"),  # no Beijing factor: its region's
+    ("54", 2023, None, "0.2472", "Southwest China", "西南"),  # no Tibet factor: its region's
+    ("11", 2023, None, "0.5580", "Beijing", "北京市"),  # no 2023 provincial: Beijing's 2022
 ])
 def test_the_page_shows_the_factor_the_engine_uses(
         app, client, enterprise_with_profile, draft_assessment, sign_in, fetch, province, year,

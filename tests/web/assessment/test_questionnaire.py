@@ -182,10 +182,10 @@ def test_energy_rows_are_added_checked_per_row_and_removed(app, client, enterpri
         {"carrier": "electricity", "quantity": 5000, "unit": "kWh", "source": "grid"}]
     assert stored["process_emissions"] == [{"gas": "CH4", "tonnes": 2}]
     page = text(client.get(url, headers=ENGLISH))
-    # The factor the engine uses: Jiangsu (the profile's province) has no provincial factor
-    # held, so its regional grid's (East China, 2023: 0.55), and its announcement.
-    assert "0.5500" in page and "East China" in page
-    assert "Announcement of the 2023 electricity CO2 emission factors" in page
+    # The factor the engine uses: Jiangsu (the profile's province) has no 2023 provincial
+    # factor held, so its latest earlier one (2022: 0.5978), and its announcement.
+    assert "0.5978" in page and "Jiangsu" in page
+    assert "Announcement of the 2022 electricity CO2 emission factors" in page
     assert 'name="energy-2-carrier"' in page  # one empty row to add a carrier
     rows["energy-0-remove"] = "y"
     assert client.post(url, data=_page_form(client, url, **rows)).status_code == 302
@@ -200,4 +200,5 @@ def test_the_grid_factor_says_when_it_falls_back_to_the_latest_year(
     assessment = draft_assessment(tenant, year=2030)
     sign_in(owner_of(app, tenant))
     page = text(client.get(page_url(tenant, assessment, "energy"), headers=ENGLISH))
-    assert "no factor is published for 2030" in page and "2023" in page
+    # Jiangsu, the profile's province: its latest provincial factor is 2022's (0.5978)
+    assert "no factor is published for 2030" in page and "2022" in page and "0.5978" in page
