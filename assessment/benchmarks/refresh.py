@@ -151,6 +151,11 @@ def drain(ref: CohortRef) -> int:
             token = uuid.uuid4()
             if not claim(ref, token):
                 return runs
+            if newest_mark(ref) is None:
+                # Another refresh covered the marks between our look and our claim (it
+                # deleted them and released in one commit): nothing left to do.
+                _release(ref, token)
+                return runs
             try:
                 if not _refresh_claimed(ref, token):
                     return runs
