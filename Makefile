@@ -60,12 +60,12 @@ typecheck:
 importlint:
 	$(BIN)/lint-imports
 
-# One test process per core (pytest-xdist); a file's tests stay in one process, which keeps
-# its module fixtures (live servers, browsers, render workers) to itself.
+# One test process per core (pytest-xdist); idle processes take tests from busy ones
+# (worksteal), so the long browser tests do not leave a core idle.
 PYTEST_WORKERS ?= auto
 
 pytest:
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 # Maintainers: refresh the message catalogues after changing UI strings.
 extract-messages: $(VENV)/.installed
