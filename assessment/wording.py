@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, has_request_context
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -31,8 +30,9 @@ from assessment.profiles.rules import size_class_by_code
 from assessment.units import unit_label
 from indicators.catalogue.industries import find_division, list_groups
 from tenants.audit_labels import audit_label
-from tenants.forms import ROLE_LABELS
-from tenants.models import Role
+from tenants.forms import GRANT_LABELS, ROLE_LABELS
+from tenants.language import reader_language
+from tenants.models import LinkGrant, Role
 
 if TYPE_CHECKING:
     from indicators.framework.model import Framework, InputSpec
@@ -41,12 +41,11 @@ MISSING = "—"
 
 
 def reader_lang(lang: str | None = None) -> str:
-    """``"en"`` or ``"zh"``: the given language, else the request's locale (zh outside one)."""
+    """``"en"`` or ``"zh"``: the given language, else the reader's
+    (:func:`tenants.language.reader_language`; Chinese outside a request)."""
     if lang:
         return "en" if lang.startswith("en") else "zh"
-    if not has_request_context():
-        return "zh"
-    return "en" if str(get_locale() or "zh_CN").startswith("en") else "zh"
+    return reader_language() if has_request_context() else "zh"
 
 
 def _pick(lang: str | None, zh: str, en: str) -> str:
@@ -172,9 +171,6 @@ def _detail_value(key: str, value: Any, lang: str | None,
     if names and text in names:
         return names[text]
     if key in ("grants", "grant"):
-        from tenants.forms import GRANT_LABELS
-        from tenants.models import LinkGrant
-
         known = {g.value: g for g in LinkGrant}
         found = [str(GRANT_LABELS[known[w]]) for w in re.findall(r"[a-z_]+", text)
                  if w in known]

@@ -22,6 +22,7 @@ import contextlib
 import io
 import os
 import re
+from collections.abc import Callable
 from typing import Any, BinaryIO, Protocol
 
 from flask import Flask, current_app
@@ -162,23 +163,22 @@ class S3Store:
         code = str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
         return code in ("NoSuchKey", "404", "NotFound")
 
-    def open(self, key: str) -> BinaryIO:
+    def _object(self, call: Callable[..., Any], key: str) -> Any:
+        """``call`` (get_object, head_object) on ``key``; a missing object is
+        :class:`StoredFileMissing`, any other failure is the client's own."""
         try:
-            found = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+            return call(Bucket=self.bucket, Key=self._key(key))
         except Exception as error:
             if self._missing(error):
                 raise StoredFileMissing(key) from None
             raise
+
+    def open(self, key: str) -> BinaryIO:
+        found = self._object(self.client.get_object, key)
         return io.BufferedReader(_StreamingFile(found["Body"]), buffer_size=64 * 1024)
 
     def size(self, key: str) -> int:
-        try:
-            found = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
-        except Exception as error:
-            if self._missing(error):
-                raise StoredFileMissing(key) from None
-            raise
-        return int(found["ContentLength"])
+        return int(self._object(self.client.head_object, key)["ContentLength"])
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
@@ -196,13 +196,7 @@ class S3Store:
         return True
 
     def modified(self, key: str) -> float:
-        try:
-            found = self.client.head_object(Bucket=self.bucket, Key=self._key(key))
-        except Exception as error:
-            if self._missing(error):
-                raise StoredFileMissing(key) from None
-            raise
-        return float(found["LastModified"].timestamp())
+        return float(self._object(self.client.head_object, key)["LastModified"].timestamp())
 
 
 class _StreamingFile(io.RawIOBase):

@@ -18,6 +18,7 @@ from assessment.profiles.rules import size_class_by_code
 from indicators import InvalidInput, load_framework
 from indicators.catalogue.industries import division as find_industry
 from tenants import queries as platform_queries
+from tenants.context import system_scope
 from tenants.db import db
 from tenants.models import TenantKind
 
@@ -127,8 +128,6 @@ def refresh(year: int | None, industry: str | None, stale: bool) -> None:
 
 
 def _pending() -> int:
-    from tenants.context import system_scope
-
     with system_scope(db.session, "benchmark snapshot refresh: count marks"):
         count = refresh_queue.pending()
     db.rollback()

@@ -17,7 +17,10 @@ from flask_babel import lazy_gettext as _l
 
 from assessment.labels import ELECTRICITY_BASIS_LABELS, ELECTRICITY_SOURCE_LABELS
 from assessment.questionnaire.numbers import ParseError, parse_number
+from assessment.wording import gas_name, reader_lang
 from indicators.energy import ELECTRICITY_SOURCES, FactorTables, load_factor_tables
+from indicators.energy.plausibility import grid_fallback_notices
+from indicators.energy.tables import GRID_BASES
 
 ENERGY_ATTRIBUTES = ("carrier", "quantity", "unit", "kgce_per_unit", "source")
 PROCESS_ATTRIBUTES = ("gas", "tonnes")
@@ -167,8 +170,6 @@ def unit_choices(english: bool) -> list[tuple[str, str]]:
 
 def gas_choices(english: bool = False) -> list[tuple[str, str]]:
     """Gases by formula and name in the reader's language ("CO2 carbon dioxide")."""
-    from assessment.wording import gas_name
-
     lang = "en" if english else "zh"
     return [(g.code, gas_name(g.code, g.name_zh, lang)) for g in tables().gases.values()]
 
@@ -232,8 +233,6 @@ def grid_factor_shown(year: int, options: Mapping[str, Any] | None, english: boo
     names one) and the reporting year, with the engine's own fallback rules and words.
 
     ``province`` is the profile's GB/T 2260 code (two digits, as stored, or six)."""
-    from indicators.energy.plausibility import grid_fallback_notices
-    from indicators.energy.tables import GRID_BASES
 
     factor_tables = tables()
     options = options or {}
@@ -290,8 +289,6 @@ def summary(section: str, value: Any) -> str:
     """A stored section in a line, for history and conflicts."""
     if value is None:
         return "—"
-    from assessment.wording import reader_lang
-
     english = reader_lang() == "en"
     if section == "options" and isinstance(value, Mapping):
         labels = dict(OPTION_LABELS)

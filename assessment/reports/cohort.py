@@ -195,8 +195,7 @@ def build_cohort_report(sources: CohortSources) -> CohortReport:
         title=str(_l("Member benchmark report %(year)s", year=sources.year)),
         association_name=sources.association_name,
         year=sources.year,
-        framework_label=f"{fmt.pick(lang, framework.name_zh, framework.name_en)} · "
-                        f"{framework.id} {framework.version}",
+        framework_label=fmt.framework_label(framework, lang),
         branding=sources.branding,
         shown=shown,
         members=n,

@@ -342,7 +342,7 @@ def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:
         province_label=sources.province_label,
         year=sources.year,
         revision=sources.revision,
-        framework_label=f"{_name(framework, lang)} · {framework.id} {framework.version}",
+        framework_label=fmt.framework_label(framework, lang),
         issued_on=sources.finalised_on.isoformat(),
         branding=sources.branding,
         overall_score=fmt.score(overall.get("score")),

@@ -69,6 +69,12 @@ def pick(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
+def framework_label(framework: Any, lang: str) -> str:
+    """The framework as a reader names it: its title and version, not its internal id."""
+    return pick(lang, f"{framework.name_zh}（{framework.version} 版）",
+                f"{framework.name_en} (version {framework.version})")
+
+
 def clamp_percent(value: float | None) -> float | None:
     """A 0-100 position for bars and gauges (None stays None)."""
     if value is None:

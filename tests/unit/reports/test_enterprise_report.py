@@ -89,7 +89,8 @@ def test_the_overall_figures_and_the_cover(babel_app, framework, results) -> Non
     assert report.overall_level_name == framework.level_name(3, "en")
     assert report.coverage == "23%"
     assert report.issued_on == "2026-03-31" and report.revision == 2
-    assert report.framework_label == f"{framework.name_en} · scm-2024 {framework.version}"
+    # the title and version a reader knows, never the internal id
+    assert report.framework_label == f"{framework.name_en} (version {framework.version})"
     assert not report.reviewed and report.review_label == "Self-assessment"
     # no previous year, no cohort, no position: dashes, not zeros
     assert (report.previous_overall, report.overall_delta) == (fmt.DASH, fmt.DASH)
