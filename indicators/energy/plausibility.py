@@ -332,10 +332,17 @@ def grid_fallback_notices(tables: FactorTables, series: str, choice: GridChoice,
             parts_zh.append(f"文件未给出报告年度，采用最新数据年份 {factor.data_year}")
             parts_en.append(f"the document gives no reporting year; data year "
                             f"{factor.data_year} is used")
-        elif factor.data_year < year:
+        elif factor.data_year < year and choice.level == "national":
             parts_zh.append(f"{year} 年尚无已发布的因子，采用此前最近的 {factor.data_year} 年数据")
             parts_en.append(f"no factor is published for {year}; the latest earlier data year, "
                             f"{factor.data_year}, is used")
+        elif factor.data_year < year:
+            # Provincial and regional series are held only for the years whose publication
+            # we could source: a later year may be published yet not held here.
+            parts_zh.append(f"未收录 {year} 年的{used_zh}因子，采用此前最近的 "
+                            f"{factor.data_year} 年数据")
+            parts_en.append(f"no {used_en} factor for {year} is held; the latest earlier data "
+                            f"year, {factor.data_year}, is used")
         else:
             parts_zh.append(f"{year} 年早于首次发布的因子，采用最早的 {factor.data_year} 年数据")
             parts_en.append(f"{year} precedes the first published factor; the earliest data "

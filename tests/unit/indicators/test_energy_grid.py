@@ -91,7 +91,8 @@ def test_a_year_without_a_provincial_factor_takes_the_latest_earlier_year():
     [notice] = result.notices
     assert notice.key == "year"
     assert "2023" in notice.message_zh and "2022" in notice.message_zh
-    assert "no factor is published for 2023" in notice.message_en
+    assert "no provincial factor for 2023 is held" in notice.message_en
+    assert "未收录 2023 年的省级因子" in notice.message_zh
 
 
 @pytest.mark.parametrize(("year", "value", "data_year"), [

@@ -201,4 +201,4 @@ def test_the_grid_factor_says_when_it_falls_back_to_the_latest_year(
     sign_in(owner_of(app, tenant))
     page = text(client.get(page_url(tenant, assessment, "energy"), headers=ENGLISH))
     # Jiangsu, the profile's province: its latest provincial factor is 2022's (0.5978)
-    assert "no factor is published for 2030" in page and "2022" in page and "0.5978" in page
+    assert "no provincial factor for 2030 is held" in page and "2022" in page and "0.5978" in page
