@@ -81,7 +81,7 @@ class CarriedField:
 
     key: str
     page: str | None
-    indicator: str | None  # for a "not applicable" declaration
+    indicator: str | None  # the indicator whose section on the page holds the field
     label_zh: str
     label_en: str
 
@@ -150,9 +150,11 @@ def unconfirmed(assessment: Assessment) -> list[CarriedField]:
     codes = [s.code for s in queries.indicator_states(assessment.id)
              if s.carried_from_id is not None]
     found = []
+    holder = {k: f.indicator.code for p in pages_for(framework) for f in p.indicators
+              for k in f.own_inputs}
     for key in keys:
         zh, en = _label(framework, key)
-        found.append(CarriedField(key, page_of_key(framework, key), None, zh, en))
+        found.append(CarriedField(key, page_of_key(framework, key), holder.get(key), zh, en))
     for code in codes:
         key = NA_PREFIX + code
         zh, en = _label(framework, key)

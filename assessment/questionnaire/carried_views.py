@@ -22,8 +22,8 @@ from assessment.questionnaire.blueprint import bp
 from assessment.questionnaire.common import page_or_404
 from tenants.errors import DomainError
 from tenants.linked import current_membership
-from tenants.web import requires_role
 from tenants.models import Role
+from tenants.web import requires_role
 
 
 def copied_banner(record: object) -> str:
