@@ -37,11 +37,12 @@ MANAGERS = (Role.owner, Role.admin)
 def _render_index(form: CreateAssessmentForm, status: int = 200) -> tuple[str, int]:
     assessments = queries.assessments()
     has_profile = profile_queries.profile() is not None
-    year = form.year.data if isinstance(form.year.data, int) else None
     return render_template(
         "assessment/assessments.html", assessments=assessments, form=form,
-        # the start page's offer: the assessment a new one would copy from
-        copy_source=carryover.source_for_year(year or 9999) if assessments else None,
+        # the start page's offer: the assessment a year after the latest would copy from
+        # (for the year entered, the service picks the latest finalised one before it)
+        copy_source=carryover.source_for_year(max(a.year for a in assessments) + 1)
+        if assessments else None,
         progress={a.id: progress_of(a, has_profile)[1].percent for a in assessments},
         can_create=current_role() in MANAGERS, has_profile=has_profile,
     ), status
