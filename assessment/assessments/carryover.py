@@ -242,25 +242,25 @@ def copy_forward(assessment: Assessment, membership: Membership, user: User,
                                      new_value=value, old_state=None, new_state=state,
                                      changed_by_id=user.id, changed_at=now))
         existing = {s.code: s for s in queries.indicator_states(assessment.id)}
-        for state in na:
+        for declared in na:
             # Only the declaration and its reason: never the confidence or who verified it.
-            mine = existing.get(state.code)  # e.g. "documented" after an upload this year
+            mine = existing.get(declared.code)  # e.g. "documented" after an upload this year
             if mine is None:
-                rows.append(IndicatorState(assessment_id=assessment.id, code=state.code,
-                                           not_applicable=True, na_reason=state.na_reason,
+                rows.append(IndicatorState(assessment_id=assessment.id, code=declared.code,
+                                           not_applicable=True, na_reason=declared.na_reason,
                                            updated_at=now, carried_from_id=source.id))
             else:
                 update_or_conflict(mine, {"version": mine.version},
-                                   {"not_applicable": True, "na_reason": state.na_reason,
+                                   {"not_applicable": True, "na_reason": declared.na_reason,
                                     "version": mine.version + 1, "updated_at": now,
                                     "carried_from_id": source.id},
                                    lambda _current: Conflict(_l(
                                        "The assessment changed since you opened it. Reload "
                                        "and try again.")))
             rows.append(AnswerChange(
-                assessment_id=assessment.id, key=NA_PREFIX + state.code,
+                assessment_id=assessment.id, key=NA_PREFIX + declared.code,
                 old_value={"not_applicable": False, "reason": ""},
-                new_value={"not_applicable": True, "reason": state.na_reason},
+                new_value={"not_applicable": True, "reason": declared.na_reason},
                 changed_by_id=user.id, changed_at=now))
         db.session.add_all(rows)
         db.session.flush()

@@ -18,7 +18,6 @@ from assessment.assessments.models import (
     CarryOver,
     Confidence,
     IndicatorState,
-    ReviewComment,
     WarningConfirmation,
 )
 from assessment.io import export, importer

@@ -43,7 +43,7 @@ def test_two_simultaneous_copies_make_one(committed: Committed) -> None:
         url = f"/t/{tenant.slug}/assessments/{target_id}"
         tokens = [_token(client, url) for client in clients]
 
-        def copy(client: Any, token: str) -> Any:
+        def copy(client: Any, token: str, url: str = url) -> Any:
             return client.post(f"{url}/carry-over", data={"csrf_token": token},
                                headers={"Accept-Language": "en"})
 

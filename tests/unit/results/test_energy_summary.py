@@ -46,7 +46,7 @@ def test_the_summary_has_the_figures_of_the_reports_energy_chapter(in_locale) ->
         [(s.label, s.share_text) for s in chapter.carriers]
     assert [fmt.percent(s.share) for s in figures.scopes] == \
         [s.share_text for s in chapter.scopes]
-    assert [target_name(c, "en") for c in figures.intensities][0] == chapter.intensities[0].target
+    assert target_name(figures.intensities[0], "en") == chapter.intensities[0].target
     assert fmt.value_with_unit(figures.energy_intensity.value, "tce/万元", 4) == \
         chapter.energy_intensity
 
