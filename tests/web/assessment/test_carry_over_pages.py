@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from assessment.assessments.models import Answer, Assessment
+from assessment.assessments.models import Answer, Assessment, IndicatorState
 from tests.factories.assessment_io import make_assessment
 from tests.web.assessment.factories import page_url
 from tests.web.helpers import ENGLISH, text
@@ -144,3 +144,29 @@ def test_submitting_lists_unconfirmed_fields_and_needs_an_acknowledgement(
     assert done.status_code == 303
     [submitted] = fetch(Assessment, Assessment.id == assessment.id)
     assert submitted.state == "submitted"
+
+
+def test_autosaving_a_changed_value_or_not_applicable_removes_the_mark(client, enterprise,
+                                                                        post, fetch):
+    tenant, _owner = enterprise
+    assessment = _started(post, fetch, tenant, carry_over="y")
+    token = _token(client.get(page_url(tenant, assessment, "global")).get_data(as_text=True))
+    base = f"/t/{tenant.slug}/assessments/{assessment.id}"
+    saved = client.post(f"{base}/answers", json={"key": "deliveries_total", "value": "1200",
+                                                 "state": "answered", "version": 1},
+                        headers={"X-CSRFToken": token})
+    assert saved.status_code == 200
+    same = client.post(f"{base}/answers", json={"key": "units_sold", "value": "9800",
+                                                "state": "answered", "version": 1},
+                       headers={"X-CSRFToken": token})
+    assert same.status_code == 200
+    reason = client.post(f"{base}/not-applicable",
+                         json={"code": "global.footprint", "not_applicable": True,
+                               "reason": "Still none abroad.", "version": 1},
+                         headers={"X-CSRFToken": token})
+    assert reason.status_code == 200
+    rows = {a.key: a for a in fetch(Answer, Answer.assessment_id == assessment.id)}
+    assert rows["deliveries_total"].carried_from_id is None
+    assert rows["units_sold"].carried_from_id is not None  # the same value: still to check
+    [state] = fetch(IndicatorState, IndicatorState.assessment_id == assessment.id)
+    assert (state.na_reason, state.carried_from_id) == ("Still none abroad.", None)
