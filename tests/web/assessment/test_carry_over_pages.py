@@ -86,6 +86,10 @@ def test_marks_and_counts_show_and_confirming_clears_them(client, enterprise, po
     assert "沿用上年" in text(client.get(lean_url))
     confirm_url = f"{lean_url}/carried"
     assert f'formaction="{confirm_url}"' in lean
+    # Enter in a field still saves the page: the form's first button is not a confirm one
+    form = lean.split('class="questionnaire"', 1)[1]
+    first_button = re.search(r"<button[^>]*>", form).group(0)
+    assert "formaction" not in first_button
     response = client.post(confirm_url, data={"csrf_token": _token(lean),
                                               "carried_key": "deliveries_total"},
                            headers=ENGLISH, follow_redirects=True)
