@@ -281,3 +281,34 @@ def test_a_copied_assessment_exported_and_imported_elsewhere_has_the_same_answer
     with acting(app, other, other_owner):
         imported = _rows(elsewhere.assessment_id)
     assert imported == expected
+
+
+def test_an_assessor_confirms_only_on_assigned_pages_and_never_copies(app, enterprise, last_year,
+                                                                      make_user, add_member):
+    from tenants.errors import Forbidden
+    from tenants.models import Role
+
+    target = _next_year(app, enterprise)
+    _copy(app, enterprise, target)
+    tenant, owner = enterprise
+    assessor = make_user()
+    add_member(tenant, assessor, Role.assessor)
+    with acting(app, tenant, owner) as (_user, membership):
+        answering.assign_page(queries.assessment(target.id), membership, "lean", assessor.id)
+    with acting(app, tenant, assessor) as (user, membership):
+        assessment = queries.assessment(target.id)
+        assert carryover.confirm(assessment, membership, user, ["deliveries_total"]) == 1
+        with pytest.raises(Forbidden):
+            carryover.confirm(assessment, membership, user, ["energy"])
+        with pytest.raises(Forbidden):
+            carryover.confirm_page(assessment, membership, user, "energy")
+    other = _next_year_of(app, enterprise, 2027)
+    with acting(app, tenant, assessor) as (user, membership):
+        with pytest.raises(Forbidden):
+            carryover.copy_forward(queries.assessment(other.id), membership, user)
+
+
+def _next_year_of(app: Flask, enterprise: tuple[Any, Any], year: int) -> Any:
+    tenant, owner = enterprise
+    with acting(app, tenant, owner) as (user, membership):
+        return lifecycle.create_assessment(membership, year, user)
