@@ -303,9 +303,8 @@ def test_an_assessor_confirms_only_on_assigned_pages_and_never_copies(app, enter
         with pytest.raises(Forbidden):
             carryover.confirm_page(assessment, membership, user, "energy")
     other = _next_year_of(app, enterprise, 2027)
-    with acting(app, tenant, assessor) as (user, membership):
-        with pytest.raises(Forbidden):
-            carryover.copy_forward(queries.assessment(other.id), membership, user)
+    with acting(app, tenant, assessor) as (user, membership), pytest.raises(Forbidden):
+        carryover.copy_forward(queries.assessment(other.id), membership, user)
 
 
 def _next_year_of(app: Flask, enterprise: tuple[Any, Any], year: int) -> Any:
