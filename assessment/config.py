@@ -35,6 +35,10 @@ SETTINGS: tuple[Setting, ...] = (
             "the address-space cap of a rendering process (`RLIMIT_AS`); a render that needs "
             "more fails with a message saying so. A full report peaks at ~330 MB of address "
             "space; 0 removes the cap"),
+    Setting("RESULTS_COMPARE_MIN_COVERAGE", 0.8,
+            "a draft's results page compares it with the previous finalised year only once "
+            "its answers cover at least this share (0-1) of the indicators' weight, and then "
+            "labels the comparison provisional; a finalised assessment is always compared"),
     Setting("DEMO_PASSWORD", "chaingauge-demo",
             "the password of every demo user (`flask --app app demo load`)"),
 )

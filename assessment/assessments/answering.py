@@ -240,7 +240,9 @@ def _write_answers(assessment: Assessment, user: User, current: Mapping[str, Ans
             continue
         update_or_conflict(answer, {"version": answer.version},
                            {"value": value, "state": state, "version": answer.version + 1,
-                            "updated_by_id": user.id, "updated_at": now},
+                            "updated_by_id": user.id, "updated_at": now,
+                            # a changed value is no longer last year's (沿用上年 cleared)
+                            "carried_from_id": None},
                            partial(StaleAnswer, key=key))
         saved[key] = answer
     if first:
@@ -314,7 +316,8 @@ def set_not_applicable(assessment: Assessment, membership: Membership, user: Use
         old = (indicator_state.not_applicable, indicator_state.na_reason)
         update_or_conflict(indicator_state, {"version": indicator_state.version},
                            {"not_applicable": not_applicable, "na_reason": na_reason,
-                            "version": indicator_state.version + 1, "updated_at": now},
+                            "version": indicator_state.version + 1, "updated_at": now,
+                            "carried_from_id": None},
                            StaleAnswer)
     db.session.add(AnswerChange(
         assessment_id=assessment.id, key=f"not_applicable:{code}",

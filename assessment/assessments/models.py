@@ -85,6 +85,10 @@ class Answer(TenantScoped, table=True):
     version: int = Field(default=1)
     updated_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
     updated_at: datetime = timestamp_field()
+    # "Carried over" (沿用上年): the earlier assessment this value was copied from, until the
+    # user confirms it unchanged or saves another value (:mod:`.carryover`). No foreign key:
+    # the mark names where the value came from, it does not depend on that row.
+    carried_from_id: uuid.UUID | None = Field(default=None)
 
 
 class AnswerChange(TenantScoped, table=True):
@@ -125,6 +129,28 @@ class IndicatorState(TenantScoped, table=True):
     verified_at: datetime | None = optional_timestamp_field()
     version: int = Field(default=1)
     updated_at: datetime = timestamp_field()
+    # "Not applicable" and its reason copied from an earlier assessment, not yet confirmed
+    # or changed (see ``Answer.carried_from_id``).
+    carried_from_id: uuid.UUID | None = Field(default=None)
+
+
+class CarryOver(TenantScoped, table=True):
+    """That an assessment's answers were copied forward from an earlier one: at most one
+    copy per assessment, decided by the unique key (two simultaneous requests: one copies,
+    the other is refused)."""
+
+    __tablename__ = "carry_over"
+    __table_args__ = (
+        tenant_foreign_key("assessment_id", "assessment"),
+        sa.UniqueConstraint("tenant_id", "assessment_id", name="uq_carry_over"),
+    )
+
+    assessment_id: uuid.UUID
+    source_assessment_id: uuid.UUID
+    answers: int = Field(default=0)  # how many answers were copied
+    not_applicable: int = Field(default=0)  # how many "not applicable" declarations
+    copied_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    copied_at: datetime = timestamp_field()
 
 
 class PageAssignment(TenantScoped, table=True):

@@ -20,7 +20,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.assessments import hooks, plausibility, queries
+from assessment.assessments import carryover, hooks, plausibility, queries
 from assessment.assessments.answering import EDITABLE_STATES, AnswerRejected, validate_answers
 from assessment.assessments.atomic import update_or_conflict
 from assessment.assessments.documents import (
@@ -121,8 +121,28 @@ def _transition(assessment: Assessment, allowed_from: tuple[State, ...], to: Sta
                        lost)
 
 
+class UnconfirmedCarriedOver(DomainError):
+    """Submission refused: fields carried over from last year are neither confirmed nor
+    changed, and the submitter did not acknowledge submitting them as they are."""
+
+    status_code = 422
+
+    def __init__(self, pending: list[carryover.CarriedField]):
+        super().__init__(_l("%(count)d field(s) carried over from last year are not "
+                            "confirmed. Confirm or change them, or acknowledge that you "
+                            "submit them unchanged.", count=len(pending)),
+                         CARRIED_ACKNOWLEDGED)
+        self.pending = pending
+
+
+CARRIED_ACKNOWLEDGED = "carried_acknowledged"
+
+
 def submit(assessment: Assessment, membership: Membership,
-           expected_version: int | None = None) -> Assessment:
+           expected_version: int | None = None,
+           carried_acknowledged: bool = False) -> Assessment:
+    """``carried_acknowledged``: the submitter saw the list of fields still marked
+    "carried over" and submits them as they are (submission asks, it does not block)."""
     if Role(membership.role) not in (Role.owner, Role.admin):
         raise Forbidden(_l("Only owners and administrators submit an assessment."))
     _check_transition(assessment, EDITABLE_STATES, State.submitted, expected_version)
@@ -131,10 +151,13 @@ def submit(assessment: Assessment, membership: Membership,
         raise AnswerRejected(problems, problems[0].key)
     # Every figure a plausibility check questions is corrected or confirmed with a reason.
     plausibility.require_confirmed(assessment)
+    carried = carryover.unconfirmed(assessment)
+    if carried and not carried_acknowledged:
+        raise UnconfirmedCarriedOver(carried)
     _transition(assessment, EDITABLE_STATES, State.submitted, expected_version,
                 submitted_at=utcnow())
     audit.record("assessment.submitted", tenant_id=membership.tenant_id,
-                 subject=str(assessment.year))
+                 subject=str(assessment.year), carried_unconfirmed=len(carried))
     db.session.flush()
     return assessment
 

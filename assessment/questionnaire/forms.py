@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField
+from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from assessment.wording import role_name
@@ -26,6 +26,8 @@ class CreateAssessmentForm(FlaskForm):
     year = IntegerField(_l("Reporting year"), default=last_complete_year,
                         validators=[InputRequired(_l("Enter the reporting year.")),
                                     NumberRange(2000, 2100, _l("Enter a year from 2000 to 2100."))])
+    # The next year's assessment: start from the answers of the year before (沿用上年).
+    carry_over = BooleanField(_l("Copy last year's answers forward"), default=True)
 
 
 def build_assignment_form(pages: Sequence[tuple[str, str]],

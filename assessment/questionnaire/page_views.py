@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from assessment.assessments import answering, queries
+from assessment.assessments import answering, carryover, queries
 from assessment.assessments.models import Answer, AnswerState, Assessment
 from assessment.assessments.pages import (
     ENERGY_PAGE,
@@ -132,6 +132,10 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
         "comments": review_queries.comments_by_indicator(assessment.id),
         "evidence_by_code": evidence_queries.files_by_indicator(assessment.id),
         "profile": profile_queries.profile(), "fields": fields, "energy_module": energy,
+        # fields carried over from last year and not yet confirmed, per page (沿用上年)
+        "carried": carryover.count_by_page(assessment),
+        "confirm_url": url_for("questionnaire.confirm_carried", assessment_id=assessment.id,
+                               page=page.code),
         "grid": energy.grid_factor_shown(assessment.year, energy_state.options, is_english,
                                          _profile_province())
         if energy_state else None,

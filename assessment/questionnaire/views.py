@@ -13,12 +13,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from assessment.assessments import answering, queries, services
+from assessment.assessments import answering, carryover, queries, services
 from assessment.assessments.documents import framework_of
 from assessment.assessments.pages import pages_for
 from assessment.assessments.web import assessment_or_404
 from assessment.profiles import queries as profile_queries
-from assessment.questionnaire import api, page_views  # noqa: F401  (routes)
+from assessment.questionnaire import api, carried_views, page_views  # noqa: F401  (routes)
 from assessment.questionnaire.blueprint import bp
 from assessment.questionnaire.common import page_title, people
 from assessment.questionnaire.forms import CreateAssessmentForm, build_assignment_form
@@ -39,6 +39,10 @@ def _render_index(form: CreateAssessmentForm, status: int = 200) -> tuple[str, i
     has_profile = profile_queries.profile() is not None
     return render_template(
         "assessment/assessments.html", assessments=assessments, form=form,
+        # the start page's offer: the assessment a year after the latest would copy from
+        # (for the year entered, the service picks the latest finalised one before it)
+        copy_source=carryover.source_for_year(max(a.year for a in assessments) + 1)
+        if assessments else None,
         progress={a.id: progress_of(a, has_profile)[1].percent for a in assessments},
         can_create=current_role() in MANAGERS, has_profile=has_profile,
     ), status
@@ -62,6 +66,13 @@ def create() -> Response | tuple[str, int]:
         form_error(form, error)
         return _render_index(form, error.status_code if error.status_code != 400 else 422)
     flash(_("The assessment for %(year)d is started.", year=assessment.year), "success")
+    if form.carry_over.data and carryover.source_for(assessment) is not None:
+        try:
+            record = carryover.copy_forward(assessment, current_membership(), current_user)
+        except DomainError as error:  # the copy is all or nothing: the start stays
+            flash(str(error.message), "error")
+        else:
+            flash(carried_views.copied_banner(record), "success")
     return redirect(url_for("questionnaire.assessment", assessment_id=assessment.id))
 
 
@@ -86,6 +97,9 @@ def _render_assessment(assessment_id: uuid.UUID, assignment_form: object = None,
         editable=answering.editable_pages(assessment, current_membership()),
         assignment_form=assignment_form,
         can_assign=current_role() in MANAGERS,
+        copy_source=carryover.source_for(assessment)
+        if current_role() in MANAGERS and carryover.can_copy(assessment) else None,
+        carried=carryover.count_by_page(assessment),
     ), status
 
 

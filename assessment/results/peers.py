@@ -161,3 +161,22 @@ def you_vs_peers(assessment: Assessment, tenant: Tenant, framework: Framework,
     peers.comparisons = [_comparison(assessment, framework, lang, pool, title, peers.full)
                          for pool, title in pools]
     return peers
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The overall index's percentile for the top score card: the first pool shown."""
+
+    rank: float
+    pool: str
+    enterprises: int | None
+
+
+def headline_percentile(peers: Peers | None) -> Headline | None:
+    if peers is None or peers.state != "shown":
+        return None
+    for comparison in peers.comparisons:
+        overall = comparison.overall
+        if comparison.shown and overall is not None and overall.percentile_rank is not None:
+            return Headline(overall.percentile_rank, comparison.title, comparison.enterprises)
+    return None

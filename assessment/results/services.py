@@ -54,6 +54,17 @@ class AssessmentResults:
     previous: Comparison | None = None
     previous_problems: list[Problem] = field(default_factory=list)
     trace_matches: bool = True
+    # the contract input document the figures come from (the draft's answers, or the
+    # revision's stored document): the energy summary compares it with the year before
+    document: dict[str, Any] | None = None
+    # a draft whose coverage is below the comparison threshold: the previous year exists
+    # but is not compared yet (see ``comparable``)
+    previous_withheld: bool = False
+
+    @property
+    def previous_is_provisional(self) -> bool:
+        """A draft compared with the year before: the comparison is provisional (暂定)."""
+        return self.provisional and self.previous is not None
 
     @property
     def coverage(self) -> float | None:
@@ -82,15 +93,28 @@ def _empty_results(framework: Framework) -> dict[str, Any]:
             "overall": {"score": None, "level": None, "coverage": None}}
 
 
-def assessment_results(assessment: Assessment, *, compare: bool = True) -> AssessmentResults:
-    """Everything the results page shows, for the current tenant's ``assessment``."""
+def comparable(found: AssessmentResults, min_coverage: float) -> bool:
+    """Whether the results may be compared with the year before: a finalised assessment
+    always; a draft only once its answers cover ``min_coverage`` (0-1) of the indicators'
+    weight, for a half-answered draft's score is no measure of a change."""
+    if not found.provisional:
+        return True
+    return found.coverage is not None and found.coverage >= min_coverage
+
+
+def assessment_results(assessment: Assessment, *, compare: bool = True,
+                       min_coverage: float = 0.0) -> AssessmentResults:
+    """Everything the results page shows, for the current tenant's ``assessment``.
+
+    ``min_coverage``: a draft is compared with the previous year only from this coverage
+    on (the setting ``RESULTS_COMPARE_MIN_COVERAGE``); below it ``previous_withheld``."""
     framework = framework_of(assessment)
     revision = current_revision(assessment) if assessment.state == State.finalised else None
     if revision is not None:
         found = AssessmentResults(
             assessment=assessment, framework=framework, provisional=False,
             results=copy.deepcopy(revision.results), evaluation=None, revision=revision,
-            confidence=dict(revision.confidence),
+            confidence=dict(revision.confidence), document=revision.document,
         )
         try:
             stored = shipped_framework(revision.framework_id, revision.framework_version)
@@ -117,9 +141,14 @@ def assessment_results(assessment: Assessment, *, compare: bool = True) -> Asses
         else:
             found = AssessmentResults(assessment=assessment, framework=framework,
                                       provisional=True, results=evaluation.to_contract(),
-                                      evaluation=evaluation, confidence=confidence)
+                                      evaluation=evaluation, confidence=confidence,
+                                      document=document)
     if compare:
-        found.previous, found.previous_problems = previous_year(assessment)
+        if comparable(found, min_coverage):
+            found.previous, found.previous_problems = previous_year(assessment)
+        else:
+            found.previous_withheld = \
+                queries.previous_finalised_revision(assessment.year) is not None
     return found
 
 

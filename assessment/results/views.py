@@ -10,13 +10,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import abort, jsonify, render_template
+from flask import abort, current_app, jsonify, render_template
 from werkzeug.wrappers import Response
 
 from assessment.assessments.models import Assessment, State
 from assessment.assessments.web import assessment_or_404
 from assessment.evidence.queries import files_by_indicator
-from assessment.results.peers import you_vs_peers
+from assessment.results.energy import (
+    energy_figures,
+    energy_year_on_year,
+    target_name,
+    verdict_label,
+)
+from assessment.results.peers import headline_percentile, you_vs_peers
 from assessment.results.review_status import checks_by_indicator, review_status
 from assessment.results.rows import (
     dimension_rows,
@@ -55,7 +61,8 @@ def report_args(assessment: Assessment, linked: LinkedEnterprise | None
 def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> str:
     assessment = assessment_or_404(assessment_id)
     lang = reader_language()
-    found = assessment_results(assessment)
+    found = assessment_results(
+        assessment, min_coverage=float(current_app.config["RESULTS_COMPARE_MIN_COVERAGE"]))
     counts = {code: len(files) for code, files in files_by_indicator(assessment.id).items()}
     rows = dimension_rows(found, lang, counts, na_reasons(assessment.id))
     linked = linked_enterprise()
@@ -69,6 +76,14 @@ def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> st
         link_args=link_args(), linked=linked, peers=peers,
         report_args=report_args(assessment, linked),
         review=review_status(found.revision), checks=checks_by_indicator(assessment.id),
+        headline=headline_percentile(peers),
+        # the figures of the report's energy chapter (assessment/results/energy.py)
+        energy=energy_figures(
+            found.results, found.previous.results if found.previous else None,
+            energy_year_on_year(found.document, assessment.year)
+            if found.previous is not None and found.document is not None else None),
+        min_coverage=float(current_app.config["RESULTS_COMPARE_MIN_COVERAGE"]),
+        energy_target=target_name, energy_verdict=verdict_label,
     )
 
 

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from assessment.assessments import plausibility
+from assessment.assessments import carryover, plausibility
 from assessment.assessments import queries as assessment_queries
 from assessment.assessments import services as lifecycle
 from assessment.assessments.models import Assessment
@@ -256,20 +256,41 @@ def submit(assessment_id: uuid.UUID) -> Response | tuple[str, int]:
     # The figures to correct or confirm come first: no question before a refusal.
     if plausibility.unconfirmed(assessment):
         return render_check(assessment, 422)
-    if not confirm.confirmed():
-        return confirm.ask(
-            title=_("Submit for review"), button=_("Submit for review"),
-            cancel=_back_to(assessment),
-            sentence=_("The %(year)s assessment goes to review: its answers can no longer be "
-                       "changed unless the reviewer returns it.", year=assessment.year))
+    carried = carryover.unconfirmed(assessment)
+    acknowledged = request.form.get(lifecycle.CARRIED_ACKNOWLEDGED) == "y"
+    if not confirm.confirmed() or (carried and not acknowledged):
+        # Fields carried over from last year and not confirmed are listed, with links; the
+        # submitter may still submit them as they are, by ticking an acknowledgement.
+        return _ask_submit(assessment, carried, refused=confirm.confirmed())
     try:
-        lifecycle.submit(assessment, current_membership(), form.version())
+        lifecycle.submit(assessment, current_membership(), form.version(),
+                         carried_acknowledged=acknowledged)
     except plausibility.UnconfirmedWarnings:
         return render_check(assessment, 422)
+    except lifecycle.UnconfirmedCarriedOver as refusal:
+        return _ask_submit(assessment, refusal.pending, refused=True)
     except DomainError as error:
         return _refused(assessment, error)
     flash(_("The assessment was submitted for review."), "success")
     return _next_or_results(assessment)
+
+
+def _ask_submit(assessment: Assessment, carried: list[carryover.CarriedField],
+                refused: bool) -> tuple[str, int]:
+    english = reader_language() == "en"
+    page, status = confirm.ask(
+        title=_("Submit for review"), button=_("Submit for review"),
+        cancel=_back_to(assessment), template="assessment/submit_confirm.html",
+        extra=[(lifecycle.CARRIED_ACKNOWLEDGED,
+                _("I checked these fields: they are unchanged from last year, submit them "
+                  "as they are."), "")] if carried else [],
+        sentence=_("The %(year)s assessment goes to review: its answers can no longer be "
+                   "changed unless the reviewer returns it.", year=assessment.year),
+        carried_fields=[(item.label(english), url_for(
+            "questionnaire.page", assessment_id=assessment.id, page=item.page,
+            _anchor=item.indicator or None)) for item in carried if item.page],
+        carried_refused=refused and bool(carried))
+    return page, 422 if refused and carried else status
 
 
 @bp.route(f"{OWN}/reopen", methods=["POST"])

@@ -179,6 +179,12 @@
     clearErrors(id);
     var data = result.data || {};
     if (result.status === 200) {
+      // A new version is a changed value: it is no longer last year's ("carried over"
+      // mark removed, as the server did); an unchanged save keeps the mark.
+      if (versionInput && String(versionInput.value) !== String(data.version)) {
+        Array.prototype.forEach.call(box.querySelectorAll("[data-carried-for]"),
+          function (mark) { mark.hidden = true; });
+      }
       if (versionInput) { versionInput.value = data.version; }
       status(box, msg.msgSaved, "saved");
       showProgress(data.progress);
