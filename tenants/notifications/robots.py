@@ -65,31 +65,32 @@ def _extra_origins() -> set[str]:
     return {_origin(urllib.parse.urlsplit(str(o).strip().rstrip("/"))) for o in configured}
 
 
-def check_url(kind: RobotKind, url: str) -> str:
-    """The robot URL, stripped, if it may be called; else a ``DomainError`` on ``url``.
-
-    Only https on the platform's own host (no user name, no other port), or an origin the
-    operator listed in ``NOTIFY_ROBOT_EXTRA_ORIGINS``: a tenant cannot make the server call
-    an internal address (SSRF)."""
-    url = (url or "").strip()
-    refused = DomainError(_l("Enter the robot's webhook address as the platform shows it: "
-                             "https and the platform's own host (%(hosts)s).",
-                             hosts=", ".join(OFFICIAL_HOSTS[kind])), "url")
+def url_allowed(kind: RobotKind, url: str) -> bool:
+    """Whether the robot URL may be called: https on the platform's own host (no user name,
+    no other port), or an origin the operator listed in ``NOTIFY_ROBOT_EXTRA_ORIGINS``. A
+    tenant cannot make the server call an internal address (SSRF)."""
     if not url or len(url) > 500 or any(c.isspace() or ord(c) < 32 for c in url):
-        raise refused
+        return False
     try:
         parts = urllib.parse.urlsplit(url)
         port = parts.port
-    except ValueError as error:
-        raise refused from error
+    except ValueError:
+        return False
     if parts.username or parts.password or parts.fragment or not parts.hostname:
-        raise refused
+        return False
     if _origin(parts) in _extra_origins():
-        return url
-    if parts.scheme != "https" or port not in (None, 443):
-        raise refused
-    if parts.hostname.lower() not in OFFICIAL_HOSTS[kind]:
-        raise refused
+        return True
+    return (parts.scheme == "https" and port in (None, 443)
+            and parts.hostname.lower() in OFFICIAL_HOSTS[kind])
+
+
+def check_url(kind: RobotKind, url: str) -> str:
+    """The robot URL, stripped, if :func:`url_allowed`; else a ``DomainError`` on ``url``."""
+    url = (url or "").strip()
+    if not url_allowed(kind, url):
+        raise DomainError(_l("Enter the robot's webhook address as the platform shows it: "
+                             "https and the platform's own host (%(hosts)s).",
+                             hosts=", ".join(OFFICIAL_HOSTS[kind])), "url")
     return url
 
 
@@ -221,10 +222,8 @@ def check_answer(kind: RobotKind, answer: dict[str, Any]) -> None:
 def send(kind: RobotKind, url: str, secret: str | None, title: str, body: str,
          link: str | None) -> None:
     """Send one message to a robot; ``SendFailed`` when it did not go out."""
-    try:
-        url = check_url(kind, url)  # checked again: the allowed origins may have changed
-    except DomainError as error:
-        raise SendFailed("address") from error
+    if not url_allowed(kind, url):  # checked again: the allowed origins may have changed
+        raise SendFailed("address")
     request = build_request(kind, url, secret, title, body, link)
     answer = post(request, float(current_app.config["NOTIFY_ROBOT_TIMEOUT"]))
     check_answer(kind, answer)
