@@ -81,12 +81,12 @@ def test_a_wrong_secret_is_refused_by_the_platform_with_http_200(app, make_tenan
 
 
 def test_the_signatures_match_the_platforms_published_examples():
-    from tenants.notifications.robots import dingtalk_sign, feishu_sign
-
     # recomputed independently, as the platforms' documentation does in Python
     import base64
     import hashlib
     import hmac
+
+    from tenants.notifications.robots import dingtalk_sign, feishu_sign
 
     ts_ms, ts_s, secret = 1599360473000, 1599360473, "SECabc"
     assert dingtalk_sign(secret, ts_ms) == base64.b64encode(hmac.new(
