@@ -37,7 +37,8 @@ class Listener:
     server: ThreadingHTTPServer
     thread: threading.Thread
     received: list[Received] = field(default_factory=list)
-    mode: str = "normal"  # normal | fail | status500 | redirect | slow
+    mode: str = "normal"  # normal | fail | status500 | redirect
+    # seconds to wait before answering (in any mode)
     delay: float = 0.0
 
     @property
@@ -130,7 +131,7 @@ def start() -> Listener:
             else:
                 platform, (verdict, answer) = "feishu", _feishu(parts.path, body)
             listener.received.append(Received(platform, parts.path, query, body, verdict))
-            if listener.mode == "slow":
+            if listener.delay:
                 time.sleep(listener.delay)
             if listener.mode == "redirect":
                 self.send_response(302)

@@ -131,7 +131,7 @@ def test_a_failing_robot_is_retried_with_backoff_then_recorded_as_failed(
 
 def test_a_robot_that_does_not_answer_in_time_is_a_timeout(app, make_tenant, fetch,
                                                            robots_allowed):
-    robots_allowed.mode, robots_allowed.delay = "slow", 2.5
+    robots_allowed.delay = 2.5
     tenant = make_tenant("enterprise")
     add_robot(app, tenant, robots_allowed.url("feishu"), "feishu",
               robot_listener.FEISHU_SECRET)
