@@ -80,6 +80,7 @@ def notify(session: Session, *, tenant_id: uuid.UUID | None, user_ids: Iterable[
     link = _absolute(url)
     wanted = list(dict.fromkeys(user_ids))
     created: list[Notification] = []
+    robot_deliveries = 0
     default_locale = current_app.config["DEFAULT_LOCALE"]
     # The recipients are other users (and, for an invitation, not yet members): their rows,
     # preferences and the tenant's robots are written and read in a logged system scope.
@@ -110,11 +111,12 @@ def notify(session: Session, *, tenant_id: uuid.UUID | None, user_ids: Iterable[
                 col(NotificationRobot.enabled).is_(True)))
             for robot in robots:
                 if event in (robot.events or []):
+                    robot_deliveries += 1
                     session.add(NotificationDelivery(
                         tenant_id=tenant.id, channel=Channel.robot, robot_id=robot.id,
                         event=event, params=values, link=link, locale=tenant.locale))
         session.flush()
-    if created or session.new:
+    if created or robot_deliveries:
         _queue_drain()
     return created
 

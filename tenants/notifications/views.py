@@ -84,6 +84,8 @@ def read_all() -> Response:
             up_to = datetime.fromisoformat(raw)
         except ValueError:
             abort(400)
+        if up_to.tzinfo is None:  # the page writes an aware time; anything else is not ours
+            abort(400)
     count = services.mark_all_read(current_user.id, up_to)
     flash(ngettext("%(num)d notification marked read.", "%(num)d notifications marked read.",
                    count), "success")

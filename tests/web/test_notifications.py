@@ -103,6 +103,7 @@ def test_mark_all_read_spares_what_arrived_after_the_page_was_shown(
     unread = [n.id for n in fetch(Notification) if n.read_at is None]
     assert unread == [late]
     assert post("/notifications/read-all", {"up_to": "not a time"}).status_code == 400
+    assert post("/notifications/read-all", {"up_to": "2026-01-01T00:00:00"}).status_code == 400
 
 
 def test_the_list_is_newest_first_and_paginated(app, client, make_tenant, sign_in):

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from tenants.context import set_tenant
 from tenants.extensions import db
@@ -205,3 +206,34 @@ def test_the_url_and_secret_are_shown_only_shortened():
     hook = mask_url("https://open.feishu.cn/open-apis/bot/v2/hook/0123-4567-89ab")
     assert "0123-4567" not in hook and hook.endswith("89ab")
     assert robot_listener.DINGTALK_SECRET not in mask_secret(robot_listener.DINGTALK_SECRET)
+
+
+def test_the_send_command_sends_what_is_due(app, make_tenant, fetch, robots_allowed):
+    robots_allowed.mode = "fail"
+    tenant = make_tenant("enterprise")
+    add_robot(app, tenant, robots_allowed.url("dingtalk"), "dingtalk",
+              robot_listener.DINGTALK_SECRET)
+    tell(app, tenant, [owner_of(app, tenant).id])
+    [delivery] = deliveries(fetch)
+    assert delivery.status == DeliveryStatus.pending
+    robots_allowed.mode = "normal"
+    with app.app_context():
+        from tenants.context import system_scope
+
+        with system_scope(db.session, "test: the retry is due now"):
+            db.session.execute(sa.update(NotificationDelivery).values(
+                next_attempt_at=utcnow()))
+        db.commit()
+    result = app.test_cli_runner().invoke(args=["notifications", "send"])
+    assert result.exit_code == 0 and result.output.strip() == "1"
+    [delivery] = deliveries(fetch)
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.sent, 2)
+    assert [r.verdict for r in robots_allowed.received] == ["ok", "ok"]
+
+
+def test_a_robot_only_event_reaches_robots_when_nobody_is_told(app, make_tenant, fetch,
+                                                                robots_allowed):
+    tenant = make_tenant("enterprise")
+    add_robot(app, tenant, robots_allowed.url("wecom"), "wecom")
+    tell(app, tenant, [])
+    assert [r.verdict for r in robots_allowed.received] == ["ok"]
