@@ -195,3 +195,21 @@ def test_only_owners_and_administrators_manage_robots(app, client, make_tenant, 
         "kind": "wecom", "name": "x",
         "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=1"}).status_code == 403
     assert "Group robots" not in text(client.get(f"/t/{tenant.slug}/"))
+
+
+def test_the_pages_speak_chinese_first(app, client, make_tenant, sign_in):
+    tenant = make_tenant("enterprise")
+    owner = owner_of(app, tenant)
+    tell(app, tenant, owner, name="江苏省机械行业协会")
+    sign_in(owner)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"
+    centre = text(client.get("/notifications/"))
+    assert "江苏省机械行业协会申请与贵企业建立关联" in centre and "全部标为已读" in centre
+    channels = text(client.get(f"/t/{tenant.slug}/settings/notifications/"))
+    assert "添加机器人" in channels and "企业微信群机器人" in channels
+    settings = text(client.get("/notifications/settings"))
+    assert "协会和咨询机构的关联申请" in settings
+    for page in (centre, channels, settings):
+        body = page[page.index("<main"):page.index("</main>")]
+        visible = re.sub(r"<[^>]+>", " ", body)
+        assert not re.search(r"\b(Add|Notification|Mark|robot|Save)\b", visible), visible
