@@ -87,8 +87,16 @@ class _Message:
     robot_secret: str | None = None
 
 
+# Names come from users (an organisation may call itself "[click](https://…)"): in a robot's
+# markdown they must stay text, not become links or coloured tags in another tenant's group.
+_MARKDOWN_ACTIVE = str.maketrans({"[": "［", "]": "］", "<": "＜", ">": "＞", "`": "'"})
+
+
 def _prepare(session: Session, delivery: NotificationDelivery) -> _Message:
-    title, body = render(delivery.event, delivery.params, delivery.locale)
+    params = delivery.params
+    if delivery.channel == Channel.robot:
+        params = {k: str(v).translate(_MARKDOWN_ACTIVE) for k, v in params.items()}
+    title, body = render(delivery.event, params, delivery.locale)
     if delivery.channel == Channel.email:
         user = session.get(User, delivery.user_id)
         if user is None or not user.is_active:

@@ -213,3 +213,29 @@ def test_the_pages_speak_chinese_first(app, client, make_tenant, sign_in):
         body = page[page.index("<main"):page.index("</main>")]
         visible = re.sub(r"<[^>]+>", " ", body)
         assert not re.search(r"\b(Add|Notification|Mark|robot|Save)\b", visible), visible
+
+
+def test_a_failed_robot_message_is_listed_for_the_administrators(app, client, make_tenant,
+                                                                  sign_in):
+    from tenants.context import system_scope
+    from tenants.notifications import services as notification_services
+
+    tenant = make_tenant("enterprise")
+    with app.test_request_context():
+        set_tenant(db.session, tenant.id)
+        robot = notification_services.add_robot(
+            db.session.merge(tenant), kind="wecom", name="采购群",
+            url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", secret=None,
+            events=["link.requested"])
+        with system_scope(db.session, "test: a delivery that gave up"):
+            db.session.add(NotificationDelivery(
+                tenant_id=tenant.id, channel="robot", robot_id=robot.id,
+                event="link.requested", params={}, status="failed", attempts=5,
+                error_kind="platform", error_detail="api freq out of limit"))
+            db.session.flush()
+        db.commit()
+    sign_in(owner_of(app, tenant))
+    page = text(client.get(f"/t/{tenant.slug}/settings/notifications/"))
+    row = page[page.index("Messages not delivered"):]
+    assert "采购群" in row and "Link requests from associations and consultancies" in row
+    assert "Failed" in row and "The platform refused the message: api freq out of limit" in row

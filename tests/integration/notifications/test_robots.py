@@ -237,3 +237,18 @@ def test_a_robot_only_event_reaches_robots_when_nobody_is_told(app, make_tenant,
     add_robot(app, tenant, robots_allowed.url("wecom"), "wecom")
     tell(app, tenant, [])
     assert [r.verdict for r in robots_allowed.received] == ["ok"]
+
+
+def test_a_name_cannot_smuggle_a_link_into_a_robots_markdown(app, make_tenant, robots_allowed):
+    tenant = make_tenant("enterprise")
+    add_robot(app, tenant, robots_allowed.url("dingtalk"), "dingtalk",
+              robot_listener.DINGTALK_SECRET)
+    with app.test_request_context():
+        set_tenant(db.session, tenant.id)
+        notify(db.session, tenant_id=tenant.id, user_ids=[], event="link.requested",
+               params={"name": "[Prize](https://evil.example) <font>"}, url="/")
+        db.commit()
+    [received] = robots_allowed.received
+    text = received.body["markdown"]["text"]
+    assert "[Prize](https://evil.example)" not in text and "<font>" not in text
+    assert "Prize" in text
