@@ -129,7 +129,8 @@ def _render_channels(add_form: RobotForm | None = None, status: int = 200
     robots = queries.robots_of(tenant.id)
     edit_forms = {}
     for robot in robots:
-        form = RobotForm(prefix=f"r{robot.id.hex[:8]}", data={
+        # formdata=None: after a refused POST the other robots' forms show what is stored
+        form = RobotForm(formdata=None, prefix=f"r{robot.id.hex[:8]}", data={
             "kind": robot.kind, "name": robot.name, "events": robot.events,
             "enabled": robot.enabled})
         edit_forms[robot.id] = form
