@@ -12,7 +12,18 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Wire the platform into ``app``: its services, pages, error pages, request guards,
     response headers and commands. Knows nothing of assessments."""
-    from tenants import billing, cli, http, jobs, mail, signin, storage, throttle, web
+    from tenants import (
+        billing,
+        cli,
+        http,
+        jobs,
+        mail,
+        notifications,
+        signin,
+        storage,
+        throttle,
+        web,
+    )
     from tenants.billing import views as billing_views
     from tenants.views import auth, core, tenant
 
@@ -22,6 +33,7 @@ def init_app(app: Flask) -> None:
     mail.init_app(app)
     storage.init_app(app)
     billing.init_app(app)
+    notifications.init_app(app)
     for blueprint in (core.bp, auth.bp, tenant.bp, billing_views.bp, billing_views.webhook_bp):
         app.register_blueprint(blueprint)
     web.register_error_handlers(app)

@@ -73,6 +73,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_USERNAME", None, "the SMTP login; unset: none"),
     Setting("SMTP_PASSWORD", None, "the SMTP password"),
     Setting("SMTP_USE_TLS", True, "use STARTTLS with the SMTP server"),
+    Setting("NOTIFY_ROBOT_EXTRA_ORIGINS", [],
+            "origins (`https://host[:port]`, or `http://` for a local test listener) that "
+            "group robot addresses may use besides the platforms' own hosts "
+            "(qyapi.weixin.qq.com, oapi.dingtalk.com, open.feishu.cn, open.larksuite.com); "
+            "a list, or one string separated by commas or spaces"),
+    Setting("NOTIFY_ROBOT_TIMEOUT", 5,
+            "seconds a group robot's server has to answer one message"),
+    Setting("NOTIFY_MAX_ATTEMPTS", 5,
+            "attempts to deliver one notification (e-mail or robot) before it is recorded as "
+            "failed"),
+    Setting("NOTIFY_RETRY_SECONDS", 60,
+            "the wait before the first retry of a delivery; each further retry waits twice as "
+            "long"),
+    Setting("NOTIFY_BASE_URL", None,
+            "the app's public address (e.g. `https://chaingauge.example.cn`), for links in "
+            "notifications sent outside a request; unset: such notifications carry no link "
+            "(within a request the request's own address is used)"),
     Setting("DEFAULT_LOCALE", "zh_CN", "the language when nothing else decides"),
     Setting("DEFAULT_TIMEZONE", "Asia/Shanghai",
             'the time zone pages show times in, unless a user chose another under "Your '

@@ -101,6 +101,11 @@ def suppressed() -> Iterator[None]:
         setattr(g, _SUPPRESSED_KEY, was)
 
 
+def is_suppressed() -> bool:
+    """Whether mail is being suppressed in this context (see :func:`suppressed`)."""
+    return bool(g.get(_SUPPRESSED_KEY, False))
+
+
 def send_mail(to: str, subject: str, body: str) -> None:
     """Queue a plain-text e-mail to go out once the current unit of work commits."""
     if g.get(_SUPPRESSED_KEY, False):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 
-MODEL_MODULES = ["tenants.models", "tenants.billing.models"]
+MODEL_MODULES = [
+    "tenants.models", "tenants.billing.models", "tenants.notifications.models",
+]
 
 
 def import_all_models() -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from assessment.assessments import answering, queries
+from assessment.assessments import answering, notices, queries
 from assessment.assessments import services as lifecycle
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import (
@@ -128,7 +128,13 @@ def verify(reviewer: Reviewer, assessment: Assessment, code: str,
 def return_for_changes(reviewer: Reviewer, assessment: Assessment,
                        expected_version: int | None) -> Assessment:
     _require_reviewer(reviewer)
-    return lifecycle.return_for_changes(assessment, reviewer.user, expected_version)
+    returned = lifecycle.return_for_changes(assessment, reviewer.user, expected_version)
+    name = reviewer.tenant_name
+    if not name:
+        tenant = platform_queries.tenant_by_id(reviewer.tenant_id)
+        name = tenant.name if tenant is not None else ""
+    notices.returned(returned, name)
+    return returned
 
 
 def finalise(reviewer: Reviewer, assessment: Assessment,

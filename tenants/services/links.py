@@ -17,7 +17,6 @@ from tenants.billing import entitlements
 from tenants.context import system_scope
 from tenants.db import db
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
-from tenants.mail import send_mail
 from tenants.models import (
     LinkGrant,
     LinkKind,
@@ -28,6 +27,7 @@ from tenants.models import (
     TenantLink,
     User,
 )
+from tenants.notifications import EventKind, notify, register_event
 from tenants.services import audit
 from tenants.types import utcnow
 
@@ -35,6 +35,12 @@ LINK_KIND_FOR_SOURCE = {
     TenantKind.association: LinkKind.association_member,
     TenantKind.consultancy: LinkKind.consultancy_client,
 }
+
+
+LINK_REQUESTED = register_event(EventKind(
+    "link.requested", _l("Link requests from associations and consultancies"),
+    _l("%(name)s asks to link with your enterprise"),
+    _l("Open ChainGauge to accept or decline the request.")))
 
 
 def _require_manager(tenant: Tenant, actor: User) -> None:
@@ -90,12 +96,11 @@ def request_link(source: Tenant, actor: User, enterprise: str,
     link.may_be_named = False
     audit.record("link.requested", tenant_id=source.id, subject=target.slug, grants=link.grants)
     audit.record("link.requested", tenant_id=target.id, subject=source.slug, grants=link.grants)
-    with system_scope(db.session, "link request: the enterprise's owners to notify"):
-        target_owners = queries.owners_of(target.id)
-    for owner in target_owners:
-        send_mail(owner.email, str(_l("%(name)s asks to link with your enterprise",
-                                      name=source.name)),
-                  str(_l("Open ChainGauge to accept or decline the request.")))
+    with system_scope(db.session, "link request: the enterprise's managers to notify"):
+        managers = [user.id for user, member in queries.members_of(target.id)
+                    if Role(member.role).manages_members]
+    notify(db.session, tenant_id=target.id, user_ids=managers, event=LINK_REQUESTED.key,
+           params={"name": source.name}, url=f"/t/{target.slug}/links")
     db.session.flush()
     return link
 

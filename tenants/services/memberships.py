@@ -16,11 +16,21 @@ from tenants.db import db
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.mail import send_mail
 from tenants.models import Invitation, Membership, Role, Tenant, User
+from tenants.notifications import EventKind, notify, register_event
 from tenants.security import new_token, token_digest
 from tenants.services import audit
 from tenants.types import utcnow
 
 INVITATION_LIFETIME = timedelta(days=7)
+
+# In-app only: the e-mail with the invitation's link (a token) goes out anyway, and the
+# token is never stored, so the notification points to that e-mail instead of linking.
+MEMBER_INVITED = register_event(EventKind(
+    "member.invited", _l("Invitations to join an organisation"),
+    _l("You are invited to join %(name)s"),
+    _l("%(inviter)s invited you. Accept with the link in the invitation e-mail sent to "
+       "%(email)s; it is valid for %(days)s days."),
+    email=False, robot=False))
 
 
 def _require_manager(tenant: Tenant, actor: User) -> Membership:
@@ -60,6 +70,11 @@ def invite(tenant: Tenant, actor: User, email: str, role: Role) -> tuple[Invitat
                                role=role, days=INVITATION_LIFETIME.days)
         send_mail(email, str(_l("You are invited to join %(name)s", name=tenant.name)), body)
     audit.record("member.invited", tenant_id=tenant.id, subject=email, role=role)
+    if existing is not None:
+        notify(db.session, tenant_id=tenant.id, user_ids=[existing.id],
+               event=MEMBER_INVITED.key,
+               params={"name": tenant.name, "inviter": actor.name or actor.email,
+                       "email": email, "days": INVITATION_LIFETIME.days})
     return invitation, token
 
 

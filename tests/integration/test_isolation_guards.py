@@ -222,8 +222,9 @@ def app_role_connection(in_scope_of):
 
 
 def _scope_tables() -> list[str]:
-    return [t.name for t in tenant_scoped_tables()] + ["membership", "audit_event",
-                                                         "tenant_link"]
+    return [t.name for t in tenant_scoped_tables()] + [
+        "membership", "audit_event", "tenant_link", "notification", "notification_delivery",
+        "notification_preference"]
 
 
 @pytest.mark.postgres

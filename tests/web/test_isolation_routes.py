@@ -55,6 +55,17 @@ def world(app, make_tenant, make_user, tmp_path):
                                   role=Role.viewer))
     link = make_link(app, consultancy_b, enterprise_b,
                      grants=(LinkGrant.scores, LinkGrant.review, LinkGrant.reports))
+    with review_factories.acting_in(app, enterprise_b):
+        from tenants.notifications import notify
+        from tenants.notifications import services as notification_services
+
+        robot = notification_services.add_robot(
+            db.session.merge(enterprise_b), kind="wecom", name="B's group",
+            url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=b", secret=None,
+            events=[])
+        [notification] = notify(db.session, tenant_id=enterprise_b.id, user_ids=[b_member.id],
+                                event="link.requested", params={"name": "B"},
+                                url=f"/t/{enterprise_b.slug}/links")
     association_b = make_tenant("association")
     with review_factories.acting_in(app, association_b):
         from assessment.reports.bulk_models import BulkReportJob, BulkStatus
@@ -81,6 +92,8 @@ def world(app, make_tenant, make_user, tmp_path):
         "member": b_member,
         "bulk_job": bulk_job,
         "user_session": b_session,
+        "robot": robot,
+        "notification": notification,
     }
 
 
@@ -95,6 +108,8 @@ ID_FACTORIES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "enterprise_id": lambda w: w["b"].id,
     "job_id": lambda w: w["bulk_job"].id,
     "session_id": lambda w: w["user_session"].id,
+    "robot_id": lambda w: w["robot"].id,
+    "notification_id": lambda w: w["notification"].id,
     # a render's key is the hash of its content; tenant A has no render of that key
     "key": lambda w: "ab" * 32,
     "page": lambda w: "lean",
