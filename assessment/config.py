@@ -35,6 +35,10 @@ SETTINGS: tuple[Setting, ...] = (
             "the address-space cap of a rendering process (`RLIMIT_AS`); a render that needs "
             "more fails with a message saying so. A full report peaks at ~330 MB of address "
             "space; 0 removes the cap"),
+    Setting("PLAN_REMINDER_DAYS", 7,
+            "improvement plans: an action's owner is reminded by e-mail this many days before "
+            "its due date, and once more when it is overdue (`flask --app app plans remind`, "
+            "or the worker's daily job)"),
     Setting("DEMO_PASSWORD", "chaingauge-demo",
             "the password of every demo user (`flask --app app demo load`)"),
 )

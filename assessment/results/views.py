@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from assessment.assessments.models import Assessment, State
 from assessment.assessments.web import assessment_or_404
 from assessment.evidence.queries import files_by_indicator
+from assessment.results.panels import render_panels
 from assessment.results.peers import you_vs_peers
 from assessment.results.review_status import checks_by_indicator, review_status
 from assessment.results.rows import (
@@ -69,6 +70,7 @@ def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> st
         link_args=link_args(), linked=linked, peers=peers,
         report_args=report_args(assessment, linked),
         review=review_status(found.revision), checks=checks_by_indicator(assessment.id),
+        panels=render_panels(found, lang),
     )
 
 
