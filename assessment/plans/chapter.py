@@ -66,6 +66,7 @@ def plan_chapter(assessment: Assessment, lang: str) -> PlanChapter | None:
         band_label,
         matrix_for,
         member_names,
+        plan_title,
         status_label,
         today,
     )
@@ -89,7 +90,8 @@ def plan_chapter(assessment: Assessment, lang: str) -> PlanChapter | None:
             cost_label=band_label(v.action.cost, lang),
             source=v.source, quick_win=v.quick_win) for v in views]
         matrix = matrix_for(views)
-    return PlanChapter(title=plan.title, actions=rows, matrix_svg=matrix, counts=counts)
+        title = plan_title(plan.title, assessment.year)
+    return PlanChapter(title=title, actions=rows, matrix_svg=matrix, counts=counts)
 
 
 def _decimal(value: float | None) -> Decimal | None:

@@ -58,7 +58,7 @@ class ImprovementPlan(TenantScoped, table=True):
     )
 
     assessment_id: uuid.UUID = Field(index=True)
-    title: str = Field(max_length=200)
+    title: str = Field(default="", max_length=200)  # empty: "Improvement plan <year>"
     created_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = timestamp_field()
 

@@ -12,7 +12,7 @@ from assessment.assessments.models import State
 from assessment.plans import queries, services
 from assessment.plans.effect import measured_effect
 from assessment.plans.forms import CreateForm
-from assessment.plans.presenter import indicator_name, status_label, today
+from assessment.plans.presenter import indicator_name, plan_title, status_label, today
 from assessment.results.services import AssessmentResults, current_revision
 from tenants.linked import current_membership, link_args
 from tenants.models import Role
@@ -44,5 +44,6 @@ def results_panel(found: AssessmentResults, lang: str) -> Markup | None:
         "plans/_results_panel.html", assessment=assessment, plan=plan, counts=counts,
         overdue=overdue, offer=offer, create_form=CreateForm(), effect=effect,
         then_year=then_year, previous=previous, status_label=status_label,
+        plan_title=plan_title,
         indicator_name=lambda c: indicator_name(found.framework, c, lang),
         link_args=link_args()))

@@ -115,3 +115,8 @@ _FIELD_LABELS = {
 def field_label(name: str) -> str:
     """What a history line says was changed, in words."""
     return str(_FIELD_LABELS.get(name, _l("a detail")))
+
+
+def plan_title(title: str, year: int) -> str:
+    """The plan's own title, or "Improvement plan <year>" in the reader's language."""
+    return title or str(_l("Improvement plan %(year)s", year=year))

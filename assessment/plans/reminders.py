@@ -89,7 +89,8 @@ def _claim(due: Due) -> bool:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
         statement = sqlite_insert(table).values(**values).on_conflict_do_nothing()
-    return bool(db.session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    # RETURNING, not the row count: it names the row this statement inserted, if any.
+    return db.session.execute(statement.returning(table.c.id)).first() is not None
 
 
 SUBJECTS = {

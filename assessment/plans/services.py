@@ -85,8 +85,7 @@ def create_plan(assessment: Assessment, actor: Actor, title: str = "") -> Improv
     if existing is not None:
         return existing
     plan = ImprovementPlan(tenant_id=assessment.tenant_id, assessment_id=assessment.id,
-                           title=title or str(_l("Improvement plan %(year)s",
-                                                 year=assessment.year)),
+                           title=title.strip()[:200],
                            created_by_id=actor.user.id)
     try:
         with db.session.begin_nested():
@@ -107,16 +106,17 @@ def _next_position(plan: ImprovementPlan) -> int:
     return int(current or 0) + 1
 
 
-def adopt(plan: ImprovementPlan, proposals: Iterable[Proposal], actor: Actor
-          ) -> list[PlanAction]:
-    """Add the ticked proposals as actions (status "proposed"); one already adopted is
-    skipped (decided by the unique key, so a double click adds it once)."""
+def adopt(plan: ImprovementPlan, proposals: Iterable[Proposal], actor: Actor,
+          lang: str = "zh") -> list[PlanAction]:
+    """Add the ticked proposals as actions (status "proposed"), titled in the language of
+    who adopts them (the team edits them from then on); one already adopted is skipped
+    (decided by the unique key, so a double click adds it once)."""
     require_editor(actor)
     added = []
     position = _next_position(plan)
     for proposal in proposals:
         item = PlanAction(
-            tenant_id=plan.tenant_id, plan_id=plan.id, title=proposal.title_zh[:300],
+            tenant_id=plan.tenant_id, plan_id=plan.id, title=proposal.title(lang)[:300],
             indicator_codes=list(proposal.indicator_codes),
             dimension_code=proposal.dimension_code, target_value=proposal.target_value,
             target_level=proposal.target_level, dimension_gain=proposal.dimension_gain,

@@ -33,6 +33,7 @@ from assessment.plans.presenter import (
     indicator_name,
     matrix_for,
     member_names,
+    plan_title,
     status_label,
     today,
 )
@@ -133,7 +134,7 @@ def _render_plan(assessment: Assessment, plan: ImprovementPlan | None,
                                "can_edit": can_edit, "link_args": link_args(),
                                "linked": linked_enterprise(), "create_form": CreateForm(),
                                "status_label": status_label, "band_label": band_label,
-                               "framework": framework,
+                               "framework": framework, "plan_title": plan_title,
                                "indicator_name": lambda c: indicator_name(framework, c, lang)}
     if plan is not None:
         items = list(queries.actions(plan.id))
@@ -184,7 +185,7 @@ def adopt(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> R
     wanted = set(form.keys.data or [])
     chosen = [p for p in proposals_for(assessment) if p.key in wanted]
     try:
-        added = services.adopt(plan, chosen, _actor())
+        added = services.adopt(plan, chosen, _actor(), reader_language())
     except DomainError as error:
         abort_for_access(error)
         raise
@@ -243,6 +244,7 @@ def _render_action(assessment: Assessment, plan: ImprovementPlan, item: PlanActi
                                                  | {h.changed_by_tenant_id for h in
                                                     queries.history(item.id)}),
         status_label=status_label, band_label=band_label, evidence=evidence,
+        plan_title=plan_title,
         field_label=field_label,
         indicator_name=lambda c: indicator_name(framework, c, lang),
         link_args=link_args(), linked=linked_enterprise()), status
