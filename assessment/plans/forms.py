@@ -34,7 +34,7 @@ class ActionForm(FlaskForm):
     target_value = DecimalField(_l("Target value"), validators=[Optional()])
     target_level = IntegerField(_l("Target level"),
                                 validators=[Optional(), NumberRange(min=1, max=5)])
-    owner_id = SelectField(_l("Owner"), validate_choice=False)
+    owner_id = SelectField(_l("Responsible person"), validate_choice=False)
     due_date = DateField(_l("Due date"), validators=[Optional()])
     effort = SelectField(_l("Effort"), choices=BANDS, default="medium")
     cost = SelectField(_l("Cost"), choices=BANDS, default="medium")
@@ -49,5 +49,5 @@ class StatusForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=4000)])
+    body = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=4000)])
     parent_id = HiddenField()
