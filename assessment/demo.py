@@ -229,11 +229,11 @@ def _create(members: int, commit_every: int | None = None) -> list[Login]:
     demo_plans.plan(own, own_owner, FINALISED_YEARS[1], None)
     for company in roster(members):
         if company.index in clients:
-            tenant = platform_queries.tenant_by_slug(company.slug)
+            client = platform_queries.tenant_by_slug(company.slug)
             client_owner = platform_queries.user_by_email(
                 platform_demo.demo_email(f"{company.slug}.owner"))
-            if tenant is not None and client_owner is not None:
-                demo_plans.plan(tenant, client_owner, FINALISED_YEARS[1],
+            if client is not None and client_owner is not None:
+                demo_plans.plan(client, client_owner, FINALISED_YEARS[1],
                                 demo_plans.Commenter(reviewer, consultancy))
     set_tenant(db.session, None)
     return loader.logins

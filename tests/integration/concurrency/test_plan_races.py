@@ -56,7 +56,8 @@ def test_parallel_edits_and_status_changes_of_one_action(committed: Committed) -
     for round_ in range(ROUNDS):
         seen = committed.read(PlanAction, PlanAction.id == action_id)[0]
 
-        def edit(client: Any, token: str, who: str, version: int = seen.version) -> Any:
+        def edit(client: Any, token: str, who: str, version: int = seen.version,
+                 round_: int = round_) -> Any:
             return client.post(url, headers=EN, data={
                 "csrf_token": token, "title": f"{who} round {round_}", "effort": "low",
                 "cost": "medium", "owner_id": "", "evidence_id": "",

@@ -19,7 +19,6 @@ from tenants.models import Role
 from tests.factories.assessments import make_assessment
 from tests.factories.plans import actor_for, in_enterprise, make_plan
 
-
 LINE_NUMBER = re.compile(r"\d+\s*[–-]?\s*\d*\s*行")
 
 
