@@ -4,6 +4,8 @@ button that builds one; and the measured effect of the previous year's plan."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template
 from flask_login import current_user
 from markupsafe import Markup
@@ -15,7 +17,7 @@ from assessment.plans.forms import CreateForm
 from assessment.plans.presenter import indicator_name, plan_title, status_label, today
 from assessment.results.services import AssessmentResults, current_revision
 from tenants.linked import current_membership, link_args
-from tenants.models import Role
+from tenants.models import Role, Tenant, TenantKind
 
 
 def results_panel(found: AssessmentResults, lang: str) -> Markup | None:
@@ -47,3 +49,10 @@ def results_panel(found: AssessmentResults, lang: str) -> Markup | None:
         plan_title=plan_title,
         indicator_name=lambda c: indicator_name(found.framework, c, lang),
         link_args=link_args()))
+
+
+def association_home_panel(tenant: Tenant, _membership: Any) -> str | None:
+    """The association's overview card that leads to its members' plan progress."""
+    if tenant.kind != TenantKind.association:
+        return None
+    return render_template("plans/_home_association.html")

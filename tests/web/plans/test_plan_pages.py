@@ -198,3 +198,38 @@ def test_an_unlinked_tenant_and_another_enterprise_get_404(
     sign_in_client(client2, owner_of(app, other))
     assert client2.get(f"/t/{other.slug}/assessments/{finalised.id}/plan").status_code == 404
     assert csrf_token  # the module's helper stays importable for the isolation walk
+
+
+def test_the_next_years_results_show_the_measured_effect_of_last_years_plan(
+        app, client, sign_in, enterprise):
+    from assessment.assessments import queries as assessment_queries
+    from assessment.plans import services
+    from tests.factories.assessments import ANSWERS, PREVIOUS_ANSWERS
+    from tests.factories.plans import actor_for, in_enterprise
+
+    then = make_assessment(app, enterprise, 2023, PREVIOUS_ANSWERS, finalise=True)
+    with in_enterprise(app, enterprise):
+        actor = actor_for(enterprise)
+        plan = services.create_plan(assessment_queries.assessment(then.id), actor)
+        for title, code in (("Deliver on time", "lean.on_time_delivery_rate"),
+                            ("Write a digital strategy", "digital.strategy")):
+            item = services.add_action(plan, actor, title=title, indicator_codes=[code])
+            services.change_status(item, "proposed", "planned", actor)
+            services.change_status(item, "planned", "done", actor)
+    now = make_assessment(app, enterprise, 2024, ANSWERS, finalise=True)
+    sign_in(owner_of(app, enterprise))
+    html = client.get(f"{_base(enterprise, now)}/results").get_data(as_text=True)
+    assert "2023 年改进计划的效果" in html
+    assert "Deliver on time" in html and "有改善" in html
+    # the strategy stayed at its level: done, but flagged
+    assert html.count("已标记完成，但目标指标没有变化") == 1
+    old_plan = client.get(f"{_base(enterprise, then)}/plan").get_data(as_text=True)
+    assert "2024 年实测效果" in old_plan and "已标记完成，但目标指标没有变化" in old_plan
+
+
+def test_the_association_overview_leads_to_its_members_plans(app, client, sign_in,
+                                                             make_tenant):
+    association = make_tenant("association")
+    sign_in(owner_of(app, association))
+    html = client.get(f"/t/{association.slug}/").get_data(as_text=True)
+    assert f"/t/{association.slug}/plans/members" in html
