@@ -233,3 +233,31 @@ def test_the_association_overview_leads_to_its_members_plans(app, client, sign_i
     sign_in(owner_of(app, association))
     html = client.get(f"/t/{association.slug}/").get_data(as_text=True)
     assert f"/t/{association.slug}/plans/members" in html
+
+
+def _visible(html: str) -> str:
+    import html as html_lib
+
+    text = re.sub(r"<(script|style|title)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"<svg.*?</svg>", lambda m: re.sub(r"<title>.*?</title>", " ", m.group(0)),
+                  text, flags=re.S)
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_plan_pages_show_words_not_codes(app, client, sign_in, enterprise, finalised,
+                                             fetch, lang):
+    from tests.browser.visible_codes import findings
+
+    sign_in(owner_of(app, enterprise))
+    _build(client, enterprise, finalised, adopt=40)  # every proposal
+    headers = {"Accept-Language": lang}
+    base = _base(enterprise, finalised)
+    action = fetch(PlanAction, PlanAction.tenant_id == enterprise.id)[0]
+    token = _token(client, f"{base}/plan/actions/{action.id}")
+    client.post(f"{base}/plan/actions/{action.id}/status",
+                data={"csrf_token": token, "seen": "proposed", "status": "in_progress"})
+    for path in ("/plan", f"/plan/actions/{action.id}", "/results"):
+        page = client.get(f"{base}{path}", headers=headers)
+        assert page.status_code == 200
+        assert findings(_visible(page.get_data(as_text=True))) == {}, path
