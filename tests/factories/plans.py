@@ -19,12 +19,10 @@ from tenants.models import Tenant, User
 from tests.factories.assessments import owner
 
 
-def actor_for(tenant: Tenant, user: User | None = None, acting: Tenant | None = None) -> Actor:
-    """The actor ``user`` (default: the owner of ``acting`` or ``tenant``) acting for
-    ``acting`` (default: the enterprise itself)."""
-    organisation = acting or tenant
-    user = user or owner(organisation)
-    membership = platform_queries.membership(organisation.id, user.id)
+def actor_for(tenant: Tenant, user: User | None = None) -> Actor:
+    """The actor ``user`` (default: the owner) of ``tenant``, in ``tenant``'s scope."""
+    user = user or owner(tenant)
+    membership = platform_queries.membership(tenant.id, user.id)
     assert membership is not None
     return Actor.of(user, membership)
 

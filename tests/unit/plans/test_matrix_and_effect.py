@@ -39,11 +39,11 @@ def _results(**figures):
 def test_moved_unchanged_and_done_but_flat():
     then = _results(a=(0.90, 60.0, 3), b=(2, 40.0, 2))
     now = _results(a=(0.965, 80.0, 4), b=(2, 40.0, 2))
-    moved, flat, open_flat, dropped = measured_effect(
+    effects = measured_effect(
         [_action("done", ["a"]), _action("done", ["b"]), _action("planned", ["b"]),
-         _action("dropped", ["a"])][:3] + [_action("dropped", ["a"])],
-        then, now) + [None]  # the dropped action is left out
-    assert dropped is None
+         _action("dropped", ["a"])], then, now)
+    assert len(effects) == 3  # the dropped action is left out
+    moved, flat, open_flat = effects
     assert moved.moved and moved.indicators[0].direction == "better"
     assert not moved.done_but_flat
     assert flat.done_but_flat and flat.indicators[0].direction == "unchanged"
