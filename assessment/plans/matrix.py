@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from assessment.design_tokens import COLOURS
 from assessment.plans.models import Band
 
 # Overall-score points: below LOW a small step, from HIGH a large one (a level of one
@@ -60,11 +61,13 @@ def matrix_svg(points: Sequence[Point]) -> Markup:
             x = PAD_L + column * cell_w
             y = PAD_T + row * cell_h
             quick = effort == Band.low and impact != Band.low
-            fill = "#e3f4e8" if quick else ("#fdecea" if effort == Band.high
-                                            and impact == Band.low else "#f5f6f8")
+            fill = COLOURS["ok-bg"] if quick else (
+                COLOURS["danger-bg"] if effort == Band.high and impact == Band.low
+                else COLOURS["bg"])
             parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{cell_w:.1f}" '
-                         f'height="{cell_h:.1f}" fill="{fill}" stroke="#c9ced6"/>')
-    parts.append(f'<text x="{PAD_L + 6}" y="{PAD_T + 14}" font-size="10" fill="#2e7d4f">'
+                         f'height="{cell_h:.1f}" fill="{fill}" stroke="{COLOURS["line"]}"/>')
+    parts.append(f'<text x="{PAD_L + 6}" y="{PAD_T + 14}" font-size="10" '
+                 f'fill="{COLOURS["ok"]}">'
                  f'{escape(_("Quick wins"))}</text>')
     for column, effort in enumerate(EFFORTS):
         x = PAD_L + (column + 0.5) * cell_w
@@ -93,8 +96,9 @@ def matrix_svg(points: Sequence[Point]) -> Markup:
         if cy > PAD_T + (row + 1) * cell_h - 8:
             continue  # a crowded cell: the list below names every action anyway
         parts.append(f'<g><title>{escape(point.label)}</title>'
-                     f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="9" fill="#1f5fa8"/>'
-                     f'<text x="{cx:.1f}" y="{cy + 3.5:.1f}" font-size="9" fill="#fff" '
+                     f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="9" fill="{COLOURS["brand"]}"/>'
+                     f'<text x="{cx:.1f}" y="{cy + 3.5:.1f}" font-size="9" '
+                     f'fill="{COLOURS["on-brand"]}" '
                      f'text-anchor="middle">{point.number}</text></g>')
     parts.append("</svg>")
     # Every text in it went through escape() above; the rest is our own numbers.
