@@ -53,9 +53,12 @@ def matrix_svg(points: Sequence[Point]) -> Markup:
     cell_w = (W - PAD_L - 8) / 3
     cell_h = (H - PAD_B - PAD_T) / 3
     band_names = {Band.low: _("Low"), Band.medium: _("Medium"), Band.high: _("High")}
+    # Outside the f-strings below: message extraction does not read inside them.
+    aria, quick_wins = _("Prioritisation: expected gain against effort"), _("Quick wins")
+    effort_axis, gain_axis = _("Effort"), _("Expected gain")
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="plan-matrix" '
              f'viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" '
-             f'aria-label="{escape(_("Prioritisation: expected gain against effort"))}">']
+             f'aria-label="{escape(aria)}">']
     for row, impact in enumerate(IMPACTS):
         for column, effort in enumerate(EFFORTS):
             x = PAD_L + column * cell_w
@@ -68,20 +71,20 @@ def matrix_svg(points: Sequence[Point]) -> Markup:
                          f'height="{cell_h:.1f}" fill="{fill}" stroke="{COLOURS["line"]}"/>')
     parts.append(f'<text x="{PAD_L + 6}" y="{PAD_T + 14}" font-size="10" '
                  f'fill="{COLOURS["ok"]}">'
-                 f'{escape(_("Quick wins"))}</text>')
+                 f'{escape(quick_wins)}</text>')
     for column, effort in enumerate(EFFORTS):
         x = PAD_L + (column + 0.5) * cell_w
         parts.append(f'<text x="{x:.1f}" y="{H - PAD_B + 16}" font-size="11" '
                      f'text-anchor="middle">{escape(band_names[effort])}</text>')
     parts.append(f'<text x="{PAD_L + 1.5 * cell_w:.1f}" y="{H - 6}" font-size="11" '
-                 f'text-anchor="middle">{escape(_("Effort"))}</text>')
+                 f'text-anchor="middle">{escape(effort_axis)}</text>')
     for row, impact in enumerate(IMPACTS):
         y = PAD_T + (row + 0.5) * cell_h + 4
         parts.append(f'<text x="{PAD_L - 6}" y="{y:.1f}" font-size="11" '
                      f'text-anchor="end">{escape(band_names[impact])}</text>')
     parts.append(f'<text x="14" y="{PAD_T + 1.5 * cell_h:.1f}" font-size="11" '
                  f'text-anchor="middle" transform="rotate(-90 14 {PAD_T + 1.5 * cell_h:.1f})">'
-                 f'{escape(_("Expected gain"))}</text>')
+                 f'{escape(gain_axis)}</text>')
     # Dots in a cell are laid out on a small grid so that numbers never overlap.
     slots: dict[tuple[int, int], int] = {}
     for point in points:
