@@ -39,6 +39,10 @@ SETTINGS: tuple[Setting, ...] = (
             "a draft's results page compares it with the previous finalised year only once "
             "its answers cover at least this share (0-1) of the indicators' weight, and then "
             "labels the comparison provisional; a finalised assessment is always compared"),
+    Setting("PLAN_REMINDER_DAYS", 7,
+            "improvement plans: an action's owner is reminded by e-mail this many days before "
+            "its due date, and once more when it is overdue (`flask --app app plans remind`, "
+            "or the worker's daily job)"),
     Setting("DEMO_PASSWORD", "chaingauge-demo",
             "the password of every demo user (`flask --app app demo load`)"),
 )

@@ -25,6 +25,7 @@ from assessment.assessments import answering, queries, services
 from assessment.assessments.models import AnswerState, Assessment
 from assessment.benchmarks.tasks import drain_stale_cohorts, refreshes_held
 from assessment.demo_figures import demo_answers
+from assessment.plans import demo as demo_plans
 from assessment.profiles import queries as profile_queries
 from assessment.profiles.rules import uscc_check_character
 from assessment.profiles.services import ProfileData, save_profile
@@ -221,6 +222,19 @@ def _create(members: int, commit_every: int | None = None) -> list[Login]:
     for year in FINALISED_YEARS:
         loader.assessment(own, own_owner, year, finalise_by=own_owner)
     loader.assessment(own, own_owner, DRAFT_YEAR, finalise_by=None, partial=True)
+    # Improvement plans: both years of the demo enterprise (the 2025 results then show the
+    # 2024 plan's measured effect), and the latest year of the consultancy's clients, with
+    # the consultancy's comments. A few plans only: proposals evaluate the results again.
+    demo_plans.plan(own, own_owner, FINALISED_YEARS[0], None)
+    demo_plans.plan(own, own_owner, FINALISED_YEARS[1], None)
+    for company in roster(members):
+        if company.index in clients:
+            client = platform_queries.tenant_by_slug(company.slug)
+            client_owner = platform_queries.user_by_email(
+                platform_demo.demo_email(f"{company.slug}.owner"))
+            if client is not None and client_owner is not None:
+                demo_plans.plan(client, client_owner, FINALISED_YEARS[1],
+                                demo_plans.Commenter(reviewer, consultancy))
     set_tenant(db.session, None)
     return loader.logins
 

@@ -22,6 +22,7 @@ from assessment.results.energy import (
     target_name,
     verdict_label,
 )
+from assessment.results.panels import render_panels
 from assessment.results.peers import headline_percentile, you_vs_peers
 from assessment.results.review_status import checks_by_indicator, review_status
 from assessment.results.rows import (
@@ -84,6 +85,7 @@ def page(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None) -> st
             if found.previous is not None and found.document is not None else None),
         min_coverage=float(current_app.config["RESULTS_COMPARE_MIN_COVERAGE"]),
         energy_target=target_name, energy_verdict=verdict_label,
+        panels=render_panels(found, lang),
     )
 
 

@@ -22,6 +22,7 @@ USERS = [
     ROOT / "static" / "reports" / "report.css",
     ROOT / "assessment" / "results" / "charts.py",
     ROOT / "assessment" / "dashboard" / "charts.py",
+    ROOT / "assessment" / "plans" / "matrix.py",
     ROOT / "assessment" / "reports" / "charts.py",
     ROOT / "assessment" / "reports" / "report_render.py",
     ROOT / "assessment" / "reports" / "models.py",

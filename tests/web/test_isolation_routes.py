@@ -53,6 +53,15 @@ def world(app, make_tenant, make_user, tmp_path):
                                                 "someone@example.com", Role.viewer)
         db.session.add(Membership(tenant_id=enterprise_b.id, user_id=b_member.id,
                                   role=Role.viewer))
+    with review_factories.acting_in(app, enterprise_b):
+        from assessment.plans.models import ImprovementPlan, PlanAction
+
+        # A plan row written directly: the walk needs B's action, not a finalised assessment.
+        plan = ImprovementPlan(tenant_id=enterprise_b.id, assessment_id=assessment.id)
+        db.session.add(plan)
+        db.session.flush()
+        plan_action = PlanAction(tenant_id=enterprise_b.id, plan_id=plan.id, title="B's action")
+        db.session.add(plan_action)
     link = make_link(app, consultancy_b, enterprise_b,
                      grants=(LinkGrant.scores, LinkGrant.review, LinkGrant.reports))
     with review_factories.acting_in(app, enterprise_b):
@@ -94,6 +103,7 @@ def world(app, make_tenant, make_user, tmp_path):
         "user_session": b_session,
         "robot": robot,
         "notification": notification,
+        "plan_action": plan_action,
     }
 
 
@@ -110,6 +120,7 @@ ID_FACTORIES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "session_id": lambda w: w["user_session"].id,
     "robot_id": lambda w: w["robot"].id,
     "notification_id": lambda w: w["notification"].id,
+    "action_id": lambda w: w["plan_action"].id,
     # a render's key is the hash of its content; tenant A has no render of that key
     "key": lambda w: "ab" * 32,
     "page": lambda w: "lean",
@@ -147,7 +158,8 @@ def test_the_walk_covers_the_platform_and_assessment_routes(app):
     assert {"tenant.members", "tenant.change_role", "tenant.revoke_link",
             "questionnaire.page", "evidence.download", "review.finalise",
             "results.page", "reports.pdf", "reports.bulk_zip", "dashboard.index",
-            "review.check", "review.confirm"} <= endpoints
+            "review.check", "review.confirm", "plans.page", "plans.action", "plans.edit",
+            "plans.change_status", "plans.comment", "plans_members.members"} <= endpoints
 
 
 @pytest.mark.parametrize("signed_in_as", ["enterprise_a", "consultancy_a", "association_a"])

@@ -1,0 +1,130 @@
+"""Reminders of due and overdue actions to their owners.
+
+:func:`remind` finds, across tenants (a logged system scope), every open action with an
+owner whose due date falls within ``PLAN_REMINDER_DAYS`` days ("due soon") or has passed
+("overdue"), claims the reminder by inserting its row (the unique key on action, step and
+due date decides: a second run, a second worker, never sends it again), and hands each
+claimed one to :func:`notify`, the one place that tells an owner (e-mail today; an in-app
+notification can be added there). The e-mails go after the commit (``tenants.mail``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from assessment.plans.models import ImprovementPlan, PlanAction, PlanReminder, ReminderStep
+from assessment.plans.queries import OPEN
+from tenants.context import system_scope
+from tenants.db import db
+from tenants.mail import send_mail
+from tenants.models import Tenant, User
+from tenants.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder to send: which action, which step, to whom."""
+
+    tenant_id: uuid.UUID
+    tenant_slug: str
+    tenant_name: str
+    assessment_id: uuid.UUID
+    action_id: uuid.UUID
+    title: str
+    due_date: date
+    step: ReminderStep
+    owner: User
+
+
+def _candidates(on: date, days: int) -> list[Due]:
+    action = PlanAction.__table__  # type: ignore[attr-defined]
+    plan = ImprovementPlan.__table__  # type: ignore[attr-defined]
+    tenant = Tenant.__table__  # type: ignore[attr-defined]
+    rows = db.session.execute(
+        sa.select(action.c.tenant_id, tenant.c.slug, tenant.c.name, plan.c.assessment_id,
+                  action.c.id, action.c.title, action.c.due_date, action.c.owner_id)
+        .join(plan, sa.and_(plan.c.tenant_id == action.c.tenant_id,
+                            plan.c.id == action.c.plan_id))
+        .join(tenant, tenant.c.id == action.c.tenant_id)
+        .where(action.c.owner_id.is_not(None), action.c.due_date.is_not(None),
+               action.c.status.in_([s.value for s in OPEN]),
+               action.c.due_date <= on + timedelta(days=days))
+        .order_by(action.c.due_date)).all()
+    owners = {u.id: u for u in db.session.execute(
+        sa.select(User).where(User.id.in_({r.owner_id for r in rows}))).scalars()}  # type: ignore[attr-defined]
+    out = []
+    for r in rows:
+        owner = owners.get(r.owner_id)
+        if owner is None or not owner.is_active:
+            continue
+        step = ReminderStep.overdue if r.due_date < on else ReminderStep.due_soon
+        out.append(Due(r.tenant_id, r.slug, r.name, r.assessment_id, r.id, r.title,
+                       r.due_date, step, owner))
+    return out
+
+
+def _claim(due: Due) -> bool:
+    """Insert the reminder's row unless it exists: True when this call claimed it."""
+    values = {"tenant_id": due.tenant_id, "id": uuid.uuid4(), "action_id": due.action_id,
+              "step": due.step.value, "due_date": due.due_date, "sent_to_id": due.owner.id,
+              "sent_at": utcnow()}
+    table = PlanReminder.__table__  # type: ignore[attr-defined]
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        statement: Any = pg_insert(table).values(**values).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(table).values(**values).on_conflict_do_nothing()
+    # RETURNING, not the row count: it names the row this statement inserted, if any.
+    return db.session.execute(statement.returning(table.c.id)).first() is not None
+
+
+SUBJECTS = {
+    ReminderStep.due_soon: _l("Due on %(date)s: %(title)s"),
+    ReminderStep.overdue: _l("Overdue since %(date)s: %(title)s"),
+}
+
+
+def notify(due: Due) -> None:
+    """Tell the action's owner (the one channel: e-mail, in the owner's language, queued
+    after the commit)."""
+    with force_locale(due.owner.locale or current_app.config["DEFAULT_LOCALE"]):
+        link = url_for("plans.action", slug=due.tenant_slug, assessment_id=due.assessment_id,
+                       action_id=due.action_id, _external=True)
+        body = render_template("plans/reminder.txt", due=due, link=link,
+                               overdue=due.step == ReminderStep.overdue)
+        subject = SUBJECTS[due.step] % {"date": due.due_date.isoformat(), "title": due.title}
+        send_mail(due.owner.email, str(subject), body)
+
+
+def remind(on: date | None = None, days: int | None = None) -> int:
+    """Send every reminder due ``on`` (default today, UTC); commits; returns how many."""
+    on = on or datetime.now(UTC).date()
+    days = int(current_app.config["PLAN_REMINDER_DAYS"] if days is None else days)
+    context = (contextlib.nullcontext() if has_request_context()
+               else current_app.test_request_context())
+    sent = 0
+    with context:
+        with system_scope(db.session, "plans: reminders of due actions"):
+            for due in _candidates(on, days):
+                if _claim(due):
+                    notify(due)
+                    sent += 1
+        db.commit()
+    if sent:
+        log.info("plan reminders sent", extra={"reason": str(sent)})
+    return sent
