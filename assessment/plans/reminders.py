@@ -4,8 +4,8 @@
 owner whose due date falls within ``PLAN_REMINDER_DAYS`` days ("due soon") or has passed
 ("overdue"), claims the reminder by inserting its row (the unique key on action, step and
 due date decides: a second run, a second worker, never sends it again), and hands each
-claimed one to :func:`notify`, the one place that tells an owner (e-mail today; an in-app
-notification can be added there). The e-mails go after the commit (``tenants.mail``).
+claimed one to :func:`notify`, which tells the owner through the notification centre
+(in-app, e-mail unless they opted out, the enterprise's group robots), all after the commit.
 """
 
 from __future__ import annotations
@@ -18,16 +18,16 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, render_template, url_for
-from flask_babel import force_locale
+from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 
 from assessment.plans.models import ImprovementPlan, PlanAction, PlanReminder, ReminderStep
 from assessment.plans.queries import OPEN
+from tenants import notifications
 from tenants.context import system_scope
 from tenants.db import db
-from tenants.mail import send_mail
 from tenants.models import Tenant, User
+from tenants.notifications import EventKind, register_event
 from tenants.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -93,22 +93,31 @@ def _claim(due: Due) -> bool:
     return db.session.execute(statement.returning(table.c.id)).first() is not None
 
 
-SUBJECTS = {
-    ReminderStep.due_soon: _l("Due on %(date)s: %(title)s"),
-    ReminderStep.overdue: _l("Overdue since %(date)s: %(title)s"),
-}
+DUE_SOON = register_event(EventKind(
+    "plan.action_due", _l("An improvement action falls due"),
+    _l("Due on %(date)s: %(title)s"),
+    _l("The action “%(title)s” of %(enterprise)s is due on %(date)s. You are its owner: "
+       "open it to update its status or add a comment.")))
+OVERDUE = register_event(EventKind(
+    "plan.action_overdue", _l("An improvement action is overdue"),
+    _l("Overdue since %(date)s: %(title)s"),
+    _l("The action “%(title)s” of %(enterprise)s was due on %(date)s and is not done yet. "
+       "You are its owner: open it to update its status or add a comment.")))
+EVENTS = {ReminderStep.due_soon: DUE_SOON, ReminderStep.overdue: OVERDUE}
 
 
 def notify(due: Due) -> None:
-    """Tell the action's owner (the one channel: e-mail, in the owner's language, queued
-    after the commit)."""
-    with force_locale(due.owner.locale or current_app.config["DEFAULT_LOCALE"]):
-        link = url_for("plans.action", slug=due.tenant_slug, assessment_id=due.assessment_id,
-                       action_id=due.action_id, _external=True)
-        body = render_template("plans/reminder.txt", due=due, link=link,
-                               overdue=due.step == ReminderStep.overdue)
-        subject = SUBJECTS[due.step] % {"date": due.due_date.isoformat(), "title": due.title}
-        send_mail(due.owner.email, str(subject), body)
+    """Tell the action's owner: in the notification centre, by e-mail unless they opted out,
+    and on the enterprise's group robots (``tenants.notifications``, sent after the
+    commit)."""
+    link = url_for("plans.action", slug=due.tenant_slug, assessment_id=due.assessment_id,
+                   action_id=due.action_id)
+    notifications.notify(
+        db.session, tenant_id=due.tenant_id, user_ids=[due.owner.id],
+        event=EVENTS[due.step].key,
+        params={"date": due.due_date.isoformat(), "title": due.title,
+                "enterprise": due.tenant_name},
+        url=link)
 
 
 def remind(on: date | None = None, days: int | None = None) -> int:
