@@ -46,8 +46,8 @@ class BoardForm(FlaskForm):
             (s, str(STATUS_LABELS[s])) for s in STATUSES]
         self.year.choices = [("", str(_l("Each client's newest")))] + [
             (str(y), str(y)) for y in years]
-        self.reviewer.choices = [("", str(_l("Anyone"))), ("none", str(_l("Nobody yet")))] \
-            + reviewers
+        self.reviewer.choices = [("", str(_l("Anyone"))), ("none", str(_l("Nobody yet"))),
+                                 *reviewers]
         self.sort.choices = [(s, str(SORT_LABELS[s])) for s in SORTS]
 
     def filters(self) -> Filters:

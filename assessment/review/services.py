@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from assessment.assessments import answering, queries
-from assessment.assessments.atomic import update_or_conflict
 from assessment.assessments import services as lifecycle
+from assessment.assessments.atomic import update_or_conflict
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import (
     Assessment,
