@@ -81,7 +81,8 @@ def test_demo_load_is_idempotent(app: Flask) -> None:
         db.commit()
         assert second == first
         assert _counts() == after_first
-        assert after_first["Tenant"] == 6 + 3 and after_first["ReviewComment"] == 2 + 2  # two comments, two replies
+        # two comments, and two replies to the first
+        assert after_first["Tenant"] == 6 + 3 and after_first["ReviewComment"] == 2 + 2
         with system_scope(db.session, "test: demo profiles"):
             profiles = db.session.exec(select(EnterpriseProfile)).all()
             states = {a.state for a in db.session.exec(select(Assessment)).all()}

@@ -67,7 +67,7 @@ def test_two_resolves_of_one_comment_are_decided_once(committed: Committed) -> N
             comment_id = comment.id
             db.commit()
         url = f"{base}/comments/{comment_id}/resolve"
-        outcomes = race(*(lambda c=c, t=t: c.post(url, data={"csrf_token": t},
+        outcomes = race(*(lambda c=c, t=t, u=url: c.post(u, data={"csrf_token": t},
                                                   headers={"Accept-Language": "en"})
                           for c, t in clients))
         statuses = sorted(500 if isinstance(o, BaseException) else o.status_code

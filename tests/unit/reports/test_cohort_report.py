@@ -10,7 +10,7 @@ import pytest
 from assessment.benchmarks.cohorts import Cohort, CohortFilter, Scope
 from assessment.benchmarks.services import CodeStatistics, CohortStatistics
 from assessment.benchmarks.stats import distribution
-from assessment.reports import formatting as fmt  # noqa: F401
+from assessment.reports import formatting as fmt
 from assessment.reports.branding import ReportBranding
 from assessment.reports.cohort import CohortSources, build_cohort_report
 from assessment.reports.enterprise_report import review_label

@@ -66,7 +66,7 @@ def test_both_sides_reply_and_each_reply_names_its_author_and_organisation(
 def test_resolving_records_who_and_is_decided_once(
         app, client, make_enterprise, make_assessment, make_tenant, make_user, make_link,
         sign_in, post, fetch):
-    enterprise, _a, consultant, consultancy, comment, linked, own = _returned_with_comment(
+    _e, _a, consultant, consultancy, comment, linked, _own = _returned_with_comment(
         make_enterprise, make_assessment, make_tenant, make_user, make_link, sign_in, post,
         fetch)
     assert post(f"{linked}/review/comments/{comment.id}/resolve").status_code == 303
@@ -83,7 +83,7 @@ def test_resolving_records_who_and_is_decided_once(
 
 def test_who_may_not_reply(app, client, make_enterprise, make_assessment, make_tenant,
                            make_user, make_link, add_member, sign_in, post, fetch):
-    enterprise, assessment, _c, _co, comment, linked, own = _returned_with_comment(
+    enterprise, assessment, _c, _co, comment, _linked, own = _returned_with_comment(
         make_enterprise, make_assessment, make_tenant, make_user, make_link, sign_in, post,
         fetch)
     viewer = make_user()
@@ -109,7 +109,7 @@ def test_who_may_not_reply(app, client, make_enterprise, make_assessment, make_t
 def test_the_enterprise_home_shows_what_waits_first(
         app, client, make_enterprise, make_assessment, make_tenant, make_user, make_link,
         sign_in, post, fetch):
-    enterprise, assessment, _c, _co, comment, _l, own = _returned_with_comment(
+    enterprise, _assessment, _c, _co, comment, _l, own = _returned_with_comment(
         make_enterprise, make_assessment, make_tenant, make_user, make_link, sign_in, post,
         fetch)
     association = make_tenant("association", name="Fujian Machinery Association")
