@@ -27,8 +27,17 @@ from tenants.errors import DomainError
 from tenants.language import reader_language
 from tenants.linked import link_args, linked_enterprise
 from tenants.models import LinkGrant, Role, TenantKind
-from tenants.web import abort_for_access, access, current_tenant, form_error, tenant_blueprint
+from tenants.web import (
+    abort_for_access,
+    access,
+    current_role,
+    current_tenant,
+    form_error,
+    tenant_blueprint,
+)
 
+# The board is a consultancy's; a client's page is entered through a link granting review
+# (so an association's reviewer reaches it from its review queue too).
 bp = tenant_blueprint("portfolio", __name__, "/portfolio", kinds=[TenantKind.consultancy],
                       template_folder="templates")
 
@@ -49,7 +58,8 @@ def board() -> str | tuple[str, int]:
     form = BoardForm(queries.years(tenant.id), _reviewers(), formdata=request.args)
     if not form.validate():
         return render_template("portfolio/board.html", form=form, rows=[], matching=0,
-                               filters=None, pages=1, counts={}, level_name=None), 400
+                               filters=None, pages=1, counts={}, level_name=None,
+                               manages=False), 400
     filters = form.filters()
     rows, matching = queries.board_page(tenant.id, filters)
     framework = load_framework()
@@ -57,7 +67,8 @@ def board() -> str | tuple[str, int]:
     return render_template(
         "portfolio/board.html", form=form, rows=rows, matching=matching, filters=filters,
         pages=max(1, -(-matching // queries.PER_PAGE)), counts=queries.status_counts(tenant.id),
-        level_name=lambda level: framework.level_name(level, lang))
+        level_name=lambda level: framework.level_name(level, lang),
+        manages=current_role() in (Role.owner, Role.admin))
 
 
 @bp.route("/clients/<uuid:enterprise_id>")

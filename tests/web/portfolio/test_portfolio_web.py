@@ -130,15 +130,19 @@ def test_the_reviewer_and_due_date_are_recorded_and_shown(client, sign_in, post,
     by_due = _board(client, consultancy, "?sort=due")
     assert re.findall(r'class="portfolio-client"[^>]*>([^<]+)<', by_due)[0] == \
         "Client submitted"
-    # a viewer of the consultancy may not change it
+    # a viewer of the consultancy sees the board but may not change the plan
     viewer = make_user()
     add_member(consultancy, viewer, Role.viewer)
     sign_in(viewer)
+    assert "/portfolio/assignment" not in _board(client, consultancy)
     assert post(url, {"reviewer": ""}).status_code == 403
 
 
-def test_the_consultancy_home_links_to_the_board(client, sign_in, portfolio):
+def test_the_consultancy_home_and_queue_link_to_the_clients(client, sign_in, portfolio):
     sign_in(portfolio["owner"])
-    html = client.get(f"/t/{portfolio['consultancy'].slug}/", headers=EN).get_data(
-        as_text=True)
-    assert "/portfolio/" in html and "Returned with comments" in html
+    slug = portfolio["consultancy"].slug
+    html = client.get(f"/t/{slug}/", headers=EN).get_data(as_text=True)
+    assert f"/t/{slug}/portfolio/" in html and "Returned with comments" in html
+    queue = client.get(f"/t/{slug}/clients/reviews", headers=EN).get_data(as_text=True)
+    submitted = portfolio["clients"]["submitted"]
+    assert f'href="/t/{slug}/portfolio/clients/{submitted.id}">Client submitted</a>' in queue
