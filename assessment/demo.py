@@ -6,6 +6,9 @@ everything is get-or-create, so that loading twice changes nothing and prints th
 logins. All organisations are marked （示例）; every figure is invented (``demo_figures``).
 Data years: 2024 and 2025 are finalised (the demo's "today" is November 2026, so those are
 the last two complete years); 2026 holds drafts, and one assessment returned for changes.
+The consultancy's portfolio holds a client in every state: returned (with comments, replies
+and a resolved comment), in progress, submitted and finalised, some with a reviewer and a
+due date.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +30,8 @@ from assessment.assessments.models import AnswerState, Assessment
 from assessment.benchmarks.tasks import drain_stale_cohorts, refreshes_held
 from assessment.demo_figures import demo_answers
 from assessment.plans import demo as demo_plans
+from assessment.portfolio import queries as portfolio_queries
+from assessment.portfolio import services as portfolio
 from assessment.profiles import queries as profile_queries
 from assessment.profiles.rules import uscc_check_character
 from assessment.profiles.services import ProfileData, save_profile
@@ -52,7 +58,15 @@ FIRST, SECOND = "恒华瑞鑫宏中新永金东盛天", "达信泰通源丰力�
 SIZES = ("large", "medium", "medium", "small", "small", "small", "micro", "medium")
 SIZE_RANGES = {"large": ((1000, 6000), (40000, 400000)), "medium": ((300, 999), (2000, 39000)),
                "small": ((20, 299), (300, 1990)), "micro": ((5, 19), (60, 290))}
-CONSULTANCY_CLIENTS = (1, 4, 6)  # member indexes; the first gets the returned assessment
+# Member indexes of the consultancy's clients, so that its portfolio shows every state: the
+# first's 2026 assessment is returned with comments and replies, 4 and 6 are in progress,
+# SUBMITTING_CLIENT's is submitted, and 25 (no 2026 draft) is finalised (2025).
+CONSULTANCY_CLIENTS = (1, 4, 6, 9, 25)
+SUBMITTING_CLIENT = 9
+# The consultancy's plan for some clients: the reviewer (by login) and the due date.
+PORTFOLIO_PLAN = {1: ("consultancy.reviewer", date(2026, 12, 15)),
+                  9: ("consultancy.reviewer", date(2026, 12, 5)),
+                  4: ("consultancy.owner", date(2027, 1, 20))}
 DEMO_BATCH = 50  # members per commit of the command line's load
 DRAFTS = 24  # members with a 2026 draft (the web bench edits 20 of them)
 
@@ -212,9 +226,16 @@ def _create(members: int, commit_every: int | None = None) -> list[Login]:
             loader.assessment(tenant, owner, year, finalise_by=finaliser,
                               reviewing=consultancy if company.index in clients else None)
         if company.index < DRAFTS:
-            draft = loader.assessment(tenant, owner, DRAFT_YEAR, finalise_by=None, partial=True)
+            submitting = company.index == SUBMITTING_CLIENT and company.index in clients
+            draft = loader.assessment(tenant, owner, DRAFT_YEAR, finalise_by=None,
+                                      partial=not submitting)
             if draft is not None and company.index == min(clients, default=-1):
                 _return_with_comments(draft, tenant, owner, reviewer, consultancy)
+            elif draft is not None and submitting:
+                services.submit(draft, loader.membership(tenant, owner))
+        if company.index in PORTFOLIO_PLAN and company.index in clients:
+            _plan(consultancy, tenant, PORTFOLIO_PLAN[company.index],
+                  {"consultancy.reviewer": reviewer, "consultancy.owner": consult_owner})
     own_name = f"链衡示范制造有限公司{platform_demo.DEMO_MARK}"
     own_owner = loader.user("enterprise.owner", "示范企业负责人", own_name, "owner")
     own = loader.enterprise(DemoEnterprise(99, "demo-enterprise", own_name, "C38", "medium",
@@ -262,6 +283,30 @@ def _return_with_comments(assessment: Assessment, tenant: Tenant, owner: User, r
                          "请补充电力消耗的抄表记录作为证据。(Attach the meter readings for the "
                          "electricity consumption as evidence.)", "green.energy_intensity")
     services.return_for_changes(assessment, reviewer)
+    # The conversation since: the enterprise answers the first comment and the reviewer
+    # replies; the enterprise resolves the second once the evidence is attached.
+    first, second = queries.open_comments(assessment.id, assessment.revision)
+    own = review.Reviewer(user=owner, tenant_id=tenant.id, role=Role.owner, linked=False,
+                          tenant_name=tenant.name)
+    linked = review.Reviewer(user=reviewer, tenant_id=consultancy.id, role=Role.assessor,
+                             linked=True, tenant_name=consultancy.name)
+    review.reply(own, assessment, first.id,
+                 "已按月末余额平均重新计算，库存周转率由 9.1 次调整为 7.8 次。"
+                 "(Recomputed from month-end balances: turnover is now 7.8, not 9.1.)")
+    review.reply(linked, assessment, first.id,
+                 "收到，重新提交后我们将核对计算表。(Thanks: we will check the worksheet once "
+                 "you submit again.)")
+    review.resolve_comment(own, assessment, second.id)
+
+
+def _plan(consultancy: Tenant, client: Tenant, plan: tuple[str, date],
+          users: dict[str, User]) -> None:
+    """The consultancy's reviewer and due date for a client (left as it is when set)."""
+    set_tenant(db.session, consultancy.id)
+    if portfolio_queries.assignment(client.id) is None:
+        who, due = plan
+        portfolio.assign(consultancy.id, client.id, users[who].id, due,
+                         users["consultancy.owner"].id)
 
 
 def demo_counts() -> dict[str, int]:

@@ -19,6 +19,7 @@ ASSESSMENT_MODEL_MODULES = [
     "assessment.evidence.models",
     "assessment.io.models",
     "assessment.plans.models",
+    "assessment.portfolio.models",
 ]
 
 

@@ -28,6 +28,7 @@ AUDIT_LABELS: dict[str, Any] = {
     "link.revoked": _l("Link ended"),
     "link.accessed": _l("Data opened through a link"),
     "assessment.created": _l("Assessment started"),
+    "portfolio.assigned": _l("Client reviewer or due date set"),
     "assessment.submitted": _l("Assessment submitted"),
     "assessment.returned": _l("Assessment returned for changes"),
     "assessment.finalised": _l("Assessment finalised"),

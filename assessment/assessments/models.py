@@ -168,8 +168,16 @@ class PageAssignment(TenantScoped, table=True):
 
 
 class ReviewComment(TenantScoped, table=True):
+    """A reviewer's comment, or a reply to one (one level: a reply has no replies).
+
+    Both the reviewer and the enterprise reply; only a comment (not a reply) is resolved,
+    by a compare-and-set on ``resolved_at`` (``assessment.review.services``)."""
+
     __tablename__ = "review_comment"
-    __table_args__ = (tenant_foreign_key("assessment_id", "assessment"),)
+    __table_args__ = (
+        tenant_foreign_key("assessment_id", "assessment"),
+        tenant_foreign_key("parent_id", "review_comment"),
+    )
 
     assessment_id: uuid.UUID = Field(index=True)
     revision: int = Field(default=1)
@@ -180,6 +188,11 @@ class ReviewComment(TenantScoped, table=True):
     author_tenant_id: uuid.UUID | None = Field(default=None, foreign_key="tenant.id")
     created_at: datetime = timestamp_field()
     resolved_at: datetime | None = optional_timestamp_field()
+    # The comment this one answers (None: a comment that starts a conversation).
+    parent_id: uuid.UUID | None = Field(default=None, index=True)
+    # Who resolved it and for which organisation (the enterprise, or the linked reviewer's).
+    resolved_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    resolved_by_tenant_id: uuid.UUID | None = Field(default=None, foreign_key="tenant.id")
 
 
 class AssessmentRevision(TenantScoped, table=True):

@@ -106,8 +106,9 @@ def comments(assessment_id: uuid.UUID) -> Sequence[ReviewComment]:
 
 
 def open_comments(assessment_id: uuid.UUID, revision: int) -> Sequence[ReviewComment]:
+    """Comments (not replies) of ``revision`` that nobody has resolved."""
     return [c for c in comments(assessment_id)
-            if c.revision == revision and c.resolved_at is None]
+            if c.revision == revision and c.resolved_at is None and c.parent_id is None]
 
 
 def revisions(assessment_id: uuid.UUID) -> Sequence[AssessmentRevision]:

@@ -229,3 +229,14 @@ def member_years(association_id: uuid.UUID) -> list[int]:
             sa.select(_ASSESSMENT.c.year).distinct()
             .where(_ASSESSMENT.c.tenant_id.in_(sharing_members(association_id)))).scalars()
         return sorted(set(years), reverse=True)
+
+
+def member_finalised_years(association_id: uuid.UUID) -> list[int]:
+    """The years of which some scores-sharing member has current finalised figures, newest
+    first (the year the dashboard opens on)."""
+    with system_scope(db.session, "association dashboard: finalised years"):
+        years = db.session.execute(
+            sa.select(_FIGURE.c.year).distinct()
+            .where(_FIGURE.c.tenant_id.in_(sharing_members(association_id)), _OVERALL,
+                   _FIGURE.c.current == sa.true())).scalars()
+        return sorted(set(years), reverse=True)

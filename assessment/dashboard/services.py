@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from assessment.benchmarks.coarsen import NOTES, coarsen, cohort_of, left_out_note
 from assessment.benchmarks.cohorts import ANONYMITY_MIN_COHORT
 from assessment.benchmarks.stats import Distribution, distribution
 from assessment.dashboard import queries
 from assessment.dashboard.filters import Filters
 from assessment.dashboard.members import MemberList, member_list
-from assessment.profiles.rules import province as find_province
-from assessment.profiles.rules import size_class_by_code
 from indicators import Framework, load_framework
-from indicators.catalogue.industries import list_groups
 from indicators.framework.schema import LEVELS
 from tenants.billing import entitlements
 from tenants.models import Tenant
@@ -41,19 +38,34 @@ def require_dashboards(tenant: Tenant) -> None:
     entitlements.require(tenant, "dashboards")
 
 
-def member_years(association_id: uuid.UUID) -> list[int]:
-    """The years any scores-sharing member has an assessment of, newest first (read once
-    per request: the default year and the year list both come from it)."""
-    return queries.member_years(association_id)
+@dataclass(frozen=True)
+class Years:
+    """The years the dashboard offers (any scores-sharing member has an assessment of it)
+    and those with finalised members (read once per request)."""
+
+    with_assessments: list[int]
+    with_finalised: list[int]
 
 
-def default_year(years: list[int]) -> int:
-    """The newest year any member has an assessment of, else last calendar year."""
-    return years[0] if years else date.today().year - 1
+def member_years(association_id: uuid.UUID) -> Years:
+    return Years(queries.member_years(association_id),
+                 queries.member_finalised_years(association_id))
 
 
-def year_choices(years: list[int], chosen: int) -> list[int]:
-    return sorted({*years, chosen}, reverse=True)
+def default_year(years: Years) -> int:
+    """The newest year with finalised members, so that the dashboard opens on figures; else
+    the newest year any member has an assessment of; else last calendar year."""
+    if years.with_finalised:
+        return years.with_finalised[0]
+    if years.with_assessments:
+        return years.with_assessments[0]
+    return date.today().year - 1
+
+
+def year_choices(years: Years, chosen: int) -> list[int]:
+    """Only years that have data; the chosen year too when it was asked for by hand."""
+    offered = set(years.with_assessments) | set(years.with_finalised)
+    return sorted(offered or {chosen}, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -84,9 +96,10 @@ class CodeDistribution:
 
 @dataclass(frozen=True)
 class BreakdownRow:
-    key: str  # the group's code; "" for the combined small groups
-    label: str
-    summary: Distribution | None  # of the overall score; None: fewer than the minimum
+    key: str  # the group's code
+    label: str  # in words; a combined row names what it holds
+    summary: Distribution | None  # of the overall score (every row reaches the minimum)
+    combined: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,8 @@ class Breakdown:
     by: str  # industry / size / province
     title: str
     rows: list[BreakdownRow]
+    note: str = ""  # what was combined, when anything was
+    left_out: str = ""  # how many figures are in no row, when any are
 
 
 @dataclass
@@ -135,47 +150,21 @@ def _lang_name(zh: str, en: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-def _labeller(by: str, lang: str) -> Callable[[str], str]:
-    if by == "industry":
-        groups = {g.code: _lang_name(g.name_zh, g.name_en, lang) for g in list_groups()}
-        return lambda key: groups.get(key, key)
-    if by == "size":
-        def size(key: str) -> str:
-            found = size_class_by_code(key)
-            return _lang_name(found.name_zh, found.name_en, lang) if found else key
-        return size
-
-    def place(key: str) -> str:
-        found = find_province(key)
-        return found.name(lang) if found else key
-    return place
-
-
-BREAKDOWN_TITLES = {"industry": _l("By industry group"), "size": _l("By size class"),
+BREAKDOWN_TITLES = {"industry": _l("By industry"), "size": _l("By size class"),
                     "province": _l("By province")}
 
 
 def breakdown(by: str, overall: list[queries.Figure], lang: str) -> Breakdown:
-    """The overall score per industry group, size class or province. A group of fewer
-    than the minimum shows nothing; such groups are pooled into one "other" row, shown when
-    the pool reaches the minimum."""
-    key_of: Callable[[queries.Figure], str] = {
-        "industry": lambda f: f.industry_group, "size": lambda f: f.size_class,
-        "province": lambda f: f.province}[by]
-    grouped: dict[str, list[float]] = defaultdict(list)
-    for figure in overall:
-        if figure.score is not None:
-            grouped[key_of(figure)].append(figure.score)
-    label = _labeller(by, lang)
-    rows, small = [], []
-    for key in sorted(grouped, key=lambda k: label(k)):
-        summary = _anonymous(grouped[key])
-        if summary is None:
-            small.extend(grouped[key])
-        rows.append(BreakdownRow(key, label(key), summary))
-    if small and len(rows) > 1:
-        rows.append(BreakdownRow("", str(_l("The smaller groups combined")), _anonymous(small)))
-    return Breakdown(by, str(BREAKDOWN_TITLES[by]), rows)
+    """The overall score per industry, size class or province; a group of fewer than the
+    minimum is combined into its coarser group (division → industry group, province →
+    region) and the breakdown says so (:mod:`assessment.benchmarks.coarsen`)."""
+    found = coarsen([(cohort_of(f), f.score) for f in overall if f.score is not None],
+                    by, lang)
+    rows = [BreakdownRow(cell.key, cell.label, _anonymous(cell.values), cell.combined)
+            for cell in found.cells]
+    return Breakdown(by, str(BREAKDOWN_TITLES[by]), rows,
+                     str(NOTES[by]) if found.coarsened else "",
+                     left_out_note(found.left_out) if found.left_out and rows else "")
 
 
 def dashboard(tenant: Tenant, filters: Filters, lang: str, *,

@@ -84,3 +84,18 @@ def provinces() -> tuple[Province, ...]:
 
 def province(code: str) -> Province | None:
     return next((p for p in provinces() if p.code == code), None)
+
+
+@cache
+def regions() -> tuple[Province, ...]:
+    """The six major regions (华北, 东北, 华东, 中南, 西南, 西北); a region's code is the first
+    digit of its provinces' codes."""
+    data: dict[str, Any] = yaml.safe_load((DATA_DIR / "provinces.yaml").read_text("utf-8"))
+    return tuple(Province(r["code"], r["name_zh"], r["name_en"]) for r in data["regions"])
+
+
+def region_of(province_code: str) -> Province | None:
+    """The region of a province code ("32" → 华东), None for an unknown code."""
+    if province(province_code) is None:
+        return None
+    return next((r for r in regions() if r.code == province_code[:1]), None)

@@ -130,6 +130,7 @@ def _context(assessment_id: uuid.UUID, code: str, form: FlaskForm | None = None,
         "warnings": warnings,
         # the reviewers' comments and the evidence, shown next to each indicator
         "comments": review_queries.comments_by_indicator(assessment.id),
+        "conversation": review_queries.conversation(assessment.id),
         "evidence_by_code": evidence_queries.files_by_indicator(assessment.id),
         "profile": profile_queries.profile(), "fields": fields, "energy_module": energy,
         # fields carried over from last year and not yet confirmed, per page (沿用上年)

@@ -3,30 +3,30 @@
 :func:`build_cohort_report` is pure assembly from :class:`CohortSources` (members' overall
 figures, the benchmark statistics of the association pool, and who agreed to be named).
 Every statistic follows the published anonymity rule: a group of fewer than
-:data:`ANONYMITY_MIN_COHORT` members shows nothing; minima and maxima are never shown (box
+:data:`ANONYMITY_MIN_COHORT` members is combined into its coarser group (division →
+industry group, province → region, :mod:`assessment.benchmarks.coarsen`) and the
+breakdown says so; minima and maxima are never shown (box
 whiskers stop at p10 and p90). The ranked table names only members who agreed to be named.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
 from assessment.benchmarks.anonymity import ANONYMITY_RULE
+from assessment.benchmarks.coarsen import NOTES, coarsen, cohort_of, left_out_note
 from assessment.benchmarks.cohorts import ANONYMITY_MIN_COHORT
 from assessment.benchmarks.figures import CohortStatistics
 from assessment.benchmarks.stats import distribution
-from assessment.profiles.rules import province, size_class_by_code
 from assessment.reports import charts
 from assessment.reports import formatting as fmt
 from assessment.reports.branding import ReportBranding
 from assessment.reports.queries import MemberFigure
 from indicators import Framework
-from indicators.catalogue.industries import find_division
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,8 @@ class RankedRow:
 class Breakdown:
     title: str
     rows: list[GroupRow]
+    note: str = ""  # what was combined, when anything was
+    left_out: str = ""  # how many members are in no row, when any are
 
 
 @dataclass(frozen=True)
@@ -110,43 +112,26 @@ def _distribution_row(name: str, dist: object | None) -> DistributionRow:
                            fmt.score(d.median), fmt.score(d.q3), fmt.score(d.p90), True)  # type: ignore[attr-defined]
 
 
-def _groups(members: list[MemberFigure], key: Callable[[MemberFigure], str],
-            label: Callable[[str], str]) -> list[GroupRow]:
-    grouped: dict[str, list[float]] = defaultdict(list)
-    for member in members:
-        grouped[key(member)].append(member.score)
+def _groups(members: list[MemberFigure], by: str, lang: str) -> Breakdown:
+    """One breakdown: a group of fewer than the minimum is combined into its coarser group
+    (division → industry group, province → region) instead of printing a suppressed row."""
+    found = coarsen([(cohort_of(m), m.score) for m in members], by, lang)
     rows = []
-    for code in sorted(grouped):
-        scores = grouped[code]
-        if len(scores) < ANONYMITY_MIN_COHORT:
-            rows.append(GroupRow(label(code), str(_l("fewer than %(n)d", n=ANONYMITY_MIN_COHORT)),
-                                 fmt.DASH, fmt.DASH, fmt.DASH, False))
-            continue
-        d = distribution(scores)
-        rows.append(GroupRow(label(code), str(d.n), fmt.score(d.mean), fmt.score(d.median),
+    for cell in found.cells:
+        d = distribution(cell.values)
+        rows.append(GroupRow(cell.label, str(d.n), fmt.score(d.mean), fmt.score(d.median),
                              f"{fmt.score(d.q1)} – {fmt.score(d.q3)}", True))
-    return rows
+    return Breakdown(str(BREAKDOWN_TITLES[by]), rows,
+                     str(NOTES[by]) if found.coarsened else "",
+                     left_out_note(found.left_out) if found.left_out and rows else "")
+
+
+BREAKDOWN_TITLES = {"industry": _l("By industry"), "size": _l("By size class"),
+                    "province": _l("By province")}
 
 
 def _breakdowns(members: list[MemberFigure], lang: str) -> list[Breakdown]:
-    def industry(code: str) -> str:
-        found = find_division(code)
-        return f"{code} {fmt.pick(lang, found.name_zh, found.name_en)}" if found else code
-
-    def size(code: str) -> str:
-        found = size_class_by_code(code)
-        return fmt.pick(lang, found.name_zh, found.name_en) if found else code
-
-    def place(code: str) -> str:
-        found = province(code)
-        return fmt.pick(lang, found.name_zh, found.name_en) if found else code
-
-    return [
-        Breakdown(str(_l("By industry")), _groups(members, lambda m: m.industry_division,
-                                                  industry)),
-        Breakdown(str(_l("By size class")), _groups(members, lambda m: m.size_class, size)),
-        Breakdown(str(_l("By province")), _groups(members, lambda m: m.province, place)),
-    ]
+    return [_groups(members, by, lang) for by in ("industry", "size", "province")]
 
 
 def _ranked(sources: CohortSources) -> list[RankedRow]:

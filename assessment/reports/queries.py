@@ -47,6 +47,18 @@ def member_overall_figures(association_id: uuid.UUID, year: int) -> list[MemberF
     return [MemberFigure(*row) for row in rows]
 
 
+def member_finalised_years(association_id: uuid.UUID) -> list[int]:
+    """The years of which at least one member that shares its scores has current finalised
+    figures, newest first: the cohort report's years (a year without them has no report)."""
+    pool = AssociationPool(association_id)
+    with system_scope(db.session, "cohort report: years with finalised members"):
+        years = db.session.execute(
+            sa.select(FIGURE.c.year).distinct()
+            .where(FIGURE.c.current == sa.true(), FIGURE.c.code == "overall",
+                   pool.admits(FIGURE.c.tenant_id))).scalars()
+        return sorted(set(years), reverse=True)
+
+
 def nameable_members(association_id: uuid.UUID) -> dict[uuid.UUID, str]:
     """Members who agreed to be named and share their scores: tenant id → name."""
     return {tenant.id: tenant.name

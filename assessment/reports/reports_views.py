@@ -40,7 +40,6 @@ from tenants.language import reader_language
 from tenants.linked import link_args, linked_enterprise
 from tenants.models import LinkGrant, Role, TenantKind
 from tenants.storage import StoredFileMissing, file_store
-from tenants.types import utcnow
 from tenants.web import access, attachment, current_role, current_tenant, tenant_blueprint
 
 bp = tenant_blueprint("reports", __name__, "/reports")
@@ -168,8 +167,10 @@ def pdf(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
 @access(kinds=[TenantKind.association])
 def cohort() -> str:
     tenant = current_tenant()
+    # Only years with finalised members have a report; the newest comes first.
+    years = queries.member_finalised_years(tenant.id)
     return render_template(
-        "reports/cohort_page.html", years=range(utcnow().year, utcnow().year - 6, -1),
+        "reports/cohort_page.html", years=years,
         jobs=queries.bulk_jobs(), may_cohort=entitlements.may(tenant, "cohort_reports"),
         may_bulk=entitlements.may(tenant, "bulk_reports"),
         manager=current_role() in (Role.owner, Role.admin))

@@ -15,6 +15,10 @@ class CommentForm(FlaskForm):
     indicator_code = HiddenField(validators=[Optional(), Limited("indicator_code")])
 
 
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Reply"), validators=[Limited("comment")])
+
+
 class StateForm(FlaskForm):
     """A state change; carries the assessment version the page showed."""
 

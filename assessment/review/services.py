@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from assessment.assessments import answering, notices, queries
 from assessment.assessments import services as lifecycle
+from assessment.assessments.atomic import update_or_conflict
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import (
     Assessment,
@@ -36,13 +37,17 @@ from assessment.evidence.queries import files_of
 from assessment.review import queries as review_queries
 from tenants import queries as platform_queries
 from tenants.db import db
-from tenants.errors import Conflict, Forbidden, NotFound
+from tenants.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.models import Role, User
 from tenants.services import audit
 from tenants.types import utcnow
 
 OWN_REVIEWER_ROLES = (Role.owner, Role.admin)
 LINKED_REVIEWER_ROLES = (Role.owner, Role.admin, Role.assessor)
+CONVERSING_ROLES = (Role.owner, Role.admin, Role.assessor)
+# A conversation goes on while the assessment is open or under review; a finalised
+# assessment's comments are on record and closed.
+CONVERSATION_STATES = (State.draft, State.submitted, State.returned)
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,12 @@ class Reviewer:
     @property
     def may_act(self) -> bool:
         return self.role in (LINKED_REVIEWER_ROLES if self.linked else OWN_REVIEWER_ROLES)
+
+    @property
+    def may_reply(self) -> bool:
+        """Replying is a conversation, not a decision: the enterprise's assessors answer
+        comments on their pages too; viewers only read."""
+        return self.role in (LINKED_REVIEWER_ROLES if self.linked else CONVERSING_ROLES)
 
 
 def _require_reviewer(reviewer: Reviewer) -> None:
@@ -76,16 +87,76 @@ def comment(reviewer: Reviewer, assessment: Assessment, body: str,
                                  indicator_code or None)
 
 
-def resolve_comment(reviewer: Reviewer, assessment: Assessment,
-                    comment_id: uuid.UUID) -> ReviewComment:
-    _require(reviewer, assessment)
+def _comment_of(assessment: Assessment, comment_id: uuid.UUID) -> ReviewComment:
     found = next((c for c in queries.comments(assessment.id) if c.id == comment_id), None)
     if found is None:
         raise NotFound(_l("Not found."))
-    if found.resolved_at is None:
-        found.resolved_at = utcnow()
-        db.session.flush()
     return found
+
+
+def _require_conversation(assessment: Assessment) -> None:
+    if assessment.state not in CONVERSATION_STATES:
+        raise Conflict(_l("The assessment is finalised: its comments are closed."))
+
+
+def reply(actor: Reviewer, assessment: Assessment, comment_id: uuid.UUID,
+          body: str) -> ReviewComment:
+    """Answer a comment; the reviewer and the enterprise both reply. Replies are one level
+    deep: an answer to a reply joins the conversation of the comment it belongs to."""
+    if not actor.may_reply:
+        raise Forbidden(_l("Your role does not allow you to reply to comments."))
+    _require_conversation(assessment)
+    parent = _comment_of(assessment, comment_id)
+    if parent.parent_id is not None:
+        parent = _comment_of(assessment, parent.parent_id)
+    body = body.strip()
+    if not body:
+        raise DomainError(_l("Write a reply first."), "body")
+    answer = ReviewComment(assessment_id=assessment.id, revision=parent.revision,
+                           indicator_code=parent.indicator_code, body=body,
+                           author_id=actor.user.id, author_tenant_id=actor.tenant_id,
+                           parent_id=parent.id)
+    db.session.add(answer)
+    db.session.flush()
+    notify_comment_reply(assessment, parent, answer)
+    return answer
+
+
+def notify_comment_reply(assessment: Assessment, comment: ReviewComment,
+                         answer: ReviewComment) -> None:
+    """The place where a reply tells the other side of the conversation (the comment's
+    author and the enterprise's members): the notifications centre (tenants/notifications,
+    built separately) is wired here at merge. It runs inside the unit of work; whatever it
+    sends must be queued after the commit."""
+
+
+def resolve_comment(reviewer: Reviewer, assessment: Assessment,
+                    comment_id: uuid.UUID) -> ReviewComment:
+    """Mark a comment resolved, recording who and for which organisation.
+
+    A compare-and-set (``WHERE resolved_at IS NULL``): of two people resolving the same
+    comment at once, one resolves it and the other is told who did."""
+    _require_reviewer(reviewer)
+    _require_conversation(assessment)
+    found = _comment_of(assessment, comment_id)
+    if found.parent_id is not None:
+        raise Conflict(_l("A reply is not resolved on its own: resolve the comment it "
+                          "answers."))
+    update_or_conflict(
+        found, {"resolved_at": None},
+        {"resolved_at": utcnow(), "resolved_by_id": reviewer.user.id,
+         "resolved_by_tenant_id": reviewer.tenant_id},
+        lambda current: Conflict(_already_resolved(current)))
+    return found
+
+
+def _already_resolved(current: ReviewComment | None) -> str:
+    if current is None:
+        return str(_l("Not found."))
+    who = review_queries.person_name(current.resolved_by_id)
+    org = review_queries.organisation_name(current.resolved_by_tenant_id)
+    return str(_l("This comment was already resolved by %(who)s (%(org)s).",
+                  who=who or _l("someone"), org=org or "—"))
 
 
 ALREADY_VERIFIED = _l("A linked reviewer verified this indicator: only a linked reviewer can "

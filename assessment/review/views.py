@@ -31,7 +31,7 @@ from assessment.results.rows import dimension_rows, na_reasons
 from assessment.results.services import assessment_results
 from assessment.review import queries, services
 from assessment.review.data_check import render_check
-from assessment.review.forms import CommentForm, StateForm, VerifyForm
+from assessment.review.forms import CommentForm, ReplyForm, StateForm, VerifyForm
 from tenants import confirm
 from tenants.errors import DomainError
 from tenants.language import reader_language
@@ -75,6 +75,9 @@ def _render(assessment: Assessment, status: int = 200, comment_form: CommentForm
         "assessment/review.html", assessment=assessment, found=found, rows=rows, lang=lang,
         data_quality=plausibility.quality_lines(entries, lang),
         comments=queries.comments_by_indicator(assessment.id), evidence=evidence,
+        conversation=queries.conversation(assessment.id), reply_form=ReplyForm(),
+        may_reply=_reviewer().may_reply and assessment.state in services.CONVERSATION_STATES,
+        may_resolve=_reviewer().may_act and assessment.state in services.CONVERSATION_STATES,
         checks=checks_by_indicator(assessment.id),
         open_comments=assessment_queries.open_comments(assessment.id, assessment.revision),
         reviewer=_reviewer(), link_args=link_args(), linked=linked_enterprise(),
@@ -117,6 +120,24 @@ def comment(assessment_id: uuid.UUID, enterprise_id: uuid.UUID | None = None
         return _refused(assessment, error, form)
     flash(_("Comment added."), "success")
     return _back(assessment)
+
+
+@bp.route(f"{OWN}/review/comments/<uuid:comment_id>/replies", methods=["POST"])
+@bp.route(f"{LINKED}/review/comments/<uuid:comment_id>/replies", methods=["POST"])
+def reply(assessment_id: uuid.UUID, comment_id: uuid.UUID,
+          enterprise_id: uuid.UUID | None = None) -> Response | tuple[str, int]:
+    """The reviewer or the enterprise answers a comment."""
+    assessment = assessment_or_404(assessment_id)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _render(assessment, 422)
+    try:
+        services.reply(_reviewer(), assessment, comment_id, form.body.data or "")
+    except DomainError as error:
+        return _refused(assessment, error)
+    flash(_("Reply added."), "success")
+    return redirect(url_for("review.page", assessment_id=assessment.id, **link_args())
+                    + f"#comment-{comment_id}", 303)
 
 
 @bp.route(f"{OWN}/review/comments/<uuid:comment_id>/resolve", methods=["POST"])

@@ -81,7 +81,8 @@ def test_demo_load_is_idempotent(app: Flask) -> None:
         db.commit()
         assert second == first
         assert _counts() == after_first
-        assert after_first["Tenant"] == 6 + 3 and after_first["ReviewComment"] == 2
+        # two comments, and two replies to the first
+        assert after_first["Tenant"] == 6 + 3 and after_first["ReviewComment"] == 2 + 2
         with system_scope(db.session, "test: demo profiles"):
             profiles = db.session.exec(select(EnterpriseProfile)).all()
             states = {a.state for a in db.session.exec(select(Assessment)).all()}
@@ -143,4 +144,14 @@ def test_the_full_demo_has_thirty_members_across_divisions(app: Flask) -> None:
         assert len(members) >= 30 and all(link.status == "accepted" for link in links)
         assert len(divisions) >= 10 and finalised >= 50
         assert len({login.email for login in logins}) == len(logins) >= 35
+        # the consultancy's portfolio shows a client in every state, some with a plan
+        from assessment.portfolio import queries as portfolio_queries
+        from tenants.queries import tenant_by_slug
+
+        consultancy = tenant_by_slug("demo-consultancy")
+        counts = portfolio_queries.status_counts(consultancy.id)
+        for status in ("in_progress", "submitted", "returned", "finalised"):
+            assert counts[status] >= 1, counts
+        rows, _n = portfolio_queries.board_page(consultancy.id, portfolio_queries.Filters())
+        assert sum(1 for row in rows if row.reviewer_name and row.due_on) == 3
         db.rollback()

@@ -111,22 +111,30 @@ def test_statistics_are_suppressed_below_five_and_shown_at_five(in_request, asso
     assert by_code["lean.inventory_turnover"].summary is None  # nobody scored it
 
 
-def test_breakdowns_pool_small_groups(in_request, association, member):
+def test_breakdowns_coarsen_small_groups_instead_of_suppressing(in_request, association,
+                                                                member):
     for overall in (40, 50, 60, 70, 80):
         member(association, "finalised", overall=overall, division="C36", size_class="large")
     for overall in (30, 35, 45):
         member(association, "finalised", overall=overall, division="C17", size_class="large")
     for overall in (20, 25):
         member(association, "finalised", overall=overall, division="C26", size_class="large")
+    for overall in (55, 65):
+        member(association, "finalised", overall=overall, division="C34", size_class="small")
+    for overall in (75, 85, 90):
+        member(association, "finalised", overall=overall, division="C35", size_class="micro")
     found = _dashboard(in_request, association)
     industry = next(b for b in found.breakdowns if b.by == "industry")
     rows = {row.key: row for row in industry.rows}
-    assert rows["equipment"].summary.n == 5 and rows["equipment"].summary.median == 60
-    assert rows["textiles_apparel"].summary is None
-    assert rows["chemicals_materials"].summary is None
-    assert rows[""].summary.n == 5  # the smaller groups combined
+    # C36 alone has five; C34 and C35 combine into their group; C17 and C26 (two groups
+    # of fewer than five) combine at the level of all manufacturing
+    assert rows["C36"].summary.n == 5 and rows["C36"].summary.median == 60
+    assert rows["equipment"].summary.n == 5 and rows["equipment"].combined
+    assert rows["*"].summary.n == 5 and rows["*"].combined
+    assert all(row.summary is not None for row in industry.rows)
+    assert industry.note and not industry.left_out
     size = next(b for b in found.breakdowns if b.by == "size")
-    assert [(r.key, r.summary.n) for r in size.rows] == [("large", 10)]
+    assert [(r.key, r.summary.n) for r in size.rows] == [("large", 10), ("small_micro", 5)]
 
 
 def test_filters_narrow_the_statistics(in_request, association, member):

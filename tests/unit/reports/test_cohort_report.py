@@ -117,20 +117,47 @@ def test_only_members_who_agreed_are_named_in_rank_order(framework, reports) -> 
     assert ranked[0].level_name == framework.level_name(3, "zh_CN")
 
 
-def test_breakdown_groups_under_five_are_suppressed(reports) -> None:
-    by_title = {b.title: b.rows for b in reports["en"].breakdowns}
+def test_breakdown_groups_under_five_are_counted_out_not_printed(reports) -> None:
+    by_title = {b.title: b for b in reports["en"].breakdowns}
     assert set(by_title) == {"By industry", "By size class", "By province"}
-    provinces = {row.label: row for row in by_title["By province"]}
+    provinces = {row.label: row for row in by_title["By province"].rows}
     fujian = provinces["Fujian"]
     assert fujian.shown and fujian.members == "5"
     assert (fujian.mean, fujian.median, fujian.quartiles) == ("38.0", "30.0", "20.0 – 40.0")
-    jiangsu = provinces["Jiangsu"]
-    assert not jiangsu.shown and jiangsu.members == "fewer than 5"
-    assert (jiangsu.mean, jiangsu.median, jiangsu.quartiles) == (fmt.DASH,) * 3
-    [industry] = by_title["By industry"]
-    assert industry.label.startswith("C36 ") and industry.members == "7"
+    # Jiangsu's two members stay under five even in East China: no "fewer than 5" row,
+    # a sentence that says how many are in no row
+    assert list(provinces) == ["Fujian"]
+    assert "2 members are in groups too small" in by_title["By province"].left_out
+    assert all(row.shown for b in by_title.values() for row in b.rows)
+    assert "fewer than" not in repr(reports["en"].breakdowns)
+    [industry] = by_title["By industry"].rows
+    assert industry.label == "Manufacture of motor vehicles" and industry.members == "7"
     labels = [row.label for b in reports["zh_CN"].breakdowns for row in b.rows]
     assert "福建省" in labels and "中型" in labels and "Fujian" not in labels
+
+
+def test_small_provinces_and_divisions_coarsen_into_region_and_group(
+        framework, babel_app) -> None:
+    from flask_babel import force_locale
+
+    members = (_members([10, 20, 30, 40, 50], province="35")
+               + _members([60, 70], province="32", industry_division="C34")
+               + _members([65, 75, 85], province="33", industry_division="C35"))
+    sources = CohortSources("en", "测试协会", 2025, framework, BRANDING, members,
+                            _statistics(framework, [m.score for m in members]), {},
+                            len(members))
+    with babel_app.test_request_context(), force_locale("en"):
+        report = build_cohort_report(sources)
+    by_title = {b.title: b for b in report.breakdowns}
+    provinces = [(r.label, r.members) for r in by_title["By province"].rows]
+    assert provinces == [("Fujian", "5"), ("East China (combined: Jiangsu, Zhejiang)", "5")]
+    assert "combined with the others of their region" in by_title["By province"].note
+    industries = [(r.label, r.members) for r in by_title["By industry"].rows]
+    assert industries == [
+        ("Manufacture of motor vehicles", "5"),
+        ("Equipment (combined: Manufacture of general-purpose machinery, Manufacture of "
+         "special-purpose machinery)", "5")]
+    assert by_title["By industry"].left_out == ""
 
 
 def test_review_label_in_both_languages(in_locale) -> None:

@@ -34,5 +34,7 @@ def test_comment_and_evidence_appear_next_to_their_indicator(app, client, sign_i
     section = html.split('id="lean.on_time_delivery_rate"', 1)[1].split("</section>", 1)[0]
     assert "交货记录与ERP导出不一致，请核对。" in section
     assert "delivery-log.pdf" in section
+    # the conversation goes on on the review page: a reply link to the comment
+    assert f"/t/{enterprise.slug}/assessments/{draft.id}/review#comment-" in section
     other = html.split('id="lean.quality_pass_rate"', 1)[1].split("</section>", 1)[0]
     assert "交货记录" not in other and "delivery-log.pdf" not in other

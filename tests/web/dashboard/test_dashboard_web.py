@@ -34,7 +34,7 @@ def test_the_dashboard_lists_members_with_statuses_levels_and_breakdowns(
     assert 'class="member-row member-submitted"' in body
     assert "Level distribution" in body and 'class="chart histogram"' in body
     assert "Overall levels of 5 finalised members." in body
-    assert "Equipment" in body  # the industry breakdown
+    assert "Manufacture of motor vehicles" in body  # the industry breakdown
     assert "at least 5 enterprises" in body  # the anonymity rule, published
     assert f'href="/t/{association.slug}/dashboard/"' in body  # nav: Dashboard
     assert "/clients/reviews" in body  # nav: Reviews
