@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import col, select
 
 from assessment.assessments.hooks import Finalised
-from assessment.assessments.models import Answer, Assessment, PageAssignment
+from assessment.assessments.models import Answer, Assessment, PageAssignment, ReviewComment
 from tenants import queries as platform_queries
 from tenants.context import system_scope
 from tenants.db import db
@@ -27,6 +27,10 @@ RETURNED = register_event(EventKind(
     _l("The %(year)s assessment of %(enterprise)s was returned with comments"),
     _l("%(reviewer)s asks for changes. Open the assessment to read the comments, change "
        "the answers and submit it again.")))
+REPLIED = register_event(EventKind(
+    "assessment.comment_reply", _l("A reply to a review comment"),
+    _l("%(author)s replied on the %(year)s assessment of %(enterprise)s"),
+    _l("“%(excerpt)s” Open the review to read the conversation and answer.")))
 FINALISED = register_event(EventKind(
     "assessment.finalised", _l("An assessment finalised"),
     _l("The %(year)s assessment of %(enterprise)s is final"),
@@ -95,3 +99,44 @@ def on_finalised(event: Finalised) -> None:
         notify(db.session, tenant_id=source.id, user_ids=members, event=FINALISED.key,
                params=params,
                url=_linked_url(source.slug, link, enterprise.id, event.assessment_id))
+
+
+def _excerpt(body: str, limit: int = 120) -> str:
+    flat = " ".join(body.split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+
+
+def replied(assessment: Assessment, thread: list[ReviewComment], reply: ReviewComment,
+            author_name: str) -> None:
+    """Tell the other side of a review conversation that someone answered: everyone who
+    wrote in the thread (but the replier), and, when the replier is an outside reviewer,
+    the enterprise's assessors. Each hears of it in their own organisation's view of the
+    assessment (the enterprise's review page, or the reviewer's linked one)."""
+    enterprise = platform_queries.tenant_by_id(assessment.tenant_id)
+    if enterprise is None:
+        return
+    by_tenant: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for said in thread:
+        if said.author_id is not None and said.author_id != reply.author_id:
+            by_tenant.setdefault(said.author_tenant_id or enterprise.id, []).append(
+                said.author_id)
+    if reply.author_tenant_id not in (None, enterprise.id):
+        by_tenant.setdefault(enterprise.id, []).extend(
+            p for p in assessors_of(assessment) if p != reply.author_id)
+    if not author_name:
+        author_tenant = platform_queries.tenant_by_id(reply.author_tenant_id or enterprise.id)
+        author_name = author_tenant.name if author_tenant else enterprise.name
+    params = {"author": author_name, "year": assessment.year, "enterprise": enterprise.name,
+              "excerpt": _excerpt(reply.body)}
+    for tenant_id, people in by_tenant.items():
+        with system_scope(db.session, "notifications: who hears of a comment reply"):
+            tenant = platform_queries.tenant_by_id(tenant_id)
+            members = {user.id for user, _m in platform_queries.members_of(tenant_id)}
+        if tenant is None:
+            continue
+        own = tenant_id == enterprise.id
+        url = (f"/t/{tenant.slug}/assessments/{assessment.id}/review" if own else
+               f"/t/{tenant.slug}/clients/{enterprise.id}/assessments/{assessment.id}/review")
+        notify(db.session, tenant_id=tenant_id,
+               user_ids=[p for p in dict.fromkeys(people) if p in members],
+               event=REPLIED.key, params=params, url=url)

@@ -124,10 +124,12 @@ def reply(actor: Reviewer, assessment: Assessment, comment_id: uuid.UUID,
 
 def notify_comment_reply(assessment: Assessment, comment: ReviewComment,
                          answer: ReviewComment) -> None:
-    """The place where a reply tells the other side of the conversation (the comment's
-    author and the enterprise's members): the notifications centre (tenants/notifications,
-    built separately) is wired here at merge. It runs inside the unit of work; whatever it
-    sends must be queued after the commit."""
+    """Tell the other side of the conversation (``assessments.notices.replied``); the
+    notifications are sent after the commit."""
+    thread = [comment] + [c for c in queries.comments(assessment.id)
+                          if c.parent_id == comment.id and c.id != answer.id]
+    author = db.session.get(User, answer.author_id) if answer.author_id else None
+    notices.replied(assessment, thread, answer, author.name if author else "")
 
 
 def resolve_comment(reviewer: Reviewer, assessment: Assessment,

@@ -125,3 +125,34 @@ def test_the_enterprise_home_shows_what_waits_first(
     assert "Continue" not in html and "% answered" not in html
     chinese = client.get(f"/t/{enterprise.slug}/", headers={"Accept-Language": "zh-CN"})
     assert "查看退回意见" in text(chinese) and "继续填写" not in text(chinese)
+
+
+def test_a_reply_reaches_the_other_side_of_the_conversation(
+        app, client, make_enterprise, make_assessment, make_tenant, make_user, make_link,
+        sign_in, post, fetch):
+    from tenants.notifications.models import Notification
+
+    enterprise, assessment, consultant, consultancy, comment, linked, own = \
+        _returned_with_comment(make_enterprise, make_assessment, make_tenant, make_user,
+                               make_link, sign_in, post, fetch)
+    owner = owner_of(app, enterprise)
+    sign_in(owner)
+    assert post(f"{own}/review/comments/{comment.id}/replies",
+                {"body": "Attached: the 2025 log."}).status_code == 303
+    [to_reviewer] = fetch(Notification, Notification.event == "assessment.comment_reply")
+    # the comment's author hears of it, in the consultancy's view of the assessment
+    assert to_reviewer.user_id == consultant.id
+    assert to_reviewer.url == f"{linked}/review"
+    assert to_reviewer.params["excerpt"] == "Attached: the 2025 log."
+    sign_in(consultant)
+    assert post(f"{linked}/review/comments/{comment.id}/replies",
+                {"body": "Thanks, that settles it."}).status_code == 303
+    told = fetch(Notification, Notification.event == "assessment.comment_reply",
+                 Notification.user_id == owner.id)
+    # the enterprise's side hears of the reviewer's answer on its own review page, named
+    assert [n.url for n in told] == [f"{own}/review"]
+    assert told[0].params["author"] == "王审核"
+    centre = text(client.get("/notifications/", headers=ENGLISH))
+    # the reviewer sees the enterprise's reply, never their own
+    assert centre.count("replied on the") == 1 and "Attached: the 2025 log." in centre
+    assert "Thanks, that settles it." not in centre
