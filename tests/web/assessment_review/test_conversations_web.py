@@ -132,7 +132,7 @@ def test_a_reply_reaches_the_other_side_of_the_conversation(
         sign_in, post, fetch):
     from tenants.notifications.models import Notification
 
-    enterprise, assessment, consultant, consultancy, comment, linked, own = \
+    enterprise, _assessment, consultant, _consultancy, comment, linked, own = \
         _returned_with_comment(make_enterprise, make_assessment, make_tenant, make_user,
                                make_link, sign_in, post, fetch)
     owner = owner_of(app, enterprise)
