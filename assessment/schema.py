@@ -18,6 +18,7 @@ ASSESSMENT_MODEL_MODULES = [
     "assessment.benchmarks.models",
     "assessment.evidence.models",
     "assessment.io.models",
+    "assessment.campaigns.models",
 ]
 
 
