@@ -85,6 +85,9 @@ def upload(app: Flask, owner_tenant: Tenant, found: Any, data: bytes,
                                          db.session.merge(found), data, filename, lang)
         upload_id = started.id
         db.commit()  # runs the job (after the commit)
+    from tenants.jobs import wait_for_background_jobs
+
+    wait_for_background_jobs()  # an app with its own connections runs it on a job thread
     with app.test_request_context():
         set_tenant(db.session, owner_tenant.id)
         outcome = queries.upload(found.id, upload_id)
