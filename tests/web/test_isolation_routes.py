@@ -21,6 +21,7 @@ from werkzeug.routing import Rule
 from tests.conftest import csrf_token
 from tests.factories import make_link, owner_of
 from tests.integration.assessment_review import factories as review_factories
+from tests.integration.campaigns import factories as campaign_factories
 
 # Capability URLs (e-mailed tokens) and static files are not tenant objects.
 NOT_TENANT_ARGUMENTS = {"token", "filename"}
@@ -62,6 +63,10 @@ def world(app, make_tenant, make_user, tmp_path):
         bulk_job = BulkReportJob(year=2024, lang="zh", status=BulkStatus.done, total=1, done=1,
                                  zip_path="reports.zip")
         db.session.add(bulk_job)
+    # B acts as a lead manufacturer: a supplier campaign with one participant and an upload
+    campaign = campaign_factories.make_campaign(app, enterprise_b)
+    campaign_upload = campaign_factories.upload(app, enterprise_b, campaign, campaign_factories
+                                                .csv_bytes([campaign_factories.member_row(1)]))
     with app.test_request_context():
         from tenants.services import sessions
 
@@ -81,6 +86,8 @@ def world(app, make_tenant, make_user, tmp_path):
         "member": b_member,
         "bulk_job": bulk_job,
         "user_session": b_session,
+        "campaign": campaign,
+        "campaign_upload": campaign_upload,
     }
 
 
@@ -100,6 +107,9 @@ ID_FACTORIES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "page": lambda w: "lean",
     "year": lambda w: 2024,
     "code": lambda w: "lean.on_time_delivery_rate",
+    "campaign_id": lambda w: w["campaign"].id,
+    "upload_id": lambda w: w["campaign_upload"].id,
+    "fmt": lambda w: "csv",
 }
 
 
@@ -132,7 +142,8 @@ def test_the_walk_covers_the_platform_and_assessment_routes(app):
     assert {"tenant.members", "tenant.change_role", "tenant.revoke_link",
             "questionnaire.page", "evidence.download", "review.finalise",
             "results.page", "reports.pdf", "reports.bulk_zip", "dashboard.index",
-            "review.check", "review.confirm"} <= endpoints
+            "review.check", "review.confirm", "campaigns.board", "campaigns.upload_status",
+            "campaigns.remind", "campaigns.export"} <= endpoints
 
 
 @pytest.mark.parametrize("signed_in_as", ["enterprise_a", "consultancy_a", "association_a"])
