@@ -35,6 +35,9 @@ SETTINGS: tuple[Setting, ...] = (
             "the address-space cap of a rendering process (`RLIMIT_AS`); a render that needs "
             "more fails with a message saying so. A full report peaks at ~330 MB of address "
             "space; 0 removes the cap"),
+    Setting("PUBLIC_URL", "http://localhost:5000",
+            "the address that links in e-mails sent by background jobs start with (campaign "
+            "invitations and reminders); a request's own address is used when there is one"),
     Setting("DEMO_PASSWORD", "chaingauge-demo",
             "the password of every demo user (`flask --app app demo load`)"),
 )

@@ -101,6 +101,12 @@ def suppressed() -> Iterator[None]:
         setattr(g, _SUPPRESSED_KEY, was)
 
 
+def is_suppressed() -> bool:
+    """Whether the current block sends no e-mail (:func:`suppressed`): for senders that queue
+    their own delivery job instead of calling :func:`send_mail` per message."""
+    return bool(g.get(_SUPPRESSED_KEY, False))
+
+
 def send_mail(to: str, subject: str, body: str) -> None:
     """Queue a plain-text e-mail to go out once the current unit of work commits."""
     if g.get(_SUPPRESSED_KEY, False):

@@ -151,18 +151,20 @@ def board(found: Campaign, filters: Filters, today: date, page_size: int = PAGE_
         total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
         pages = max(1, -(-total // page_size))
         page = min(max(filters.page, 1), pages)
-        sent = (sa.select(reminders.c.participant_id, sa.func.count().label("n"),
-                          sa.func.max(reminders.c.sent_at).label("last"))
-                .where(reminders.c.tenant_id == found.tenant_id)
-                .group_by(reminders.c.participant_id).subquery())
         query = (sa.select(P, status.label("status"), A.c.id.label("assessment_id"),
-                           A.c.tenant_id.label("assessment_tenant"),
-                           sa.func.coalesce(sent.c.n, 0), sent.c.last)
-                 .select_from(joined.outerjoin(sent, sent.c.participant_id == P.c.id))
+                           A.c.tenant_id.label("assessment_tenant"))
+                 .select_from(joined)
                  .where(*_where(found, filters, status))
                  .order_by(P.c.company_name, P.c.id)
                  .limit(page_size).offset((page - 1) * page_size))
         raw = list(db.session.execute(query))
+        # the reminders of this page's rows only (not an aggregate over the whole campaign)
+        sent = {row[0]: (row[1], row[2]) for row in db.session.execute(
+            sa.select(reminders.c.participant_id, sa.func.count(), sa.func.max(
+                reminders.c.sent_at))
+            .where(reminders.c.tenant_id == found.tenant_id,
+                   reminders.c.participant_id.in_([r.id for r in raw]))
+            .group_by(reminders.c.participant_id))} if raw else {}
         started = [(r.assessment_tenant, r.assessment_id) for r in raw
                    if r.assessment_id is not None
                    and r.status in (Status.in_progress, Status.returned, Status.overdue)]
@@ -177,7 +179,8 @@ def board(found: Campaign, filters: Filters, today: date, page_size: int = PAGE_
                                                                 Status.submitted)
                                            else None))
         rows.append(BoardRow(r.id, r.company_name, r.credit_code, r.contact_name, r.email,
-                             r.industry, r.size, r.province, r.status, coverage, r[-2], r[-1]))
+                             r.industry, r.size, r.province, r.status, coverage,
+                             sent.get(r.id, (0, None))[0], sent.get(r.id, (0, None))[1]))
     return Board(counts, total, rows, page, pages)
 
 

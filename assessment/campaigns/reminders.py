@@ -17,12 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col, select
 
 from assessment.campaigns import queries
-from assessment.campaigns.messages import MessageKind, send_campaign_message
-from assessment.campaigns.models import Campaign, Participant, Reminder
-from tenants import queries as platform_queries
+from assessment.campaigns.messages import MessageKind, queue_messages
+from assessment.campaigns.models import Campaign, Reminder
 from tenants.context import set_tenant
 from tenants.db import db
 from tenants.localtime import zone_of
@@ -66,16 +64,6 @@ def _insert_steps(found: Campaign, participant_ids: Iterable[uuid.UUID], step: s
     return inserted
 
 
-def _send(found: Campaign, participant_ids: list[uuid.UUID], kind: MessageKind) -> None:
-    owner = platform_queries.tenant_by_id(found.tenant_id)
-    assert owner is not None
-    for start_at in range(0, len(participant_ids), 1000):
-        chunk = participant_ids[start_at:start_at + 1000]
-        for participant in db.session.exec(select(Participant).where(
-                Participant.campaign_id == found.id, col(Participant.id).in_(chunk))):
-            send_campaign_message(kind, owner, found, participant)
-
-
 def remind_campaign(found: Campaign, now: datetime, today: date) -> int:
     """Send the step due today to the participants still expected; returns how many."""
     step = due_step(found, today)
@@ -85,7 +73,7 @@ def remind_campaign(found: Campaign, now: datetime, today: date) -> int:
     eligible = queries.eligible_for_reminder(found, today)
     fresh = _insert_steps(found, eligible, step, now)
     kind = MessageKind.escalation if step.startswith("after:") else MessageKind.reminder
-    _send(found, fresh, kind)
+    queue_messages(kind, found, fresh)
     return len(fresh)
 
 
@@ -98,7 +86,7 @@ def remind_now(found: Campaign, participant_ids: list[uuid.UUID], now: datetime,
     step = f"now:{now.strftime('%Y%m%d%H%M')}"
     fresh = _insert_steps(found, chosen, step, now)
     kind = MessageKind.escalation if today > found.deadline else MessageKind.reminder
-    _send(found, fresh, kind)
+    queue_messages(kind, found, fresh)
     return len(fresh)
 
 

@@ -19,7 +19,7 @@ from assessment.campaigns.messages import (
     INVITE_MAX_AGE,
     INVITE_PURPOSE,
     MessageKind,
-    send_campaign_message,
+    queue_messages,
 )
 from assessment.campaigns.models import Campaign, Participant, Upload, UploadState
 from assessment.campaigns.roster import COLUMNS, Problem, Roster, check_row, read_roster
@@ -144,10 +144,10 @@ def _apply_rows(tenant: Tenant, user: User | None, found: Campaign,
         request_links_in_bulk(tenant, user, list(existing.values()),
                               [LinkGrant(g) for g in found.grants])
     participants = [Participant.model_validate(record) for record in records]
-    for participant in participants:
-        kind = (MessageKind.link_request if participant.enterprise_tenant_id
-                else MessageKind.invitation)
-        send_campaign_message(kind, tenant, found, participant)
+    queue_messages(MessageKind.invitation, found,
+                   [p.id for p in participants if p.enterprise_tenant_id is None])
+    queue_messages(MessageKind.link_request, found,
+                   [p.id for p in participants if p.enterprise_tenant_id is not None])
     audit.record("campaign.participants_added", tenant_id=tenant.id, subject=found.name,
                  added=len(rows), linked=len(existing))
     return participants
