@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -113,29 +114,32 @@ def _read_table(data: bytes, filename: str) -> list[list[str]]:
     return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
 
 
+@cache
+def _names() -> dict[str, dict[str, str]]:
+    """Folded names → code, per column: built once (a list of 5,000 rows looks up 15,000)."""
+    industries = {_fold(name): d.code for d in list_divisions()
+                  for name in (d.name_zh, d.name_en)}
+    sizes = {_fold(name): s.code for s in size_classes() for name in (s.code, s.name_zh,
+                                                                      s.name_en)}
+    places = {}
+    for p in provinces():
+        for name in (p.code, p.name_zh, p.name_en,
+                     p.name_zh.removesuffix("省").removesuffix("市")):
+            places[_fold(name)] = p.code
+    return {"industry": industries, "size": sizes, "province": places}
+
+
 def _lookup_industry(text: str) -> str | None:
     found = find_division(text)
-    if found:
-        return found.code
-    folded = _fold(text)
-    return next((d.code for d in list_divisions()
-                 if folded in (_fold(d.name_zh), _fold(d.name_en))), None)
+    return found.code if found else _names()["industry"].get(_fold(text))
 
 
 def _lookup_size(text: str) -> str | None:
-    folded = _fold(text)
-    return next((s.code for s in size_classes()
-                 if folded in (s.code, _fold(s.name_zh), _fold(s.name_en))), None)
+    return _names()["size"].get(_fold(text))
 
 
 def _lookup_province(text: str) -> str | None:
-    folded = _fold(text)
-    for p in provinces():
-        names = {p.code, _fold(p.name_zh), _fold(p.name_en),
-                 _fold(p.name_zh.removesuffix("省").removesuffix("市"))}
-        if folded in names:
-            return p.code
-    return None
+    return _names()["province"].get(_fold(text))
 
 
 def read_roster(data: bytes, filename: str) -> Roster:
