@@ -106,7 +106,7 @@ def add_participant(tenant: Tenant, user: User, found: Campaign, values: dict[st
         raise FieldErrors({p.column: p.message for p in roster.problems})
     if clean["credit_code"] in queries.participant_codes(found.id):
         raise Conflict(_l("This company is already in the campaign."), "credit_code")
-    [participant] = _apply_rows(tenant, user, found, [clean])
+    [participant] = apply_rows(tenant, user, found, [clean])
     return participant
 
 
@@ -124,7 +124,7 @@ def _existing_enterprises(codes: list[str]) -> dict[str, uuid.UUID]:
     return found
 
 
-def _apply_rows(tenant: Tenant, user: User | None, found: Campaign,
+def apply_rows(tenant: Tenant, user: User | None, found: Campaign,
                 rows: list[dict[str, str]]) -> list[Participant]:
     """Insert the participants (one multi-row insert), link the enterprises already on
     ChainGauge (a pending link each: they consent), and queue every invitation."""
@@ -190,7 +190,7 @@ def apply_checked(tenant: Tenant, user: User | None, found: Campaign, upload: Up
                                for p in roster.problems[:1000]]
             upload.counts = {"problems": len(roster.problems), "rows": len(roster.rows)}
         else:
-            participants = _apply_rows(tenant, user, found, roster.rows)
+            participants = apply_rows(tenant, user, found, roster.rows)
             linked = sum(1 for p in participants if p.enterprise_tenant_id)
             upload.state = UploadState.done
             upload.counts = {"added": len(participants), "linked": linked,
