@@ -114,9 +114,11 @@ def seed_existing(existing: int) -> None:
     """Enterprises already on ChainGauge (superuser: row-level security does not apply)."""
     with psycopg.connect(**_conninfo(dbname=NAME), autocommit=True) as conn:
         conn.execute("""
-            CREATE TEMP TABLE e AS SELECT gen_random_uuid() AS id, i FROM generate_series(0, %s - 1) i;
+            CREATE TEMP TABLE e AS
+            SELECT gen_random_uuid() AS id, i FROM generate_series(0, %s - 1) i;
             INSERT INTO tenant (id, kind, name, slug, locale, plan, created_at)
-            SELECT id, 'enterprise', '已注册企业 ' || i, 'bench-e-' || i, 'zh_CN', 'free', now() FROM e;
+            SELECT id, 'enterprise', '已注册企业 ' || i, 'bench-e-' || i, 'zh_CN', 'free', now()
+            FROM e;
         """.replace("%s", str(existing)))
         rows = conn.execute("SELECT id, i FROM e").fetchall()
         with conn.cursor() as cur:
@@ -138,7 +140,8 @@ def accept_half_and_assess() -> None:
             INSERT INTO assessment (tenant_id, id, year, framework_id, framework_version, state,
                 revision, version, created_at, updated_at)
             SELECT target_tenant_id, gen_random_uuid(), %s, 'scm-2024', '1.0.0',
-                   (ARRAY['draft','submitted','returned','finalised'])[1 + (row_number() OVER ()) %% 4],
+                   (ARRAY['draft','submitted','returned','finalised'])
+                       [1 + (row_number() OVER ()) %% 4],
                    1, 1, now(), now()
             FROM tenant_link WHERE status = 'accepted';
         """.replace("%s", str(YEAR)).replace("%%", "%"))

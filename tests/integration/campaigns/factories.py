@@ -97,8 +97,9 @@ def upload(app: Flask, owner_tenant: Tenant, found: Any, data: bytes,
 
 
 def give_credit_code(app: Flask, enterprise: Tenant, code: str) -> None:
-    from assessment.profiles.models import EnterpriseProfile
     from sqlmodel import select
+
+    from assessment.profiles.models import EnterpriseProfile
 
     with app.app_context():
         set_tenant(db.session, enterprise.id)

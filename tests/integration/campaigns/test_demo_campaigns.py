@@ -34,8 +34,9 @@ def test_the_demo_has_campaigns_with_every_board_filled(app: Flask, outbox) -> N
         for name, found in campaigns.items():
             set_tenant(db.session, found.tenant_id)
             counts[name] = queries.board(found, queries.Filters(), today).counts
-    current, last, suppliers = (counts["2026 年度会员供应链评估"], counts["2025 年度会员供应链评估"],
-                                counts["2026 年度供应商供应链能力自评"])
+    current = counts["2026 年度会员供应链评估"]
+    last = counts["2025 年度会员供应链评估"]
+    suppliers = counts["2026 年度供应商供应链能力自评"]
     assert {"invited", "in_progress", "returned", "declined"} <= set(current), current
     assert {"finalised", "overdue"} <= set(last), last
     assert suppliers.get("invited") == 3 and sum(suppliers.values()) == 6, suppliers

@@ -89,8 +89,8 @@ def test_the_cadence_with_a_frozen_clock(app, world, outbox, fetch):
     n = len(outbox())
     assert _run(app, date(2027, 1, 3)) == 2  # 3 days after: an escalation
     assert _subjects(outbox, n) == [(e, "Overdue") for e in expected]
-    steps = sorted((r.step for r in fetch(Reminder, Reminder.campaign_id == world[
-        "campaign"].id)))
+    steps = sorted(r.step for r in fetch(Reminder, Reminder.campaign_id == world[
+        "campaign"].id))
     assert steps == sorted(["before:14", "before:7", "before:1", "after:3"] * 2)
 
 
@@ -101,9 +101,9 @@ def test_a_missed_week_sends_only_the_latest_step(app, world, outbox, fetch):
 
 
 def test_no_reminder_after_finishing(app, world, outbox):
-    from tests.factories.assessments import acting_in, membership_of, owner
     from assessment.assessments import queries as assessment_queries
     from assessment.assessments import services as lifecycle
+    from tests.factories.assessments import acting_in, membership_of, owner
 
     assert _run(app, date(2026, 12, 17)) == 2
     with acting_in(app, world["working"]):
@@ -141,11 +141,11 @@ def test_immediate_mode_runs_by_command(app, world, outbox):
 
 
 def test_the_periodic_job_runs_under_redis(app, fresh_app, association, fetch, tmp_path):
-    from tests.integration.test_jobs_and_redis import REDIS_URL
     import redis as redis_client
 
     from tenants import jobs
     from tenants.types import utcnow
+    from tests.integration.test_jobs_and_redis import REDIS_URL
 
     client = redis_client.Redis.from_url(REDIS_URL)
     client.ping()

@@ -87,9 +87,8 @@ def test_problems_are_in_the_uploader_language(app, association):
 
 def test_a_missing_column_and_an_unreadable_file(app, association, fetch):
     found = make_campaign(app, association)
-    outcome = upload(app, association, found,
-                     csv_bytes([["A 公司", credit_code(1)]], header=["企业名称", "统一社会信用代码"]),
-                     lang="en")
+    two_columns = csv_bytes([["A 公司", credit_code(1)]], header=["企业名称", "统一社会信用代码"])
+    outcome = upload(app, association, found, two_columns, lang="en")
     assert {(p["row"], p["column"]) for p in outcome.problems} == {
         (1, "contact_name"), (1, "email")}
     outcome = upload(app, association, found, b"PK\x03\x04 broken", "x.xlsx", lang="en")

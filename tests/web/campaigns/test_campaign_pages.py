@@ -118,6 +118,8 @@ def test_remind_now_sends_to_the_selection_once(app, client, sign_in, post, asso
     response = post(url, {"participant": [str(first.id)]}, follow_redirects=True)
     assert "Reminders sent: 1." in flashes(response)
     assert [m["To"] for m in outbox()[before:]] == ["member1@example.com"]
+    board = text(client.get(f"/t/{association.slug}/campaigns/{found.id}?q=member1%40"))
+    assert re.search(r'<td class="num">1</td>\s*</tr>', board)  # "reminders sent: 1"
     response = post(url, {"participant": [str(first.id)]}, follow_redirects=True)
     assert len(outbox()) == before + 1  # the same minute: a double click sends once
 
