@@ -14,7 +14,7 @@ from tenants.models import LinkGrant, LinkKind, LinkStatus, Role, Tenant, Tenant
 from tests.conftest import csrf_token
 from tests.factories import owner_of
 from tests.factories import sign_in as sign_in_with
-from tests.web.helpers import field_error, flashes, text
+from tests.web.helpers import field_error, text
 
 # The confirmation step itself: tests/web/assessment_review/test_confirmations.py.
 CONFIRM = {"confirm": "yes"}
