@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from defusedxml.ElementTree import iterparse
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
@@ -89,10 +90,72 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_CELL_REF = re.compile(r"^([A-Z]+)")
+
+
+def _column_index(ref: str) -> int:
+    match = _CELL_REF.match(ref)
+    index = 0
+    for ch in match.group(1) if match else "A":
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def _fast_xlsx(data: bytes) -> list[list[str]]:
+    """The first sheet's cell texts, read straight from its XML (defusedxml's iterparse):
+    several times faster than openpyxl for a list of thousands of rows. Raises on anything
+    unusual; the caller then reads the file with openpyxl."""
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        names = book.namelist()
+        sheets = sorted(n for n in names if n.startswith("xl/worksheets/sheet")
+                        and n.endswith(".xml"))
+        if "xl/worksheets/sheet1.xml" not in sheets:
+            raise ValueError("no first sheet")
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in names:
+            with book.open("xl/sharedStrings.xml") as stream:
+                for _event, element in iterparse(stream):
+                    if element.tag == f"{_NS}si":
+                        shared.append("".join(t.text or "" for t in element.iter(f"{_NS}t")))
+                        element.clear()
+        table: list[list[str]] = []
+        with book.open("xl/worksheets/sheet1.xml") as stream:
+            for _event, element in iterparse(stream):
+                if element.tag != f"{_NS}row":
+                    continue
+                row: list[str] = []
+                for cell in element.iter(f"{_NS}c"):
+                    kind = cell.get("t", "n")
+                    if kind == "inlineStr":
+                        text = "".join(t.text or "" for t in cell.iter(f"{_NS}t"))
+                    else:
+                        value = cell.find(f"{_NS}v")
+                        text = value.text or "" if value is not None else ""
+                        if kind == "s" and text:
+                            text = shared[int(text)]
+                        elif kind == "n" and text:
+                            number = float(text)
+                            text = _cell_text(number)
+                    index = _column_index(cell.get("r", "")) if cell.get("r") else len(row)
+                    row.extend([""] * (index - len(row) + 1))
+                    row[index] = text.strip()
+                number = int(element.get("r", len(table) + 1))
+                while len(table) < number - 1:
+                    table.append([])
+                table.append(row)
+                element.clear()
+        return table
+
+
 def _read_table(data: bytes, filename: str) -> list[list[str]]:
     """The file's cells as text, row by row; raises ValueError when it is neither a workbook
     nor a CSV file."""
     if data[:2] == b"PK" or filename.lower().endswith(".xlsx"):
+        try:
+            return _fast_xlsx(data)
+        except Exception:  # noqa: S110 - an unusual workbook: openpyxl reads it below
+            pass
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
