@@ -18,7 +18,7 @@ from sqlmodel import col, select
 
 from assessment.assessments.models import Answer, Assessment, State
 from assessment.assessments.pages import pages_for
-from assessment.campaigns.models import Campaign, Participant, Status, Upload
+from assessment.campaigns.models import Campaign, Participant, Reminder, Status, Upload
 from assessment.questionnaire.progress import progress
 from indicators import load_framework
 from tenants.context import system_scope
@@ -140,8 +140,7 @@ def board(found: Campaign, filters: Filters, today: date, page_size: int = PAGE_
     """Counts per status (with the other filters), and one page of rows, all in SQL."""
     status = status_expression(found, today)
     joined = _joined(found)
-    reminders = sa.table("campaign_reminder", sa.column("tenant_id"), sa.column("participant_id"),
-                         sa.column("sent_at"))
+    reminders = Reminder.__table__  # type: ignore[attr-defined]
     with system_scope(db.session, "campaign board: participants' states through their links"):
         count_where = _where(found, Filters(search=filters.search, province=filters.province,
                                             industry=filters.industry), status)

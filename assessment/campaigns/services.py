@@ -215,11 +215,18 @@ def apply_upload(tenant_id: uuid.UUID, upload_id: uuid.UUID) -> None:
             with db.session.begin_nested():  # a failure inside leaves no participant behind
                 apply_checked(tenant, user, found, upload)
         except sa.exc.IntegrityError:  # the same company added meanwhile by another hand
-            upload.state = UploadState.refused
-            upload.problems = [{"row": 0, "column": "", "letter": "", "message": str(
-                _l("The list changed while it was being applied. Upload it again."))}]
-            upload.data = b""
-            upload.finished_at = utcnow()
+            _refuse(upload, _l("The list changed while it was being applied. Upload it again."))
+        except DomainError as error:  # e.g. the plan's member seats do not cover the list
+            _refuse(upload, error.message)
+
+
+def _refuse(upload: Upload, message: Any) -> None:
+    with force_locale("en" if upload.lang == "en" else "zh_CN"):
+        upload.problems = [{"row": 0, "column": "", "letter": "", "message": str(message)}]
+    upload.state = UploadState.refused
+    upload.counts = {"problems": 1, "rows": 0}
+    upload.data = b""
+    upload.finished_at = utcnow()
 
 
 # -- the invitation link ---------------------------------------------------------------------

@@ -190,6 +190,9 @@ def request_links_in_bulk(source: Tenant, actor: User | None, target_ids: Iterab
             existing.responded_by_id = None
             existing.responded_at = None
             existing.may_be_named = False
+    # every request holds a seat, as a single one does: the pending ones (the asked-again
+    # among them, flushed by the count's query) and the new ones
+    entitlements.require_seat_for_link(source, adding=len(new_rows))
     if new_rows:
         db.session.execute(sa_insert(TenantLink), new_rows)
     if targets:

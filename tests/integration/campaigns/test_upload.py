@@ -143,3 +143,18 @@ def test_a_large_list_is_applied_set_based(app, association, fetch):
     outcome = upload(app, association, found, xlsx_bytes(rows), "big.xlsx")
     assert outcome.counts["added"] == 600
     assert len(_participants(fetch, found)) == 600
+
+
+def test_a_list_beyond_the_plan_seats_is_refused_whole(app, make_tenant, make_enterprise,
+                                                       fetch, billing):
+    # a free association has two member seats; each link request holds one
+    association = make_tenant("association", name="Free Association")
+    for n in (1, 2, 3):
+        give_credit_code(app, make_enterprise(name=f"已注册 {n}"), credit_code(n))
+    found = make_campaign(app, association)
+    outcome = upload(app, association, found, csv_bytes([member_row(n) for n in (1, 2, 3)]),
+                     lang="en")
+    assert outcome.state == "refused"
+    assert "member seats" in outcome.problems[0]["message"]
+    assert _participants(fetch, found) == []
+    assert fetch(TenantLink, TenantLink.source_tenant_id == association.id) == []
