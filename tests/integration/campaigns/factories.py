@@ -87,7 +87,8 @@ def upload(app: Flask, owner_tenant: Tenant, found: Any, data: bytes,
         db.commit()  # runs the job (after the commit)
     from tenants.jobs import wait_for_background_jobs
 
-    wait_for_background_jobs()  # an app with its own connections runs it on a job thread
+    for _ in range(3):  # an app with its own connections runs it (and the mail jobs it
+        wait_for_background_jobs()  # starts) on job threads
     with app.test_request_context():
         set_tenant(db.session, owner_tenant.id)
         outcome = queries.upload(found.id, upload_id)
