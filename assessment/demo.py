@@ -28,6 +28,7 @@ from sqlmodel import select
 from assessment.assessments import answering, queries, services
 from assessment.assessments.models import AnswerState, Assessment
 from assessment.benchmarks.tasks import drain_stale_cohorts, refreshes_held
+from assessment.campaigns import demo as campaign_demo
 from assessment.demo_figures import demo_answers
 from assessment.plans import demo as demo_plans
 from assessment.portfolio import queries as portfolio_queries
@@ -256,6 +257,11 @@ def _create(members: int, commit_every: int | None = None) -> list[Login]:
             if client is not None and client_owner is not None:
                 demo_plans.plan(client, client_owner, FINALISED_YEARS[1],
                                 demo_plans.Commenter(reviewer, consultancy))
+    with system_scope(db.session, "demo: the association's members for its campaigns"):
+        member_ids = platform_queries.linked_tenant_ids(association.id, LinkGrant.scores)
+        member_tenants = [t for t in (platform_queries.tenant_by_id(i) for i in member_ids)
+                          if t]
+    campaign_demo.load(association, assoc_owner, member_tenants, own, own_owner, DRAFT_YEAR)
     set_tenant(db.session, None)
     return loader.logins
 

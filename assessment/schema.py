@@ -20,6 +20,7 @@ ASSESSMENT_MODEL_MODULES = [
     "assessment.io.models",
     "assessment.plans.models",
     "assessment.portfolio.models",
+    "assessment.campaigns.models",
 ]
 
 

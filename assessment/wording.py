@@ -139,6 +139,8 @@ AUDIT_DETAIL_LABELS: dict[str, Any] = {
     "quantity": _l("Seats"),
     "type": _l("File type"),
     "grace_until": _l("Grace period until"),
+    "added": _l("Companies added"),
+    "linked": _l("Already on ChainGauge"),
 }
 
 # Values some events record as codes.

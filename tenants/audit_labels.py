@@ -45,6 +45,10 @@ AUDIT_LABELS: dict[str, Any] = {
     "billing.plan_changed": _l("Plan changed"),
     "billing.payment_paid": _l("Payment received"),
     "billing.payment_failed": _l("Payment failed"),
+    "campaign.created": _l("Campaign created"),
+    "campaign.participants_added": _l("Campaign participants added"),
+    "campaign.joined": _l("Joined a campaign"),
+    "campaign.declined": _l("Campaign invitation declined"),
 }
 
 

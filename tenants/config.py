@@ -86,10 +86,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NOTIFY_RETRY_SECONDS", 60,
             "the wait before the first retry of a delivery; each further retry waits twice as "
             "long"),
-    Setting("NOTIFY_BASE_URL", None,
-            "the app's public address (e.g. `https://chaingauge.example.cn`), for links in "
-            "notifications sent outside a request; unset: such notifications carry no link "
-            "(within a request the request's own address is used)"),
+    Setting("PUBLIC_URL", "http://localhost:5000",
+            "the app's public address (e.g. `https://chaingauge.example.cn`) that links in "
+            "messages sent by background jobs start with (notifications, campaign invitations "
+            "and reminders, plan reminders); within a request the request's own address is "
+            "used"),
     Setting("DEFAULT_LOCALE", "zh_CN", "the language when nothing else decides"),
     Setting("DEFAULT_TIMEZONE", "Asia/Shanghai",
             'the time zone pages show times in, unless a user chose another under "Your '

@@ -102,7 +102,8 @@ def suppressed() -> Iterator[None]:
 
 
 def is_suppressed() -> bool:
-    """Whether mail is being suppressed in this context (see :func:`suppressed`)."""
+    """Whether the current block sends no e-mail (:func:`suppressed`): for senders that queue
+    their own delivery job instead of calling :func:`send_mail` per message."""
     return bool(g.get(_SUPPRESSED_KEY, False))
 
 

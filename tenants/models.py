@@ -33,6 +33,9 @@ class Role(StrEnum):
 class LinkKind(StrEnum):
     association_member = "association_member"
     consultancy_client = "consultancy_client"
+    # A lead manufacturer (链主, an enterprise) and its supplier (another enterprise): the
+    # customer asks, the supplier consents, grants and revokes exactly as with the others.
+    customer_supplier = "customer_supplier"
 
 
 class LinkStatus(StrEnum):

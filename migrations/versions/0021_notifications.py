@@ -16,7 +16,7 @@ from tenants import rls
 from tenants.types import UTCDateTime
 
 revision = '0021'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

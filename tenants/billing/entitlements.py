@@ -237,7 +237,7 @@ def require_capacity(tenant: Tenant, limit: str, adding: int = 1,
     raise EntitlementRequired(message, upgrade_url(tenant), field)
 
 
-def require_seat_for_link(source: Tenant) -> None:
+def require_seat_for_link(source: Tenant, adding: int = 1) -> None:
     """Before an association or consultancy asks an enterprise to link: a seat must be free.
 
     Seats in use are the accepted links; a pending request holds a seat too, so that accepting
@@ -251,7 +251,7 @@ def require_seat_for_link(source: Tenant) -> None:
         LinkKind.consultancy_client
     pending = _in_tenant(source.id,
                          lambda: queries.link_count(source.id, kind, [LinkStatus.pending]))
-    require_capacity(source, limit, adding=pending + 1, field="enterprise")
+    require_capacity(source, limit, adding=pending + adding, field="enterprise")
 
 
 def usage_table(tenant: Tenant, now: datetime | None = None

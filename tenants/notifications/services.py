@@ -40,8 +40,7 @@ def _absolute(url: str | None) -> str | None:
         return None
     if has_request_context():
         return request.host_url.rstrip("/") + url
-    base = current_app.config["NOTIFY_BASE_URL"]
-    return f"{str(base).rstrip('/')}{url}" if base else None
+    return f"{str(current_app.config['PUBLIC_URL']).rstrip('/')}{url}"
 
 
 def _queue_drain() -> None:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert as sa_insert
+from sqlmodel import col
+from sqlmodel import select as sa_select
 
 from tenants import queries
 from tenants.billing import entitlements
@@ -18,6 +22,7 @@ from tenants.context import system_scope
 from tenants.db import db
 from tenants.errors import Conflict, DomainError, Forbidden, NotFound
 from tenants.models import (
+    AuditEvent,
     LinkGrant,
     LinkKind,
     LinkStatus,
@@ -34,6 +39,8 @@ from tenants.types import utcnow
 LINK_KIND_FOR_SOURCE = {
     TenantKind.association: LinkKind.association_member,
     TenantKind.consultancy: LinkKind.consultancy_client,
+    # an enterprise acting as a lead manufacturer (链主) invites its suppliers
+    TenantKind.enterprise: LinkKind.customer_supplier,
 }
 
 
@@ -80,6 +87,8 @@ def request_link(source: Tenant, actor: User, enterprise: str,
     if not grant_list:
         raise DomainError(_l("Choose at least one thing the link grants."), "grants")
     target = _find_enterprise(enterprise)
+    if target.id == source.id:
+        raise DomainError(_l("An enterprise cannot link with itself."), "enterprise")
     link = queries.link_between(source.id, target.id)
     if link is not None and link.status in (LinkStatus.pending, LinkStatus.accepted):
         raise Conflict(_l("This enterprise is already linked or has a pending request."),
@@ -145,3 +154,62 @@ def revoke(tenant: Tenant, actor: User, link_id: uuid.UUID) -> TenantLink:
     audit.record("link.revoked", tenant_id=other, subject=tenant.slug)
     db.session.flush()
     return link
+
+
+def request_links_in_bulk(source: Tenant, actor: User | None, target_ids: Iterable[uuid.UUID],
+                          grants: Iterable[LinkGrant]) -> dict[uuid.UUID, uuid.UUID]:
+    """Ask many enterprises at once to link (a campaign's upload), set-based: one query for
+    the existing links, one multi-row insert for the new ones. Returns {target: link id}.
+
+    As with :func:`request_link`, the enterprise consents: a new link is pending until it
+    accepts. An accepted or pending link is left as it is; a declined or revoked one is asked
+    again (a new round is a new question). The enterprises' owners are not mailed here: the
+    caller sends its own invitation.
+    """
+    kind = LINK_KIND_FOR_SOURCE.get(TenantKind(source.kind))
+    if kind is None:
+        raise Forbidden(_l("Only associations and consultancies invite enterprises."))
+    grant_list = sorted(str(LinkGrant(g)) for g in set(grants))
+    targets = [t for t in dict.fromkeys(target_ids) if t != source.id]
+    found: dict[uuid.UUID, TenantLink] = {}
+    for start in range(0, len(targets), 1000):
+        chunk = targets[start:start + 1000]
+        for link in db.session.exec(sa_select(TenantLink).where(
+                TenantLink.source_tenant_id == source.id,
+                col(TenantLink.target_tenant_id).in_(chunk))):
+            found[link.target_tenant_id] = link
+    now = utcnow()
+    new_rows: list[dict[str, Any]] = []
+    for target in targets:
+        existing = found.get(target)
+        if existing is None:
+            row = {"id": uuid.uuid4(), "source_tenant_id": source.id, "target_tenant_id": target,
+                   "kind": str(kind), "status": LinkStatus.pending.value, "grants": grant_list,
+                   "may_be_named": False, "requested_by_id": actor.id if actor else None,
+                   "created_at": now}
+            new_rows.append(row)
+        elif existing.status in (LinkStatus.declined, LinkStatus.revoked):
+            existing.status = LinkStatus.pending
+            existing.grants = grant_list
+            existing.requested_by_id = actor.id if actor else None
+            existing.responded_by_id = None
+            existing.responded_at = None
+            existing.may_be_named = False
+    # every request holds a seat, as a single one does: the pending ones (the asked-again
+    # among them, flushed by the count's query) and the new ones
+    entitlements.require_seat_for_link(source, adding=len(new_rows))
+    if new_rows:
+        db.session.execute(sa_insert(TenantLink), new_rows)
+    if targets:
+        audit.record("link.requested", tenant_id=source.id, subject=f"{len(targets)}",
+                     grants=grant_list, bulk=True)
+        # each enterprise's own log shows the request too, as for a single one
+        db.session.execute(sa_insert(AuditEvent), [
+            {"id": uuid.uuid4(), "tenant_id": target, "actor_user_id": actor.id if actor else None,
+             "action": "link.requested", "subject": source.slug[:200],
+             "details": {"grants": str(grant_list)}, "created_at": now}
+            for target in targets])
+    db.session.flush()
+    result = {target: link.id for target, link in found.items()}
+    result.update({row["target_tenant_id"]: row["id"] for row in new_rows})
+    return result

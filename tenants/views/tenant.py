@@ -20,7 +20,7 @@ from tenants.forms import (
     LinkResponseForm,
     RoleForm,
 )
-from tenants.models import LinkGrant, Role, TenantKind
+from tenants.models import LinkGrant, Role
 from tenants.services import links, memberships
 from tenants.web import (
     current_tenant,
@@ -140,7 +140,7 @@ def _render_links(request_form: LinkRequestForm | None = None) -> str:
         response_form=LinkResponseForm(),
         action_form=ActionForm(),
         grant_labels=GRANT_LABELS,
-        inviting=tenant.kind in (TenantKind.association, TenantKind.consultancy),
+        inviting=True,  # an enterprise invites its suppliers (customer_supplier links)
     )
 
 

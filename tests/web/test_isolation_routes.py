@@ -21,6 +21,7 @@ from werkzeug.routing import Rule
 from tests.conftest import csrf_token
 from tests.factories import make_link, owner_of
 from tests.integration.assessment_review import factories as review_factories
+from tests.integration.campaigns import factories as campaign_factories
 
 # Capability URLs (e-mailed tokens) and static files are not tenant objects.
 NOT_TENANT_ARGUMENTS = {"token", "filename"}
@@ -82,6 +83,10 @@ def world(app, make_tenant, make_user, tmp_path):
         bulk_job = BulkReportJob(year=2024, lang="zh", status=BulkStatus.done, total=1, done=1,
                                  zip_path="reports.zip")
         db.session.add(bulk_job)
+    # B acts as a lead manufacturer: a supplier campaign with one participant and an upload
+    campaign = campaign_factories.make_campaign(app, enterprise_b)
+    campaign_upload = campaign_factories.upload(app, enterprise_b, campaign, campaign_factories
+                                                .csv_bytes([campaign_factories.member_row(1)]))
     with app.test_request_context():
         from tenants.services import sessions
 
@@ -104,6 +109,8 @@ def world(app, make_tenant, make_user, tmp_path):
         "robot": robot,
         "notification": notification,
         "plan_action": plan_action,
+        "campaign": campaign,
+        "campaign_upload": campaign_upload,
     }
 
 
@@ -126,6 +133,9 @@ ID_FACTORIES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "page": lambda w: "lean",
     "year": lambda w: 2024,
     "code": lambda w: "lean.on_time_delivery_rate",
+    "campaign_id": lambda w: w["campaign"].id,
+    "upload_id": lambda w: w["campaign_upload"].id,
+    "fmt": lambda w: "csv",
 }
 
 
@@ -159,7 +169,9 @@ def test_the_walk_covers_the_platform_and_assessment_routes(app):
             "questionnaire.page", "evidence.download", "review.finalise",
             "results.page", "reports.pdf", "reports.bulk_zip", "dashboard.index",
             "review.check", "review.confirm", "plans.page", "plans.action", "plans.edit",
-            "plans.change_status", "plans.comment", "plans_members.members"} <= endpoints
+            "plans.change_status", "plans.comment", "plans_members.members",
+            "campaigns.board", "campaigns.upload_status", "campaigns.remind",
+            "campaigns.export"} <= endpoints
 
 
 @pytest.mark.parametrize("signed_in_as", ["enterprise_a", "consultancy_a", "association_a"])

@@ -14,7 +14,7 @@ from tenants.models import LinkGrant, LinkKind, LinkStatus, Role, Tenant, Tenant
 from tests.conftest import csrf_token
 from tests.factories import owner_of
 from tests.factories import sign_in as sign_in_with
-from tests.web.helpers import field_error, flashes, text
+from tests.web.helpers import field_error, text
 
 # The confirmation step itself: tests/web/assessment_review/test_confirmations.py.
 CONFIRM = {"confirm": "yes"}
@@ -113,14 +113,18 @@ def test_a_consultancy_gets_a_client_link(app, make_tenant, enterprise, sign_in,
     assert (link.kind, link.grants) == (LinkKind.consultancy_client, ["review"])
 
 
-def test_an_enterprise_cannot_request_links(app, enterprise, make_tenant, sign_in, post,
-                                            fetch):
+def test_an_enterprise_invites_its_suppliers_but_not_itself(app, enterprise, make_tenant,
+                                                             sign_in, post, fetch):
+    # Issue 16: an enterprise acting as a lead manufacturer (链主) asks its suppliers to link
+    # (a customer_supplier link, consented to like the others: tests/web/campaigns).
     other = make_tenant("enterprise")
     sign_in(owner(app, enterprise))
-    response = request_link(post, enterprise, other.slug)
+    assert request_link(post, enterprise, other.slug).status_code == 302
+    link = the_link(fetch, enterprise, other)
+    assert (link.kind, link.status) == (LinkKind.customer_supplier, "pending")
+    response = request_link(post, enterprise, enterprise.slug)
     assert response.status_code == 422
-    assert flashes(response) == ["Only associations and consultancies invite enterprises."]
-    assert fetch(TenantLink, TenantLink.source_tenant_id == enterprise.id) == []
+    assert field_error(response, "enterprise") == "An enterprise cannot link with itself."
 
 
 @pytest.mark.parametrize("identifier", ["no-such-org", "nobody@example.com", "association"])
