@@ -124,6 +124,11 @@ def start(task: Any, *args: Any) -> None:
     _job_threads().submit(_run_in_app, app, task, args)
 
 
+def on_workers() -> bool:
+    """Whether jobs run on worker processes (Redis), which may die apart from this one."""
+    return not huey.immediate
+
+
 def start_later(task: Any, seconds: float, *args: Any) -> None:
     """Queue ``task(*args)`` to run in ``seconds`` on whichever worker is alive then (the
     schedule lives in Redis). For watchdogs over work a worker may die in the middle of: in

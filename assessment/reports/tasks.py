@@ -22,17 +22,17 @@ import logging
 import os
 import socket
 import tempfile
+import threading
 import uuid
 import zipfile
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import lazy_gettext as _l
 from huey import crontab
 from sqlmodel import col
@@ -47,7 +47,7 @@ from tenants.billing import entitlements
 from tenants.context import set_tenant, system_scope
 from tenants.db import after_commit, db
 from tenants.errors import DomainError
-from tenants.jobs import app_periodic_task, app_task, start, start_later
+from tenants.jobs import app_periodic_task, app_task, on_workers, start, start_later
 from tenants.models import LinkGrant, Tenant, TenantKind, User
 from tenants.storage import file_store
 from tenants.types import utcnow
@@ -146,6 +146,43 @@ def _settle(association_id: uuid.UUID, job_id: uuid.UUID, token: str, **values: 
     return bool(settled.rowcount == 1)  # type: ignore[attr-defined]
 
 
+class _Heartbeat:
+    """Renews the run's lease every third of it from a thread of its own, for as long as this
+    process lives, whatever the run is doing (gathering a member's figures, waiting for a
+    render): the lease measures whether the worker is alive, not how fast it works. When the
+    claim turns out lost, :attr:`lost` is set and the run stops at its next step."""
+
+    def __init__(self, association_id: uuid.UUID, job_id: uuid.UUID, token: str) -> None:
+        self._app = current_app._get_current_object()  # type: ignore[attr-defined]
+        self._args = (association_id, job_id, token)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bulk-lease", daemon=True)
+        self.lost = False
+
+    def _run(self) -> None:
+        with self._app.app_context():
+            every = max(_lease().total_seconds() / 3, 0.2)
+        while not self._stop.wait(every):
+            with self._app.app_context():
+                try:
+                    _beat(*self._args)
+                except _ClaimLost:
+                    self.lost = True
+                    return
+                except Exception:  # the database away for a moment: try again next time
+                    log.exception("bulk report lease not renewed")
+
+    def __enter__(self) -> _Heartbeat:
+        if on_workers():  # in-process jobs share this process's fate: nothing to renew
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
 @app_task()
 def render_bulk(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
     """Render each member's report into the job's ZIP, committing progress as it goes.
@@ -156,6 +193,16 @@ def render_bulk(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
     that takes a job over starts its ZIP afresh; the members' PDFs its predecessor stored are
     read from the content-keyed cache, not rendered again.
     """
+    if has_request_context():
+        _run(association_id, job_id)
+        return
+    # On a worker there is no request; the report templates (and the context processors
+    # every template gets: navigation, the language form) need one. An anonymous one.
+    with current_app.test_request_context():
+        _run(association_id, job_id)
+
+
+def _run(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
     association = platform_queries.tenant_by_id(association_id)
     set_tenant(db.session, association_id)
     members = platform_queries.linked_tenant_ids(association_id, LinkGrant.reports)
@@ -173,21 +220,20 @@ def render_bulk(association_id: uuid.UUID, job_id: uuid.UUID) -> None:
     os.close(handle)
     partial = Path(temporary)
 
-    def alive() -> None:
-        _beat(association_id, job_id, token)
-
     workers = int(current_app.config["REPORT_WORKERS"])
     try:
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive, \
-                RenderPool(max(min(workers, len(members)), 1), render_budget()) as pool:
-            for outcome in _member_reports(pool, association, members, job.year, job.lang,
-                                           alive):
-                if outcome is not None:
-                    archive.writestr(*outcome)  # as each completes: the ZIP is never in memory
-                _beat(association_id, job_id, token, done=1,
-                      skipped=0 if outcome is not None else 1)
-        alive()
-        file_store("reports").put_file(zip_key(association_id, job_id), str(partial))
+        with _Heartbeat(association_id, job_id, token) as heartbeat:
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive, \
+                    RenderPool(max(min(workers, len(members)), 1), render_budget()) as pool:
+                for outcome in _member_reports(pool, association, members, job.year, job.lang):
+                    if heartbeat.lost:
+                        raise _ClaimLost(str(job_id))
+                    if outcome is not None:
+                        archive.writestr(*outcome)  # as each completes: never in memory
+                    _beat(association_id, job_id, token, done=1,
+                          skipped=0 if outcome is not None else 1)
+            _beat(association_id, job_id, token)  # still ours: store the ZIP
+            file_store("reports").put_file(zip_key(association_id, job_id), str(partial))
     except _ClaimLost:
         log.warning("bulk report run taken over by another", extra={"reason": str(job_id)})
         db.rollback()
@@ -256,8 +302,7 @@ _Pending = tuple[str, PdfRequest, "Future[bytes]", bool] | None
 
 
 def _member_reports(pool: RenderPool, association: Tenant, members: list[uuid.UUID], year: int,
-                    lang: str, alive: Callable[[], None] = lambda: None
-                    ) -> Iterator[tuple[str, bytes] | None]:
+                    lang: str) -> Iterator[tuple[str, bytes] | None]:
     """Each member's ``(file name, PDF)`` in order, or None for a member without a report.
 
     At most ``pool.workers`` renders are in flight: both workers stay busy, and a member's
@@ -268,9 +313,9 @@ def _member_reports(pool: RenderPool, association: Tenant, members: list[uuid.UU
     for member_id in members:
         in_flight.append(_start(pool, association, member_id, year, lang, names))
         if len(in_flight) > pool.workers:
-            yield _finish(in_flight.popleft(), alive)
+            yield _finish(in_flight.popleft())
     while in_flight:
-        yield _finish(in_flight.popleft(), alive)
+        yield _finish(in_flight.popleft())
 
 
 def _start(pool: RenderPool, association: Tenant, member_id: uuid.UUID, year: int, lang: str,
@@ -304,20 +349,12 @@ def _start(pool: RenderPool, association: Tenant, member_id: uuid.UUID, year: in
     return name, request, pool.submit(request.html, request.css), False
 
 
-def _finish(pending: _Pending, alive: Callable[[], None]) -> tuple[str, bytes] | None:
-    """The member's ``(file name, PDF)``, calling ``alive`` every third of the lease while the
-    render is awaited (a render may take longer than the lease; a dead worker cannot)."""
+def _finish(pending: _Pending) -> tuple[str, bytes] | None:
     if pending is None:
         return None
     name, request, future, from_cache = pending
-    interval = max(_lease().total_seconds() / 3, 0.5)
     try:
-        while True:
-            try:
-                pdf = future.result(timeout=interval)
-                break
-            except FutureTimeout:
-                alive()
+        pdf = future.result()
     except RenderFailed as failed:  # this member's report alone: the run goes on
         log.warning("bulk report: a member's render failed", extra={"reason": failed.reason})
         return None
