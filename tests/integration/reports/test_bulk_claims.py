@@ -71,6 +71,8 @@ def test_a_job_whose_runs_keep_dying_is_given_up(app, make_tenant):
             _expire(job_id)
         set_tenant(db.session, association.id)
         assert not tasks._claim(job_id, "one more", 1)
+        # The scheduled safety net finds it (across tenants) and hands it to the watchdog.
+        assert (association.id, job_id) in tasks.stalled_bulk_jobs()
         tasks.watch_bulk.call_local(association.id, job_id)  # the watchdog gives up
         set_tenant(db.session, association.id)
         found = queries.bulk_job(job_id)
