@@ -146,14 +146,15 @@ def processes(tmp_path: Path) -> Iterator[Processes]:
 
 @pytest.fixture
 def queue_name() -> Iterator[str]:
-    name = f"two-nodes-{uuid.uuid4().hex[:10]}"
+    name = f"twonodes{uuid.uuid4().hex[:10]}"  # letters and digits: Huey keeps it as is
     client = redis.Redis.from_url(REDIS_URL)
     client.ping()  # CI provides Redis; a missing server fails loudly, never skips
     try:
         yield name
     finally:
-        for key in client.scan_iter(f"huey.*.{name}"):
-            client.delete(key)
+        keys = list(client.scan_iter(f"huey.*.{name}"))
+        if keys:
+            client.delete(*keys)
         client.close()
 
 
