@@ -26,6 +26,10 @@ SETTINGS: tuple[Setting, ...] = (
             "(`<tenant>/<content hash>.pdf`) and bulk ZIPs (`<tenant>/<job>.zip`); unset: "
             "`instance/reports`"),
     Setting("REPORT_WORKERS", 2, "processes a bulk report run renders with"),
+    Setting("BULK_REPORT_LEASE_SECONDS", 300,
+            "how long a bulk report run's claim holds without a sign of life from its worker "
+            "(renewed every third of it while the run goes on); past it the run is taken over "
+            "by another worker and resumes from the reports already stored"),
     Setting("REPORT_RENDER_SECONDS", 60.0,
             "how long one PDF render may take (in its rendering process, from the moment the "
             "report is sent to it); past it the process is killed and the render fails with "

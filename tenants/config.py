@@ -51,6 +51,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("JOBS_IMMEDIATE", None,
             "`true`: jobs run in-process; `false`: queued in Redis. Unset: in-process unless "
             "`REDIS_URL` is set"),
+    Setting("JOBS_QUEUE_NAME", "chaingauge",
+            "the job queue's name in Redis (its keys are `huey.*.<name>`): deployments that "
+            "share one Redis database use different names"),
     Setting("LOGIN_LIMIT_PER_IP", "20 per 5 minutes",
             "failed sign-ins allowed per IP address (then 429)"),
     Setting("LOGIN_ACCOUNT_FREE_FAILURES", 5,

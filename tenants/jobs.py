@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     if immediate is None:  # unset: in-process unless Redis is configured
         immediate = not redis_url
     if redis_url and not immediate:
+        huey.name = app.config["JOBS_QUEUE_NAME"]  # the Redis keys' suffix
         huey.storage_class = RedisStorage
         huey.storage_kwargs = {"url": redis_url}
     huey.immediate = bool(immediate)
@@ -121,6 +122,20 @@ def start(task: Any, *args: Any) -> None:
         task.call_local(*args)
         return
     _job_threads().submit(_run_in_app, app, task, args)
+
+
+def on_workers() -> bool:
+    """Whether jobs run on worker processes (Redis), which may die apart from this one."""
+    return not huey.immediate
+
+
+def start_later(task: Any, seconds: float, *args: Any) -> None:
+    """Queue ``task(*args)`` to run in ``seconds`` on whichever worker is alive then (the
+    schedule lives in Redis). For watchdogs over work a worker may die in the middle of: in
+    the in-process mode there is no other process to take over, so this does nothing."""
+    if huey.immediate:
+        return
+    task.schedule(args=args, delay=max(float(seconds), 0.0))
 
 
 def wait_for_background_jobs() -> None:

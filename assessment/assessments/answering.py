@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, update
@@ -28,6 +28,7 @@ from sqlmodel import col
 from assessment.assessments import queries
 from assessment.assessments.atomic import insert_or_conflict, update_or_conflict
 from assessment.assessments.documents import (
+    AnswerLike,
     build_document,
     evaluate_document,
     framework_of,
@@ -154,6 +155,12 @@ def _problems_for(problems: Iterable[Problem], keys: set[str]) -> list[Problem]:
     return wanted
 
 
+class ProposedAnswer(NamedTuple):
+    key: str
+    value: Any
+    state: str
+
+
 def validate_answers(
     assessment: Assessment, overrides: dict[str, tuple[Any, str]],
     stored: Iterable[Answer] | None = None,
@@ -163,12 +170,10 @@ def validate_answers(
     ``stored``: the assessment's answers, when the caller has already read them."""
     answers = {a.key: a for a in (queries.answers(assessment.id) if stored is None
                                   else stored)}
-    rows = []
-    for key, answer in answers.items():
-        if key not in overrides:
-            rows.append(answer)
-    for key, (value, state) in overrides.items():
-        rows.append(Answer(key=key, value=value, state=state, assessment_id=assessment.id))
+    rows: list[AnswerLike] = [answer for key, answer in answers.items() if key not in overrides]
+    # Plain tuples, not model rows: a page or an import proposes hundreds of values, and
+    # building an ORM row costs more than the evaluation it feeds (the demo loader's profile).
+    rows += [ProposedAnswer(key, value, state) for key, (value, state) in overrides.items()]
     # One read of the profile for its industry and province (build_document would read it
     # again for the province: twice per saved field).
     profile = profile_queries.profile()

@@ -8,12 +8,12 @@ over.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from flask import has_app_context
 
 from assessment.assessments import hooks
-from assessment.assessments.models import Answer, AnswerState, Assessment, IndicatorState
+from assessment.assessments.models import AnswerState, Assessment, IndicatorState
 from assessment.assessments.pages import ENERGY_SECTIONS
 from assessment.profiles import queries as profile_queries
 from indicators import Evaluation, Framework, evaluate
@@ -30,9 +30,20 @@ def current_industry() -> str | None:
     return profile.industry_division if profile is not None else None
 
 
+class AnswerLike(Protocol):
+    """What a document needs of an answer: a stored :class:`Answer` or a proposed value."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def state(self) -> str: ...
+
+
 def build_document(
     assessment: Assessment,
-    answers: Iterable[Answer],
+    answers: Iterable[AnswerLike],
     states: Iterable[IndicatorState],
     industry: str | None = None,
     province: str | None = None,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -83,9 +83,12 @@ def cohort_of(year: int, cohort_key: str) -> Cohort:
     raise ValueError(f"unknown cohort key {cohort_key!r}")
 
 
+def lease_seconds() -> float:
+    return float(current_app.config["BENCHMARK_REFRESH_LEASE_SECONDS"])
+
+
 def _lease() -> timedelta:
-    seconds = current_app.config["BENCHMARK_REFRESH_LEASE_SECONDS"]
-    return timedelta(seconds=float(seconds))
+    return timedelta(seconds=lease_seconds())
 
 
 def _key_of(table: sa.Table, ref: CohortRef) -> list[sa.ColumnElement[bool]]:
@@ -139,9 +142,10 @@ def _refresh_claimed(ref: CohortRef, token: uuid.UUID) -> bool:
     return True
 
 
-def drain(ref: CohortRef) -> int:
+def drain(ref: CohortRef, on_claim: Callable[[CohortRef], None] | None = None) -> int:
     """Refresh ``ref`` while it has marks, unless another process is refreshing it (that
-    one picks the marks up). Commits; returns how many refreshes this call ran."""
+    one picks the marks up). Commits; returns how many refreshes this call ran.
+    ``on_claim`` is called after each claim this call wins (the job queues its watchdog)."""
     runs = 0
     with system_scope(db.session, "benchmark snapshot refresh"):
         if newest_mark(ref) is None:  # refreshed already by the job of an earlier mark
@@ -151,6 +155,8 @@ def drain(ref: CohortRef) -> int:
             token = uuid.uuid4()
             if not claim(ref, token):
                 return runs
+            if on_claim is not None:
+                on_claim(ref)
             if newest_mark(ref) is None:
                 # Another refresh covered the marks between our look and our claim (it
                 # deleted them and released in one commit): nothing left to do.

@@ -8,10 +8,12 @@ process's job threads (embedded mode): the finalising request never waits for a 
 Many jobs of one cohort coalesce: one refreshes, the others find it claimed and return
 (see :mod:`assessment.benchmarks.refresh`).
 
-The safety net: :func:`drain_stale_cohorts` every ten minutes (marks whose job was lost, a
-worker killed mid-refresh) and :func:`refresh_everything` every night at 03:30, both as
-Huey periodic tasks that the worker schedules. Without a worker (immediate mode) the same
-runs by command: ``flask --app app benchmark refresh [--stale]``.
+Each claim queues its own watchdog (:func:`_watch`): a worker killed mid-refresh is taken
+over when its lease has passed. The safety net: :func:`drain_stale_cohorts` every minute
+(marks whose job was lost; one query of an almost empty table when there are none) and
+:func:`refresh_everything` every night at 03:30, both as Huey periodic tasks that the
+worker schedules. Without a worker (immediate mode) the same runs by command:
+``flask --app app benchmark refresh [--stale]``.
 """
 
 from __future__ import annotations
@@ -29,18 +31,25 @@ from assessment.assessments.hooks import Finalised
 from assessment.assessments.models import ResultFigure
 from assessment.benchmarks import refresh
 from tenants.db import after_commit, db
-from tenants.jobs import app_periodic_task, app_task, start
+from tenants.jobs import app_periodic_task, app_task, start, start_later
 
 log = logging.getLogger(__name__)
 
 
 @app_task()
 def refresh_cohort(pool_key: str, year: int, cohort_key: str) -> int:
-    runs = refresh.drain((pool_key, year, cohort_key))
+    runs = refresh.drain((pool_key, year, cohort_key), on_claim=_watch)
     if runs:
         log.info("benchmark snapshot refreshed",
                  extra={"reason": f"{pool_key} {year} {cohort_key} x{runs}"})
     return runs
+
+
+def _watch(ref: refresh.CohortRef) -> None:
+    """The dead-man's switch of a claim: the same job once more when the lease has passed.
+    If this worker dies mid-refresh, that run (on a live worker) takes the cohort over; if
+    it lives, the run finds the marks gone and returns at once."""
+    start_later(refresh_cohort, refresh.lease_seconds() + 1, *ref)
 
 
 _HELD = "benchmark_refreshes_held"
@@ -98,7 +107,7 @@ def refresh_everything() -> int:
     return refresh.drain_all()
 
 
-@app_periodic_task(crontab(minute="*/10"), name="benchmarks.drain_stale")
+@app_periodic_task(crontab(minute="*"), name="benchmarks.drain_stale")
 def drain_stale_periodically() -> None:
     drain_stale_cohorts()
 

@@ -32,5 +32,11 @@ class BulkReportJob(TenantScoped, table=True):
     zip_path: str | None = Field(default=None, max_length=300)  # a file name in the folder
     error: str = Field(default="", max_length=500)
     requested_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    # The run's claim, decided by conditional UPDATEs (assessment/reports/tasks.py): which run
+    # holds it ("<host>:<pid>:<random>"), until when without a sign of life, and how many
+    # runs have claimed it (a run that kills its worker every time is not tried for ever).
+    claimed_by: str | None = Field(default=None, max_length=80)
+    lease_until: datetime | None = optional_timestamp_field()
+    attempts: int = Field(default=0)
     created_at: datetime = timestamp_field()
     finished_at: datetime | None = optional_timestamp_field()

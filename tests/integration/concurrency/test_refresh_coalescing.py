@@ -132,10 +132,10 @@ def test_finalising_does_not_wait_for_the_refresh(committed: Committed,
     started: list[str] = []
     original = refresh.drain
 
-    def slow_drain(ref: Any) -> int:
+    def slow_drain(ref: Any, **kwargs: Any) -> int:
         started.append(ref[2])
         assert release.wait(30)
-        return original(ref)
+        return original(ref, **kwargs)
 
     monkeypatch.setattr(refresh, "drain", slow_drain)
     owner = committed.user(name="Owner")
