@@ -25,7 +25,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlmodel import select
 
-from assessment.assessments import answering, queries, services
+from assessment.assessments import answering, carryover, queries, services
 from assessment.assessments.models import AnswerState, Assessment
 from assessment.benchmarks.tasks import drain_stale_cohorts, refreshes_held
 from assessment.campaigns import demo as campaign_demo
@@ -243,7 +243,7 @@ def _create(members: int, commit_every: int | None = None) -> list[Login]:
                                            "32"), own_owner)
     for year in FINALISED_YEARS:
         loader.assessment(own, own_owner, year, finalise_by=own_owner)
-    loader.assessment(own, own_owner, DRAFT_YEAR, finalise_by=None, partial=True)
+    _copied_forward_draft(loader, own, own_owner)
     # Improvement plans: both years of the demo enterprise (the 2025 results then show the
     # 2024 plan's measured effect), and the latest year of the consultancy's clients, with
     # the consultancy's comments. A few plans only: proposals evaluate the results again.
@@ -264,6 +264,29 @@ def _create(members: int, commit_every: int | None = None) -> list[Login]:
     campaign_demo.load(association, assoc_owner, member_tenants, own, own_owner, DRAFT_YEAR)
     set_tenant(db.session, None)
     return loader.logins
+
+
+def _copied_forward_draft(loader: Any, tenant: Tenant, owner: User) -> None:
+    """The demo enterprise's current year as it looks an afternoon into the work: last
+    year's answers copied forward, the first third confirmed unchanged, a few figures of
+    this year typed over the copy, the rest still marked 沿用上年."""
+    set_tenant(db.session, tenant.id)
+    if queries.assessment_for_year(DRAFT_YEAR) is not None:
+        return
+    membership = loader.membership(tenant, owner)
+    draft = services.create_assessment(membership, DRAFT_YEAR, owner)
+    carryover.copy_forward(draft, membership, owner)
+    carried = [field.key for field in carryover.unconfirmed(draft)]
+    third = len(carried) // 3
+    carryover.confirm(draft, membership, owner, carried[:third])
+    profile = profile_queries.profile()
+    assert profile is not None
+    this_year = demo_answers(tenant.slug, profile.industry_division, profile.size_class,
+                             profile.employees, float(profile.revenue_wan),
+                             profile.export_oriented, DRAFT_YEAR - FINALISED_YEARS[0])
+    typed = [key for key in carried[third:2 * third] if key in this_year.values]
+    answering.save_answers(draft, membership, owner, {
+        key: (this_year.values[key], str(AnswerState.answered)) for key in typed[:8]})
 
 
 def _committed(*rows: Any) -> Any:

@@ -44,3 +44,29 @@ def test_the_demo_has_plans_in_every_status_with_the_consultancys_comments(app: 
         with system_scope(db.session, "test: count again"):
             assert db.session.exec(select(func.count()).select_from(PlanAction)).one() == before
         db.rollback()
+
+
+def test_the_demo_enterprises_current_year_is_copied_forward_and_partly_confirmed(
+        app: Flask):
+    from assessment.assessments import carryover
+    from assessment.assessments import queries as assessment_queries
+    from assessment.assessments.models import Answer
+    from assessment.demo import DRAFT_YEAR, FINALISED_YEARS
+    from tenants.context import set_tenant
+
+    with app.test_request_context():
+        load(members=2)
+        db.commit()
+        own = tenant_by_slug("demo-enterprise")
+        assert own is not None
+        set_tenant(db.session, own.id)
+        draft = assessment_queries.assessment_for_year(DRAFT_YEAR)
+        last = assessment_queries.assessment_for_year(FINALISED_YEARS[-1])
+        assert draft is not None and last is not None
+        copy = carryover.copy_of(draft.id)
+        assert copy is not None
+        answers = list(db.session.exec(select(Answer).where(Answer.assessment_id == draft.id)))
+        marked = [a for a in answers if a.carried_from_id == last.id]
+        # some still to confirm, some confirmed or typed over: the loop mid-way
+        assert 0 < len(marked) < len(answers)
+        assert len(carryover.unconfirmed(draft)) >= len(marked)
