@@ -10,8 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from assessment.assessments.models import Assessment
 
 
 @dataclass(frozen=True)
@@ -44,3 +48,10 @@ class PlanChapter:
     matrix_svg: Markup
     # Actions per status, for the progress line: {"proposed": 3, "done": 1, ...}
     counts: dict[str, int] = field(default_factory=dict)
+
+
+def plan_chapter(assessment: Assessment, lang: str) -> PlanChapter | None:
+    """The improvement-plan chapter of ``assessment``'s report, None without a plan.
+
+    A placeholder until the plans folder lands: it replaces this function (same signature)."""
+    return None
