@@ -170,8 +170,8 @@ def indicator_bars_svg(bars: tuple[Bar, ...], title: str, median_label: str,
             parts.append(f'<rect x="{x - 1:.1f}" y="{y + 1}" width="2" height="{row_h - 2}" '
                          f'fill="{colour("danger")}"/>')
     if any(bar.median is not None for bar in bars):
-        parts.append(f'<rect x="{width - 150}" y="{height - 11}" width="2" height="8" '
-                     f'fill="{colour("danger")}"/><text x="{width - 145}" y="{height - 4}" '
+        parts.append(f'<rect x="4" y="{height - 11}" width="2" height="8" '
+                     f'fill="{colour("danger")}"/><text x="9" y="{height - 4}" '
                      f'font-size="8" fill="{colour("muted")}">{escape(median_label)}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from assessment.assessments.plausibility import DataQualityLine, quality_lines
 from assessment.benchmarks.figures import CohortStatistics
 from assessment.benchmarks.services import Position
-from assessment.plans.chapter import PlanChapter
+from assessment.plans.chapter import PlanActionRow, PlanChapter
 from assessment.reports import fonts
 from assessment.reports import formatting as fmt
 from assessment.reports.branding import ReportBranding
@@ -191,6 +191,43 @@ class EnterpriseReport:
     findings: Paragraph | None = None  # the paragraph on the whole
     plan: PlanChapter | None = None
     top_actions: list[TopAction] = field(default_factory=list)
+    plan_actions: list[PlanActionLine] = field(default_factory=list)
+    plan_progress: list[tuple[str, int]] = field(default_factory=list)
+
+
+PLAN_STATUSES = {
+    "proposed": _l("Proposed"),
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
+
+
+@dataclass(frozen=True)
+class PlanActionLine:
+    """A plan's action as the chapter prints it: the plan's row with its gains formatted."""
+
+    row: PlanActionRow
+    overall_gain_text: str
+    dimension_gain_text: str
+
+
+def plan_lines(plan: PlanChapter | None) -> tuple[list[PlanActionLine], list[tuple[str, int]]]:
+    """The plan's actions, quick wins first, then by expected overall gain (the matrix's
+    reading order; done and dropped actions last), and the progress line in status order."""
+    if plan is None:
+        return [], []
+    closed = ("done", "dropped")
+    ranked = sorted(plan.actions, key=lambda a: (a.status in closed, not a.quick_win,
+                                                 -float(a.overall_gain or 0)))
+    lines = [PlanActionLine(a, fmt.signed(a.overall_gain) if a.overall_gain is not None
+                            else fmt.DASH,
+                            fmt.signed(a.dimension_gain) if a.dimension_gain is not None
+                            else fmt.DASH) for a in ranked]
+    progress = [(str(label), plan.counts[status]) for status, label in PLAN_STATUSES.items()
+                if plan.counts.get(status)]
+    return lines, progress
 
 
 @dataclass(frozen=True)
@@ -408,6 +445,7 @@ def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:
     paragraphs = {p.scope: p for p in findings(evaluation_of(sources), lang)}
     sections = _dimension_sections(sources, paragraphs)
     items = roadmap(sources.recommendations, sources.what_if, lang)
+    plan_actions, plan_progress = plan_lines(sources.plan)
     strongest, weakest = _highlights(sources)
     title = str(_l("Supply-chain management benchmark report %(year)s", year=sources.year))
     return EnterpriseReport(
@@ -451,6 +489,8 @@ def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:
         findings=paragraphs.get("overall"),
         plan=sources.plan,
         top_actions=_top_actions(sources, items),
+        plan_actions=plan_actions,
+        plan_progress=plan_progress,
     )
 
 
