@@ -14,6 +14,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
@@ -28,6 +29,8 @@ from assessment.demo_figures import demo_answers
 from assessment.profiles import queries as profile_queries
 from assessment.profiles.rules import uscc_check_character
 from assessment.profiles.services import ProfileData, save_profile
+from assessment.reports import queries as report_queries
+from assessment.reports.branding import save_branding
 from assessment.review import services as review
 from tenants import demo as platform_demo
 from tenants import mail
@@ -186,6 +189,7 @@ def _create(members: int, commit_every: int | None = None) -> list[Login]:
     platform_demo.demo_seats(consultancy, "consultancy", 10)
     reviewer = loader.user("consultancy.reviewer", "审核顾问", consult_name, "assessor")
     platform_demo.demo_member(consultancy, reviewer, Role.assessor)
+    _brand_consultancy(consultancy, consult_owner)
     clients = {i for i in CONSULTANCY_CLIENTS if i < members}
     for company in roster(members):
         if commit_every and company.index and company.index % commit_every == 0:
@@ -223,6 +227,25 @@ def _create(members: int, commit_every: int | None = None) -> list[Login]:
     loader.assessment(own, own_owner, DRAFT_YEAR, finalise_by=None, partial=True)
     set_tenant(db.session, None)
     return loader.logins
+
+
+# The demo consultancy's logo (drawn for the demo: shapes only, no font), so its branding
+# shows on the cover of its clients' reports.
+DEMO_LOGO = Path(__file__).resolve().parents[1] / "static" / "demo" / "huace-consulting-logo.svg"
+DEMO_BRAND_COLOUR = "#12505a"
+DEMO_FOOTER = "华策供应链咨询 · 供应链诊断与改进"
+
+
+def _brand_consultancy(consultancy: Tenant, owner: User) -> None:
+    """The consultancy's logo, colour and footer, through the branding service (once: a
+    second load keeps what the demo's users changed)."""
+    set_tenant(db.session, consultancy.id)
+    if report_queries.branding() is None:
+        membership = platform_queries.membership(consultancy.id, owner.id)
+        assert membership is not None
+        save_branding(consultancy, membership, owner, logo=DEMO_LOGO.read_bytes(),
+                      brand_colour=DEMO_BRAND_COLOUR, footer_text=DEMO_FOOTER)
+    set_tenant(db.session, None)
 
 
 def _committed(*rows: Any) -> Any:
