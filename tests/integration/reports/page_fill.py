@@ -23,6 +23,7 @@ class PageFill:
     number: int
     vertical: float
     area: float
+    text: str  # the page's text (words joined by spaces)
 
 
 def page_fills(pdf: bytes) -> list[PageFill]:
@@ -34,7 +35,8 @@ def page_fills(pdf: bytes) -> list[PageFill]:
             x0, x1 = SIDE, float(page.width) - SIDE
             y0, y1 = TOP, float(page.height) - BOTTOM
             boxes = []
-            objects = [*page.extract_words(), *page.images, *page.rects, *page.curves]
+            words = page.extract_words()
+            objects = [*words, *page.images, *page.rects, *page.curves]
             for obj in objects:
                 top, bottom = float(obj["top"]), float(obj["bottom"])
                 left, right = float(obj["x0"]), float(obj["x1"])
@@ -65,5 +67,6 @@ def page_fills(pdf: bytes) -> list[PageFill]:
                         cells.add((cx, cy))
             total = int((x1 - x0) // CELL + 1) * int((y1 - y0) // CELL + 1)
             fills.append(PageFill(number, round(covered / (y1 - y0), 3),
-                                  round(len(cells) / total, 3)))
+                                  round(len(cells) / total, 3),
+                                  " ".join(str(w["text"]) for w in words)))
     return fills
