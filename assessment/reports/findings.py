@@ -215,7 +215,7 @@ def _dimension_paragraph(evaluation: Evaluation, dimension: Any, rank_in_profile
                   "weight), so the dimension has no finding yet; completing its data comes "
                   "first.", name=name, total=total,
                   cov=fmt.percent(float(coverage or 0) * 100, 0))
-        cites = (f"coverage:{code}",) if coverage is not None else ()
+        cites: tuple[str, ...] = (f"coverage:{code}",) if coverage is not None else ()
         return Paragraph(code, name, (Sentence(text, cites),) if cites else ())
     where = (_t(lang, "为各维度最强", "the strongest of the dimensions") if rank_in_profile == 1
              else _t(lang, "为各维度最弱", "the weakest of the dimensions")
@@ -307,13 +307,14 @@ def _overall_paragraph(evaluation: Evaluation, ranked: list[tuple[float, int, An
     score = _score_of(overall)
     title = _t(lang, "总体评价", "Overall")
     if score is None:
-        cites = ("coverage:overall",) if overall.get("coverage") is not None else ()
+        none_cites: tuple[str, ...] = (("coverage:overall",)
+                                       if overall.get("coverage") is not None else ())
         return Paragraph("overall", title, (Sentence(_t(
             lang, "尚无可计分的指标（权重覆盖 {cov}），无法给出总体结论。",
             "No indicator could be scored ({cov} of the weight), so there is no overall "
             "finding.", cov=fmt.percent(float(overall.get("coverage") or 0) * 100, 0)),
-            cites),)
-            if cites else ())
+            none_cites),)
+            if none_cites else ())
     sentences: list[Sentence] = []
     high = [d for s, _n, d in ranked if s >= 60]
     sentences.append(Sentence(_t(
@@ -337,7 +338,7 @@ def _overall_paragraph(evaluation: Evaluation, ranked: list[tuple[float, int, An
     rank = evaluation.percentiles.get("overall")
     subject = _t(lang, "综合指数", "The index")
     if median is not None:
-        cites = ["score:overall", "median:overall"] + (["percentile:overall"]
+        cited: list[str] = ["score:overall", "median:overall"] + (["percentile:overall"]
                                                        if rank is not None else [])
         text = _against_median(score, median, rank, lang, subject)
         above = [d for s, _n, d in ranked if (m := evaluation.medians.get(d.code)) is not None
@@ -347,8 +348,8 @@ def _overall_paragraph(evaluation: Evaluation, ranked: list[tuple[float, int, An
             text += _t(lang, "；{k}/{n} 个维度高于同组中位数", "; {k} of {n} dimensions are above "
                        "their cohort median", k=len(above), n=len(compared))
             for d in compared:
-                cites += [f"score:{d.code}", f"median:{d.code}"]
-        sentences.append(Sentence(text + _t(lang, "。", "."), tuple(dict.fromkeys(cites))))
+                cited += [f"score:{d.code}", f"median:{d.code}"]
+        sentences.append(Sentence(text + _t(lang, "。", "."), tuple(dict.fromkeys(cited))))
     elif rank is not None:
         sentences.append(Sentence(_t(lang, "综合指数在同组中{where}（百分位 P{rank}）。",
                                      "The index stands {where} (percentile P{rank}).",

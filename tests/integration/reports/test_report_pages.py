@@ -31,14 +31,16 @@ MATRIX = Markup(
 
 def _plan(lang: str) -> PlanChapter:
     zh = lang != "en"
-    guide = ("《制造业企业供应链管理水平提升指南（试行）》 三、实现企业供应链管理精益化 第（五）条"
+    guide = ("《制造业企业供应链管理水平提升指南（试行）》 三、实现企业供应链管理精益化 "
+             "第（五）条"
              if zh else "Guide to Improving Supply-Chain Management of Manufacturing "
              "Enterprises (Trial), section 3, measure 5")
     return PlanChapter(
         title="2026 年度供应链改进计划" if zh else "2026 supply-chain improvement plan",
         actions=[
             PlanActionRow(
-                title="建立供应商准时交付月度复盘机制" if zh else "Monthly supplier delivery review",
+                title=("建立供应商准时交付月度复盘机制" if zh
+                       else "Monthly supplier delivery review"),
                 indicator_names=["准时交货率" if zh else "On-time delivery rate"],
                 owner_name="王采购", due_date=date(2026, 6, 30), status="in_progress",
                 status_label="进行中" if zh else "In progress", overdue=False,
@@ -122,7 +124,8 @@ def test_the_chinese_report_is_dense_cited_by_section_and_carries_the_plan(
                      "三、实现企业供应链管理精益化第（五）条"):
         assert fragment in flat, fragment
     # The roadmap cites the guide by its section.
-    assert re.search(r"来源：《制造业企业供应链管理水平提升指南（试行）》[一二三四五六七八九十]+、", flat)
+    assert re.search(r"来源：《制造业企业供应链管理水平提升指南（试行）》"
+                     r"[一二三四五六七八九十]+、", flat)
     # The energy chapter names its factors and their documents.
     assert "所用因子" in flat and "GB/T2589-2020" in flat
 

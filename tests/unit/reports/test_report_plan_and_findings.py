@@ -9,17 +9,18 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from markupsafe import Markup
 
 from assessment.plans.chapter import PlanActionRow, PlanChapter
 from assessment.reports.enterprise_chapters import factors_used, recommendation_source
 from assessment.reports.enterprise_report import plan_lines
-from tests.unit.reports.test_enterprise_report import (  # noqa: F401 (fixtures)
-    _build,
-    _sources,
-    framework,
-    results,
-)
+from tests.unit.reports import test_enterprise_report as base
+from tests.unit.reports.test_enterprise_report import _build, _sources
+
+# The same evaluation as the base tests (their module fixtures, under the same names).
+framework = pytest.fixture(scope="module")(base.framework.__wrapped__)
+results = pytest.fixture(scope="module")(base.results.__wrapped__)
 
 ROW = PlanActionRow(
     title="A", indicator_names=["准时交货率"], owner_name="王", due_date=date(2026, 6, 30),
@@ -87,12 +88,14 @@ def test_the_energy_factors_are_named_with_their_documents(in_locale) -> None:
 
 def test_recommendations_are_cited_by_document_and_section_never_by_line() -> None:
     zh = recommendation_source("measure", "measure-05", "zh")
-    assert zh == "《制造业企业供应链管理水平提升指南（试行）》 三、实现企业供应链管理精益化 第（五）条"
+    assert zh == ("《制造业企业供应链管理水平提升指南（试行）》 三、实现企业供应链管理精益化 "
+                  "第（五）条")
     en = recommendation_source("measure", "measure-05", "en")
     assert en.endswith('section 3 "Make supply-chain management lean", measure 5')
     assert "一、工业节能降碳技术 （一）钢铁行业节能降碳技术 第 1 项" in recommendation_source(
         "technology", "steel-01", "zh")
-    assert recommendation_source("equipment", "motors", "zh").endswith("三、高效节能装备 （一）电动机")
+    assert recommendation_source("equipment", "motors", "zh").endswith(
+        "三、高效节能装备 （一）电动机")
     # an unknown reference still names the document
     assert recommendation_source("measure", "measure-99", "en").startswith("Guide to")
     for kind, ref in (("measure", "measure-05"), ("technology", "steel-01"),
