@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import click
@@ -36,6 +37,8 @@ from assessment.portfolio import services as portfolio
 from assessment.profiles import queries as profile_queries
 from assessment.profiles.rules import uscc_check_character
 from assessment.profiles.services import ProfileData, save_profile
+from assessment.reports import queries as report_queries
+from assessment.reports.branding import save_branding
 from assessment.review import services as review
 from tenants import demo as platform_demo
 from tenants import mail
@@ -202,6 +205,7 @@ def _create(members: int, commit_every: int | None = None) -> list[Login]:
     platform_demo.demo_seats(consultancy, "consultancy", 10)
     reviewer = loader.user("consultancy.reviewer", "审核顾问", consult_name, "assessor")
     platform_demo.demo_member(consultancy, reviewer, Role.assessor)
+    _brand_consultancy(consultancy, consult_owner)
     clients = {i for i in CONSULTANCY_CLIENTS if i < members}
     for company in roster(members):
         if commit_every and company.index and company.index % commit_every == 0:
@@ -287,6 +291,23 @@ def _copied_forward_draft(loader: Any, tenant: Tenant, owner: User) -> None:
     typed = [key for key in carried[third:2 * third] if key in this_year.values]
     answering.save_answers(draft, membership, owner, {
         key: (this_year.values[key], str(AnswerState.answered)) for key in typed[:8]})
+# The demo consultancy's logo (drawn for the demo: shapes only, no font), so its branding
+# shows on the cover of its clients' reports.
+DEMO_LOGO = Path(__file__).resolve().parents[1] / "static" / "demo" / "huace-consulting-logo.svg"
+DEMO_BRAND_COLOUR = "#12505a"
+DEMO_FOOTER = "华策供应链咨询 · 供应链诊断与改进"
+
+
+def _brand_consultancy(consultancy: Tenant, owner: User) -> None:
+    """The consultancy's logo, colour and footer, through the branding service (once: a
+    second load keeps what the demo's users changed)."""
+    set_tenant(db.session, consultancy.id)
+    if report_queries.branding() is None:
+        membership = platform_queries.membership(consultancy.id, owner.id)
+        assert membership is not None
+        save_branding(consultancy, membership, owner, logo=DEMO_LOGO.read_bytes(),
+                      brand_colour=DEMO_BRAND_COLOUR, footer_text=DEMO_FOOTER)
+    set_tenant(db.session, None)
 
 
 def _committed(*rows: Any) -> Any:

@@ -179,7 +179,10 @@ def bulk(db_path: Path, workers: int) -> None:
         done = queries.bulk_job(job_id)
         assert done is not None and done.zip_path, "the bulk job failed"
         rendered, skipped = done.done - done.skipped, done.skipped
-        size = (tasks.reports_folder(association_id) / done.zip_path).stat().st_size
+        # Since issue 17 the ZIP is in the reports file store, not a local folder.
+        from tenants.storage import file_store
+
+        size = file_store("reports").size(done.zip_path)
         db.rollback()
     children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"bulk job: {rendered} member reports ({skipped} without a finalised 2025 "

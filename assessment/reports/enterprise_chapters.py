@@ -4,7 +4,7 @@ what-if table and the methodology appendix (pure assembly, like :mod:`.enterpris
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -15,6 +15,7 @@ from assessment.units import unit_label
 from assessment.wording import formula_in_words
 from indicators import Framework
 from indicators.catalogue.contract import CARBON_INDICATOR, ENERGY_INDICATOR
+from indicators.catalogue.loader import load_catalogue
 from indicators.energy import IntensityChange, TableSource, YearOnYear, load_factor_tables
 from indicators.recommendations import Recommendation
 
@@ -56,6 +57,17 @@ class IntensityRow:
 
 
 @dataclass(frozen=True)
+class FactorUsed:
+    """A factor the year's energy and emissions figures were computed with, named as a
+    reader cites it: what it converts, its value, year and the document it comes from."""
+
+    name: str
+    value: str
+    year: str
+    source: str
+
+
+@dataclass(frozen=True)
 class EnergySection:
     available: bool
     total_tce: str
@@ -67,6 +79,7 @@ class EnergySection:
     carriers: list[Share]
     scopes: list[Share]
     intensities: list[IntensityRow]
+    factors: list[FactorUsed] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -151,6 +164,47 @@ def _intensity_row(change: IntensityChange, lang: str) -> IntensityRow:
                         target_text, str(VERDICTS.get(change.verdict, change.verdict)))
 
 
+_FACTOR_KINDS = {
+    "standard_coal": ("carriers", _l("%(carrier)s: conversion to standard coal")),
+    "combustion": ("combustion", _l("%(carrier)s: combustion emission factor")),
+    "grid": ("grid", _l("Purchased electricity: grid emission factor")),
+    "heat": ("combustion", _l("Purchased heat: emission factor")),
+    "gwp": ("gwp", _l("Global warming potential")),
+}
+
+
+def factors_used(results: Mapping[str, Any], lang: str) -> list[FactorUsed]:
+    """The factors of the evaluation's ``factors`` (the engine's contract), each named by
+    what it converts and cited by its table's document (the files' citation, never the
+    maintainers' notes); a coefficient the enterprise stated itself is said to be so."""
+    tables = load_factor_tables()
+    carriers = tables.carriers
+    rows = []
+    for factor in results.get("factors") or []:
+        ident = str(factor.get("id") or "")
+        prefix, _dot, rest = ident.partition(".")
+        carrier_code = str(factor.get("carrier") or rest.split(".")[0])
+        carrier = carriers.get(carrier_code)
+        carrier_name = (fmt.pick(lang, carrier.name_zh, carrier.name_en) if carrier
+                        else str(_l("Energy carrier")))
+        if prefix == "input":
+            name = str(_l("Coefficient stated by the enterprise"))
+            source = str(_l("Stated by the enterprise"))
+        else:
+            table, label = _FACTOR_KINDS.get(prefix, ("", _l("Factor")))
+            name = str(label) % {"carrier": carrier_name} if "%(carrier)s" in str(label) \
+                else str(label)
+            found = tables.sources.get(table)
+            source = fmt.pick(lang, found.citation_zh, found.citation_en) if found else fmt.DASH
+        value = factor.get("value")
+        rows.append(FactorUsed(
+            name=name,
+            value=f"{fmt.short_number(value, 4)} {factor.get('unit') or ''}".strip()
+            if value is not None else fmt.DASH,
+            year=str(factor.get("year") or fmt.DASH), source=source))
+    return rows
+
+
 def energy_section(results: Mapping[str, Any], previous: Mapping[str, Any] | None,
                    yoy: YearOnYear | None, lang: str) -> EnergySection:
     energy = results.get("energy") or {}
@@ -183,6 +237,7 @@ def energy_section(results: Mapping[str, Any], previous: Mapping[str, Any] | Non
         intensities=([] if yoy is None else
                      [_intensity_row(yoy.energy_intensity, lang),
                       _intensity_row(yoy.carbon_intensity, lang)]),
+        factors=factors_used(results, lang),
     )
 
 
@@ -200,7 +255,56 @@ _RECOMMENDATION_SOURCES = {
 _RECOMMENDATION_SOURCES["equipment"] = _RECOMMENDATION_SOURCES["technology"]
 
 
-def _recommendation_source(kind: str, lang: str) -> str:
+# The parts of the technology catalogue, as its own headings number them.
+_CATALOGUE_PARTS = {
+    "一": ("一、工业节能降碳技术", "part 1, industrial energy-saving and carbon-reduction "
+           "technologies"),
+    "二": ("二、信息化领域节能降碳技术", "part 2, energy-saving and carbon-reduction "
+           "technologies of the information sector"),
+}
+
+
+def recommendation_source(kind: str, ref: str, lang: str) -> str:
+    """The document and its section a recommendation comes from, as a consultant cites it:
+    for a measure of the guide its section and number ("三、实现企业供应链管理精益化 第（五）条"),
+    for a technology the catalogue's part and sector, for equipment the catalogue's list of
+    efficient equipment and its category. Never a line number of our seed file."""
+    document = _recommendation_source_document(kind, lang)
+    catalogue = load_catalogue()
+    if kind == "measure":
+        found = next((m for m in catalogue.measures if m.id == ref), None)
+        if found is None:
+            return document
+        section = found.section
+        return fmt.pick(
+            lang, f"{document} {section.numeral}、{section.title_zh} 第（{found.numeral}）条",
+            f"{document}, section {_arabic(section.numeral)} \"{section.title_en}\", "
+            f"measure {found.number}")
+    if kind == "technology":
+        tech = next((t for t in catalogue.technologies if t.id == ref), None)
+        if tech is None:
+            return document
+        part_zh, part_en = _CATALOGUE_PARTS.get(tech.sector.part, ("", ""))
+        return fmt.pick(lang, f"{document} {part_zh} {tech.sector.heading_zh} 第 {tech.number} 项",
+                        f"{document}, {part_en}, {tech.sector.name_en} section, "
+                        f"item {tech.number}")
+    equipment = next((e for e in catalogue.equipment if e.id == ref), None)
+    if equipment is None:
+        return document
+    return fmt.pick(lang, f"{document} 三、高效节能装备 （{equipment.numeral}）{equipment.name_zh}",
+                    f"{document}, part 3, high-efficiency equipment: "
+                    f"{equipment.name_en.lower()}")
+
+
+_NUMERALS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
+             "八": "8", "九": "9", "十": "10"}
+
+
+def _arabic(numeral: str) -> str:
+    return _NUMERALS.get(numeral, numeral)
+
+
+def _recommendation_source_document(kind: str, lang: str) -> str:
     zh, en = _RECOMMENDATION_SOURCES.get(kind, _RECOMMENDATION_SOURCES["measure"])
     return str(fmt.pick(lang, zh, en))
 
@@ -226,7 +330,7 @@ def roadmap(recommendations: list[Recommendation], what_if: list[dict[str, Any]]
             summary=fmt.pick(lang, item.summary_zh, item.summary_en),
             reason=fmt.pick(lang, item.reason_zh, item.reason_en),
             gain=fmt.signed(gain) if gain is not None else fmt.DASH,
-            source=_recommendation_source(item.kind, lang),
+            source=recommendation_source(item.kind, item.ref, lang),
         ))
     return items
 

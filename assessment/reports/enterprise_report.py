@@ -20,9 +20,11 @@ from flask_babel import lazy_gettext as _l
 from assessment.assessments.plausibility import DataQualityLine, quality_lines
 from assessment.benchmarks.figures import CohortStatistics
 from assessment.benchmarks.services import Position
+from assessment.plans.chapter import PlanActionRow, PlanChapter
 from assessment.reports import fonts
 from assessment.reports import formatting as fmt
 from assessment.reports.branding import ReportBranding
+from assessment.reports.charts import Bar, indicator_bars_svg
 from assessment.reports.enterprise_chapters import (
     EnergySection,
     FactorSource,
@@ -34,6 +36,7 @@ from assessment.reports.enterprise_chapters import (
     roadmap,
     what_if_lines,
 )
+from assessment.reports.findings import Evaluation, Paragraph, findings
 from assessment.results.charts import Series, radar_svg
 from assessment.wording import codes_in_words
 from indicators import Framework
@@ -98,6 +101,8 @@ class ReportSources:
     # The revision's plausibility warnings with the enterprise's reasons (its
     # ``warning_confirmations``): the data-quality section.
     data_quality: list[dict[str, Any]] = field(default_factory=list)
+    # The improvement plan's chapter (assessment.plans.chapter.plan_chapter); None: no plan.
+    plan: PlanChapter | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,8 @@ class DimensionSection:
     delta: str
     indicators: list[IndicatorLine]
     comments: list[str]
+    chart_svg: str = ""  # the indicators' scores against the cohort median (inline SVG)
+    findings: Paragraph | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +188,59 @@ class EnterpriseReport:
     reviewed: bool  # False: a self-assessment
     review_label: str  # on every page: "自评" / "Self-assessment", or who reviewed it
     data_quality: list[DataQualityLine] = field(default_factory=list)
+    findings: Paragraph | None = None  # the paragraph on the whole
+    plan: PlanChapter | None = None
+    top_actions: list[TopAction] = field(default_factory=list)
+    plan_actions: list[PlanActionLine] = field(default_factory=list)
+    plan_progress: list[tuple[str, int]] = field(default_factory=list)
+
+
+PLAN_STATUSES = {
+    "proposed": _l("Proposed"),
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "dropped": _l("Dropped"),
+}
+
+
+@dataclass(frozen=True)
+class PlanActionLine:
+    """A plan's action as the chapter prints it: the plan's row with its gains formatted."""
+
+    row: PlanActionRow
+    overall_gain_text: str
+    dimension_gain_text: str
+
+
+def plan_lines(plan: PlanChapter | None) -> tuple[list[PlanActionLine], list[tuple[str, int]]]:
+    """The plan's actions, quick wins first, then by expected overall gain (the matrix's
+    reading order; done and dropped actions last), and the progress line in status order."""
+    if plan is None:
+        return [], []
+    closed = ("done", "dropped")
+    ranked = sorted(plan.actions, key=lambda a: (a.status in closed, not a.quick_win,
+                                                 -float(a.overall_gain or 0)))
+    lines = [PlanActionLine(a, fmt.signed(a.overall_gain) if a.overall_gain is not None
+                            else fmt.DASH,
+                            fmt.signed(a.dimension_gain) if a.dimension_gain is not None
+                            else fmt.DASH) for a in ranked]
+    progress = [(str(label), plan.counts[status]) for status, label in PLAN_STATUSES.items()
+                if plan.counts.get(status)]
+    return lines, progress
+
+
+@dataclass(frozen=True)
+class TopAction:
+    """One of the few actions the one-page summary names: from the plan when there is one,
+    else from the roadmap."""
+
+    title: str
+    gain: str
+    detail: str  # owner and due date, or the measure's kind
+
+
+TOP_ACTIONS = 3
 
 
 def _name(obj: Any, lang: str) -> str:
@@ -249,8 +309,39 @@ def _cohort_median(sources: ReportSources, code: str) -> float | None:
     return found.score.median if found is not None and found.score is not None else None
 
 
-def _dimension_sections(sources: ReportSources) -> list[DimensionSection]:
+def _indicator_median(sources: ReportSources, code: str) -> float | None:
+    return _cohort_median(sources, code) if sources.statistics is not None and \
+        sources.statistics.shown else None
+
+
+def _dimension_chart(sources: ReportSources, dimension: Any) -> str:
+    bars = tuple(Bar(_name(i, sources.lang),
+                     (sources.results["indicators"].get(i.code) or {}).get("score"),
+                     _indicator_median(sources, i.code))
+                 for i in dimension.indicators)
+    return indicator_bars_svg(bars, _name(dimension, sources.lang),
+                              str(_l("Cohort median")))
+
+
+def evaluation_of(sources: ReportSources) -> Evaluation:
+    """What the written findings are drawn from: the figures this report prints."""
+    percentiles = {}
+    if sources.position is not None and sources.position.shown:
+        percentiles = {code: p.percentile_rank for code, p in sources.position.positions.items()
+                       if p.percentile_rank is not None}
+    medians = {}
+    if sources.statistics is not None and sources.statistics.shown:
+        medians = {code: s.score.median for code, s in sources.statistics.statistics.items()
+                   if s.score is not None and s.score.median is not None}
+    return Evaluation(sources.framework, sources.results, percentiles, medians,
+                      sources.previous_results, sources.previous_year)
+
+
+def _dimension_sections(sources: ReportSources,
+                        paragraphs: dict[str, Paragraph] | None = None
+                        ) -> list[DimensionSection]:
     lang = sources.lang
+    paragraphs = paragraphs or {}
     previous = sources.previous_results or {}
     total_weight = sum(d.weight for d in sources.framework.dimensions) or 1.0
     sections = []
@@ -280,8 +371,29 @@ def _dimension_sections(sources: ReportSources) -> list[DimensionSection]:
             delta=fmt.signed(delta),
             indicators=[_indicator_line(sources, i.code) for i in dimension.indicators],
             comments=[c.body for c in sources.comments if c.indicator_code in codes],
+            chart_svg=_dimension_chart(sources, dimension),
+            findings=paragraphs.get(dimension.code),
         ))
     return sections
+
+
+def _top_actions(sources: ReportSources, items: list[RoadmapItem]) -> list[TopAction]:
+    plan = sources.plan
+    if plan is not None:
+        open_actions = [a for a in plan.actions if a.status not in ("done", "dropped")]
+        ranked = sorted(open_actions, key=lambda a: (not a.quick_win,
+                                                     -float(a.overall_gain or 0)))
+        found = []
+        for action in ranked[:TOP_ACTIONS]:
+            detail = " · ".join(x for x in (
+                action.owner_name or "",
+                str(_l("due %(date)s", date=action.due_date.isoformat()))
+                if action.due_date else "") if x)
+            found.append(TopAction(action.title, fmt.signed(action.overall_gain)
+                                   if action.overall_gain is not None else fmt.DASH, detail))
+        if found:
+            return found
+    return [TopAction(item.title, item.gain, item.kind) for item in items[:TOP_ACTIONS]]
 
 
 def _highlights(sources: ReportSources) -> tuple[list[Highlight], list[Highlight]]:
@@ -330,7 +442,10 @@ def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:
     statistics = sources.statistics
     shown = statistics is not None and statistics.shown
     rank = _percentile(sources.position, "overall")
-    sections = _dimension_sections(sources)
+    paragraphs = {p.scope: p for p in findings(evaluation_of(sources), lang)}
+    sections = _dimension_sections(sources, paragraphs)
+    items = roadmap(sources.recommendations, sources.what_if, lang)
+    plan_actions, plan_progress = plan_lines(sources.plan)
     strongest, weakest = _highlights(sources)
     title = str(_l("Supply-chain management benchmark report %(year)s", year=sources.year))
     return EnterpriseReport(
@@ -364,13 +479,18 @@ def build_enterprise_report(sources: ReportSources) -> EnterpriseReport:
         dimensions=sections,
         energy=energy_section(sources.results, sources.previous_results, sources.energy_yoy,
                               lang),
-        roadmap=roadmap(sources.recommendations, sources.what_if, lang),
+        roadmap=items,
         what_if=what_if_lines(sources.what_if, framework, lang),
         methodology=methodology(framework, sources.factor_sources, lang),
         general_comments=[c.body for c in sources.comments if c.indicator_code is None],
         reviewed=bool(sources.reviewed_by),
         review_label=review_label(sources.reviewed_by),
         data_quality=quality_lines(sources.data_quality, lang),
+        findings=paragraphs.get("overall"),
+        plan=sources.plan,
+        top_actions=_top_actions(sources, items),
+        plan_actions=plan_actions,
+        plan_progress=plan_progress,
     )
 
 

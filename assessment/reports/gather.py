@@ -17,6 +17,7 @@ from assessment.assessments import queries
 from assessment.assessments.models import Assessment, State
 from assessment.benchmarks.pools import Pool
 from assessment.benchmarks.services import cohort_statistics, position_of
+from assessment.plans.chapter import plan_chapter
 from assessment.profiles import queries as profile_queries
 from assessment.profiles.rules import province, size_class_by_code
 from assessment.reports.branding import report_branding
@@ -130,4 +131,5 @@ def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
         comments=comments,
         reviewed_by=status.organisation if status is not None and status.reviewed else "",
         data_quality=list(revision.warning_confirmations or []),
+        plan=plan_chapter(assessment, lang),
     )
