@@ -10,12 +10,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from assessment.benchmarks.anonymity import ANONYMITY_RULE
+from assessment.plans import sources
 from assessment.reports import formatting as fmt
 from assessment.units import unit_label
 from assessment.wording import formula_in_words
 from indicators import Framework
 from indicators.catalogue.contract import CARBON_INDICATOR, ENERGY_INDICATOR
-from indicators.catalogue.loader import load_catalogue
 from indicators.energy import IntensityChange, TableSource, YearOnYear, load_factor_tables
 from indicators.recommendations import Recommendation
 
@@ -242,71 +242,10 @@ def energy_section(results: Mapping[str, Any], previous: Mapping[str, Any] | Non
 
 
 
-# Where a recommendation comes from, as a reader cites it: the document, never the line
-# numbers of our seed file (those stay in the API's "source").
-_RECOMMENDATION_SOURCES = {
-    "measure": ("《制造业企业供应链管理水平提升指南（试行）》",
-                "Guide to Improving Supply-Chain Management of Manufacturing Enterprises "
-                "(Trial)"),
-    "technology": ("《国家工业和信息化领域节能降碳技术装备推荐目录（2024年版）》",
-                   "National catalogue of recommended energy-saving and carbon-reduction "
-                   "technologies and equipment (2024)"),
-}
-_RECOMMENDATION_SOURCES["equipment"] = _RECOMMENDATION_SOURCES["technology"]
-
-
-# The parts of the technology catalogue, as its own headings number them.
-_CATALOGUE_PARTS = {
-    "一": ("一、工业节能降碳技术", "part 1, industrial energy-saving and carbon-reduction "
-           "technologies"),
-    "二": ("二、信息化领域节能降碳技术", "part 2, energy-saving and carbon-reduction "
-           "technologies of the information sector"),
-}
-
-
 def recommendation_source(kind: str, ref: str, lang: str) -> str:
-    """The document and its section a recommendation comes from, as a consultant cites it:
-    for a measure of the guide its section and number ("三、实现企业供应链管理精益化 第（五）条"),
-    for a technology the catalogue's part and sector, for equipment the catalogue's list of
-    efficient equipment and its category. Never a line number of our seed file."""
-    document = _recommendation_source_document(kind, lang)
-    catalogue = load_catalogue()
-    if kind == "measure":
-        found = next((m for m in catalogue.measures if m.id == ref), None)
-        if found is None:
-            return document
-        section = found.section
-        return fmt.pick(
-            lang, f"{document} {section.numeral}、{section.title_zh} 第（{found.numeral}）条",
-            f"{document}, section {_arabic(section.numeral)} \"{section.title_en}\", "
-            f"measure {found.number}")
-    if kind == "technology":
-        tech = next((t for t in catalogue.technologies if t.id == ref), None)
-        if tech is None:
-            return document
-        part_zh, part_en = _CATALOGUE_PARTS.get(tech.sector.part, ("", ""))
-        return fmt.pick(lang, f"{document} {part_zh} {tech.sector.heading_zh} 第 {tech.number} 项",
-                        f"{document}, {part_en}, {tech.sector.name_en} section, "
-                        f"item {tech.number}")
-    equipment = next((e for e in catalogue.equipment if e.id == ref), None)
-    if equipment is None:
-        return document
-    return fmt.pick(lang, f"{document} 三、高效节能装备 （{equipment.numeral}）{equipment.name_zh}",
-                    f"{document}, part 3, high-efficiency equipment: "
-                    f"{equipment.name_en.lower()}")
-
-
-_NUMERALS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7",
-             "八": "8", "九": "9", "十": "10"}
-
-
-def _arabic(numeral: str) -> str:
-    return _NUMERALS.get(numeral, numeral)
-
-
-def _recommendation_source_document(kind: str, lang: str) -> str:
-    zh, en = _RECOMMENDATION_SOURCES.get(kind, _RECOMMENDATION_SOURCES["measure"])
-    return str(fmt.pick(lang, zh, en))
+    """The document and section a recommendation comes from (``plans.sources``: the plan's
+    actions are cited the same way), never a line number of our seed file."""
+    return sources.citation(kind, ref, lang) or sources.document(kind, lang)
 
 
 def roadmap(recommendations: list[Recommendation], what_if: list[dict[str, Any]],
