@@ -1,7 +1,7 @@
 """The next year's assessment: answers carried over from the year before
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 
 - ``carry_over``: one row per assessment whose answers were copied forward from an earlier
   one (the unique key makes a second copy of the same assessment fail in the database);

@@ -1,7 +1,7 @@
 """Campaigns: a round of assessments with participants, reminders and uploads
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0019
 
 - ``campaign``: the round (year, framework version, grants the links ask for, deadline,
   reminder cadence, invitation text in both languages);

@@ -1,7 +1,7 @@
 """Notifications: the in-app centre, the outbox of deliveries, group robots, user choices
 
 Revision ID: 0021
-Revises: 0017
+Revises: 0020
 
 - ``notification``: one event told to one user (platform table; row-level security: the
   user's own rows, and the system scope, in which ``notify`` writes them for others);

@@ -1,7 +1,7 @@
 """Consultancy portfolio and review conversations
 
 Revision ID: 0022
-Revises: 0017
+Revises: 0021
 
 - ``portfolio_assignment``: a consultancy's record of a client engagement (the reviewer
   among its members, the due date), one per client; tenant-scoped (the consultancy's).

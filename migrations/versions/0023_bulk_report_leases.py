@@ -1,7 +1,7 @@
 """Bulk report runs on more than one worker: the run's claim and lease
 
-Revision ID: 0024
-Revises: 0017
+Revision ID: 0023
+Revises: 0022
 
 A bulk run is claimed by a conditional update on its row (``claimed_by``, ``lease_until``,
 ``attempts``): the run renews its lease while it lives, and a run whose worker died (its lease
@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 from tenants.types import UTCDateTime
 
-revision = '0024'
+revision = '0023'
 down_revision = '0022'
 branch_labels = None
 depends_on = None
