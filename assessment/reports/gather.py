@@ -8,9 +8,6 @@ revision, the engine, the benchmark services and the recommendation catalogue.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 
 from assessment.assessments import queries
@@ -24,11 +21,12 @@ from assessment.reports.branding import report_branding
 from assessment.reports.enterprise_chapters import FactorSource
 from assessment.reports.enterprise_report import ReportComment, ReportSources
 from assessment.reports.formatting import pick
+from assessment.results.energy import energy_year_on_year
 from assessment.results.review_status import review_status
 from assessment.results.services import assessment_results
 from indicators import InvalidInput
 from indicators.catalogue.industries import find_division
-from indicators.energy import YearOnYear, compare_with_previous, load_factor_tables
+from indicators.energy import load_factor_tables
 from indicators.recommendations import recommend
 from tenants import queries as platform_queries
 from tenants.errors import Conflict
@@ -46,31 +44,6 @@ def factor_sources() -> tuple[FactorSource, ...]:
     """Source, citations and version of every factor table the energy figures use, as the
     energy loader read them from the packaged data files (loaded once, then cached)."""
     return tuple(load_factor_tables().sources.values())
-
-
-def _year_figures(document: Mapping[str, Any]) -> dict[str, Any]:
-    """A revision's document in the shape ``compare_with_previous`` reads."""
-    inputs = document.get("inputs") or {}
-    year: dict[str, Any] = {"year": document.get("year")}
-    for key in ("energy", "process_emissions"):
-        if document.get(key):
-            year[key] = document[key]
-    for key in ("output_value", "energy_tce", "emissions_tco2e"):
-        if inputs.get(key) is not None:
-            year[key] = inputs[key]
-    return year
-
-
-def energy_year_on_year(document: Mapping[str, Any], year: int) -> YearOnYear | None:
-    previous = queries.previous_finalised_revision(year)
-    if previous is None:
-        return None
-    try:
-        return compare_with_previous(_year_figures(document), _year_figures(previous.document),
-                                     options=document.get("options") or {},
-                                     province=document.get("province"))
-    except (InvalidInput, ValueError, ArithmeticError):
-        return None  # an old revision the calculator no longer reads: no comparison
 
 
 def enterprise_sources(assessment: Assessment, lang: str, issuer: Tenant,
