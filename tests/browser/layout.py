@@ -37,6 +37,11 @@ const describe = (el) => {
   return text ? name + ' "' + text.slice(0, 40) + '"' : name;
 };
 const visible = (el) => el.getClientRects().length > 0 && el.getBoundingClientRect().width > 0;
+// a 1-pixel box is hidden from the eye on purpose (.sr-only: read by screen readers only)
+const forReadersOnly = (el) => {
+  const box = el.getBoundingClientRect();
+  return box.width <= 1 && box.height <= 1;
+};
 const scrolls = (el) => {
   // an absolutely placed box escapes a scrolling ancestor that is not its containing block
   if (['absolute', 'fixed'].includes(getComputedStyle(el).position)) return false;
@@ -78,7 +83,7 @@ const inner = (el) => {
 const narrow = [];
 for (const el of document.querySelectorAll(
     'button, .button, input[type=submit], input[type=button], summary.button')) {
-  if (!visible(el)) continue;
+  if (!visible(el) || forReadersOnly(el)) continue;
   const label = (el.tagName === 'INPUT' ? el.value : el.innerText).trim().replace(/\s+/g, ' ');
   if (!label) continue;
   const need = natural(el, label), has = inner(el);

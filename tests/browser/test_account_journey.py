@@ -43,6 +43,7 @@ def test_sign_up_switch_language_sign_out_and_in(live_server, browser):
 
     browser.find_element("css selector", "form.lang button").click()
     _wait_for_language(browser, "en")
+    browser.find_element("css selector", "nav.mainnav details.nav-more summary").click()
     assert "Members" in browser.find_element("css selector", "nav.mainnav").text
 
     browser.find_element("xpath", "//button[normalize-space()='Sign out']").click()

@@ -152,6 +152,7 @@ def invite_reviewer(owner: WebDriver, reviewer: WebDriver, base_url: str, mail_d
     """The owner invites a colleague as administrator; the colleague accepts in their own
     browser (the invitation link is read from the mail the server wrote)."""
     reviewer_email = f"reviewer-{uuid.uuid4().hex[:8]}@example.com"
+    click(owner, css(owner, "nav.mainnav details.nav-more summary"))  # "机构" folds them
     click_and_load(owner, css(owner, "nav.mainnav a[href$='/members']"))
     invite_form = css(owner, "form[action$='/members/invite']")
     invite_form.find_element(By.NAME, "email").send_keys(reviewer_email)
