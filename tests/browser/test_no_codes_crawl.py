@@ -129,7 +129,10 @@ def _crawl(driver: WebDriver, origin: str, start: str, lang: str) -> dict[str, A
         if "/login" in driver.current_url and "/login" not in path:
             continue  # signed out by a page (should not happen): nothing to read
         found = findings(_visible_text(driver))
-        if lang != "en" and "Source:" in driver.find_element(By.TAG_NAME, "body").text:
+        # an English report previewed from a Chinese page speaks English on purpose
+        english_report = "lang=en" in path.split("?", 1)[-1]
+        if lang != "en" and not english_report and "Source:" in driver.find_element(
+                By.TAG_NAME, "body").text:
             found.setdefault("English on a Chinese page", set()).add("Source:")
         if found:
             problems[path] = found
