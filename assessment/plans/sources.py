@@ -5,15 +5,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from indicators.catalogue.loader import load_catalogue
+from indicators.catalogue.loader import document_titles, load_catalogue, technology_parts
 from indicators.catalogue.model import EquipmentCategory, Measure, Technology
-
-GUIDE = ("《制造业企业供应链管理水平提升指南（试行）》",
-         "Guide to Improving Supply-Chain Management of Manufacturing Enterprises (Trial)")
-CATALOGUE = ("《国家工业和信息化领域节能降碳技术装备推荐目录（2024年版）》",
-             "National Catalogue of Recommended Energy-Saving and Carbon-Reduction "
-             "Technologies and Equipment (2024)")
-
 
 _NUMERALS = {n: i for i, n in enumerate("一二三四五六七八九十", start=1)}
 
@@ -35,19 +28,11 @@ def _entries() -> dict[str, Measure | Technology | EquipmentCategory]:
     return found
 
 
-# The parts of the technology catalogue, as its own headings number them.
-_CATALOGUE_PARTS = {
-    "一": ("一、工业节能降碳技术", "part 1, industrial energy-saving and carbon-reduction "
-           "technologies"),
-    "二": ("二、信息化领域节能降碳技术", "part 2, energy-saving and carbon-reduction "
-           "technologies of the information sector"),
-}
-
-
 def document(kind: str, lang: str) -> str:
-    """The document a recommendation of ``kind`` (measure, technology, equipment) is from."""
-    zh, en = GUIDE if kind == "measure" else CATALOGUE
-    return en if lang == "en" else zh
+    """The document a recommendation of ``kind`` (measure, technology, equipment) is from,
+    in 《》 for a Chinese reader."""
+    title = document_titles()["measure" if kind == "measure" else "technology"]
+    return title.en if lang == "en" else f"《{title.zh}》"
 
 
 def citation(kind: str, ref: str | None, lang: str) -> str | None:
@@ -66,13 +51,15 @@ def citation(kind: str, ref: str | None, lang: str) -> str | None:
         return f"{name} {section.numeral}、{section.title_zh} 第（{entry.numeral}）条"
     if isinstance(entry, Technology):
         name = document("technology", lang)
-        part_zh, part_en = _CATALOGUE_PARTS.get(entry.sector.part, ("", ""))
+        part = technology_parts().get(entry.sector.part)
         if en:
-            return f"{name}, {part_en}, {entry.sector.name_en} section, item {entry.number}"
-        return f"{name} {part_zh} {entry.sector.heading_zh} 第 {entry.number} 项"
+            where = f"{part.en}, " if part else ""
+            return f"{name}, {where}{entry.sector.name_en} section, item {entry.number}"
+        return f"{name} {part.zh if part else ''} {entry.sector.heading_zh} 第 {entry.number} 项"
     if isinstance(entry, EquipmentCategory):
-        name = document("equipment", lang)
+        # the equipment list's own title names the catalogue and its part 三
+        title = document_titles()["equipment"]
         if en:
-            return f"{name}, part 3, high-efficiency equipment: {entry.name_en.lower()}"
-        return f"{name} 三、高效节能装备 （{entry.numeral}）{entry.name_zh}"
+            return f"{title.en}: {entry.name_en.lower()}"
+        return f"《{title.zh.replace(' ', '》 ', 1)} （{entry.numeral}）{entry.name_zh}"
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -479,6 +480,37 @@ def _load_industries(path: Path) -> Industries:
 @cache
 def _default_industries() -> Industries:
     return _load_industries(INDUSTRIES_FILE)
+
+
+# --- the documents cited --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentTitle:
+    """A title as a reader cites it, in both languages (from a data file's ``source``)."""
+
+    zh: str
+    en: str
+
+
+def _title(node: Mapping[str, Any]) -> DocumentTitle:
+    return DocumentTitle(str(node["title_zh"]), str(node["title_en"]))
+
+
+@cache
+def document_titles() -> dict[str, DocumentTitle]:
+    """The document each kind of recommendation (measure, technology, equipment) comes
+    from, as the catalogue's data files name it."""
+    files = {"measure": MEASURES_FILE, "technology": TECHNOLOGIES_FILE,
+             "equipment": EQUIPMENT_FILE}
+    return {kind: _title(_read(path)["source"]) for kind, path in files.items()}
+
+
+@cache
+def technology_parts() -> dict[str, DocumentTitle]:
+    """The technology catalogue's parts (一, 二) and their headings."""
+    parts = _read(TECHNOLOGIES_FILE)["source"]["parts"]
+    return {str(numeral): _title(node) for numeral, node in parts.items()}
 
 
 # --- everything ------------------------------------------------------------------------

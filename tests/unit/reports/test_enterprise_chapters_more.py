@@ -59,8 +59,8 @@ def test_a_change_that_cannot_be_computed_is_a_dash(in_locale) -> None:
 
 
 @pytest.mark.parametrize(("kind", "en", "zh"), [
-    ("technology", "National Catalogue of Recommended", "《国家工业和信息化领域"),
-    ("equipment", "National Catalogue of Recommended", "《国家工业和信息化领域"),
+    ("technology", "National catalogue of recommended", "《国家工业和信息化领域"),
+    ("equipment", "National catalogue of recommended", "《国家工业和信息化领域"),
     ("measure", "Guide to Improving Supply-Chain", "《制造业企业供应链管理水平提升指南"),
 ])
 def test_each_roadmap_item_cites_its_document(in_locale, kind: str, en: str, zh: str) -> None:
