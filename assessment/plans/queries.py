@@ -7,6 +7,7 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -21,7 +22,7 @@ from assessment.plans.models import (
     PlanComment,
 )
 from tenants.db import db
-from tenants.models import Tenant
+from tenants.models import Tenant, User
 
 OPEN = (ActionStatus.proposed, ActionStatus.planned, ActionStatus.in_progress)
 
@@ -107,3 +108,27 @@ def organisation_names(ids: set[uuid.UUID | None]) -> dict[uuid.UUID, str]:
         return {}
     rows = db.session.exec(select(Tenant.id, Tenant.name).where(col(Tenant.id).in_(wanted)))
     return {tid: name for tid, name in rows.all()}
+
+
+def owned_open_actions_due_by(day: date) -> Sequence[sa.Row[Any]]:
+    """Open actions with an owner and a due date on or before ``day``, in every tenant (the
+    reminder job reads them in a logged system scope), with the tenant's slug and name and
+    the plan's assessment, earliest due first."""
+    action = PlanAction.__table__  # type: ignore[attr-defined]
+    plan = ImprovementPlan.__table__  # type: ignore[attr-defined]
+    tenant = Tenant.__table__  # type: ignore[attr-defined]
+    return db.session.execute(
+        sa.select(action.c.tenant_id, tenant.c.slug, tenant.c.name, plan.c.assessment_id,
+                  action.c.id, action.c.title, action.c.due_date, action.c.owner_id)
+        .join(plan, sa.and_(plan.c.tenant_id == action.c.tenant_id,
+                            plan.c.id == action.c.plan_id))
+        .join(tenant, tenant.c.id == action.c.tenant_id)
+        .where(action.c.owner_id.is_not(None), action.c.due_date.is_not(None),
+               action.c.status.in_([s.value for s in OPEN]),
+               action.c.due_date <= day)
+        .order_by(action.c.due_date)).all()
+
+
+def users_by_id(ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
+    return {u.id: u for u in db.session.execute(
+        sa.select(User).where(col(User.id).in_(ids))).scalars()}

@@ -17,16 +17,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 
-from assessment.plans.models import ImprovementPlan, PlanAction, PlanReminder, ReminderStep
-from assessment.plans.queries import OPEN
+from assessment.plans import queries
+from assessment.plans.models import PlanReminder, ReminderStep
 from tenants import notifications
 from tenants.context import system_scope
 from tenants.db import db
-from tenants.models import Tenant, User
+from tenants.models import User
 from tenants.notifications import EventKind, register_event
 from tenants.types import utcnow
 
@@ -49,21 +48,8 @@ class Due:
 
 
 def _candidates(on: date, days: int) -> list[Due]:
-    action = PlanAction.__table__  # type: ignore[attr-defined]
-    plan = ImprovementPlan.__table__  # type: ignore[attr-defined]
-    tenant = Tenant.__table__  # type: ignore[attr-defined]
-    rows = db.session.execute(
-        sa.select(action.c.tenant_id, tenant.c.slug, tenant.c.name, plan.c.assessment_id,
-                  action.c.id, action.c.title, action.c.due_date, action.c.owner_id)
-        .join(plan, sa.and_(plan.c.tenant_id == action.c.tenant_id,
-                            plan.c.id == action.c.plan_id))
-        .join(tenant, tenant.c.id == action.c.tenant_id)
-        .where(action.c.owner_id.is_not(None), action.c.due_date.is_not(None),
-               action.c.status.in_([s.value for s in OPEN]),
-               action.c.due_date <= on + timedelta(days=days))
-        .order_by(action.c.due_date)).all()
-    owners = {u.id: u for u in db.session.execute(
-        sa.select(User).where(User.id.in_({r.owner_id for r in rows}))).scalars()}  # type: ignore[attr-defined]
+    rows = queries.owned_open_actions_due_by(on + timedelta(days=days))
+    owners = queries.users_by_id({r.owner_id for r in rows})
     out = []
     for r in rows:
         owner = owners.get(r.owner_id)
