@@ -140,6 +140,13 @@ def incoming_links(tenant_id: uuid.UUID) -> Sequence[tuple[TenantLink, Tenant]]:
     return list(rows.all())
 
 
+def accepted_incoming_links(target_id: uuid.UUID) -> Sequence[TenantLink]:
+    """Every accepted link to ``target_id``, whatever it grants."""
+    return db.session.exec(select(TenantLink).where(
+        TenantLink.target_tenant_id == target_id,
+        TenantLink.status == LinkStatus.accepted)).all()
+
+
 def accepted_link(source_id: uuid.UUID, target_id: uuid.UUID, grant: str) -> TenantLink | None:
     """The accepted link from ``source_id`` to ``target_id`` if it grants ``grant``."""
     link = link_between(source_id, target_id)

@@ -12,14 +12,14 @@ from __future__ import annotations
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import col, select
 
+from assessment.assessments import queries
 from assessment.assessments.hooks import Finalised
-from assessment.assessments.models import Answer, Assessment, PageAssignment, ReviewComment
+from assessment.assessments.models import Assessment, ReviewComment
 from tenants import queries as platform_queries
 from tenants.context import system_scope
 from tenants.db import db
-from tenants.models import LinkGrant, LinkStatus, TenantLink
+from tenants.models import LinkGrant, TenantLink
 from tenants.notifications import EventKind, notify, register_event
 
 RETURNED = register_event(EventKind(
@@ -42,13 +42,8 @@ def assessors_of(assessment: Assessment) -> list[uuid.UUID]:
     was given a page, or saved an answer."""
     tenant_id = assessment.tenant_id
     with system_scope(db.session, "notifications: the assessors of an assessment"):
-        people: list[uuid.UUID | None] = [assessment.created_by_id]
-        people += db.session.exec(select(PageAssignment.user_id).where(
-            PageAssignment.tenant_id == tenant_id,
-            PageAssignment.assessment_id == assessment.id)).all()
-        people += list(db.session.exec(select(Answer.updated_by_id).distinct().where(
-            Answer.tenant_id == tenant_id, Answer.assessment_id == assessment.id,
-            col(Answer.updated_by_id).is_not(None))))
+        people = [assessment.created_by_id,
+                  *queries.contributors(tenant_id, assessment.id)]
         members = {user.id for user, _m in platform_queries.members_of(tenant_id)}
     return [p for p in dict.fromkeys(people) if p is not None and p in members]
 
@@ -82,9 +77,7 @@ def on_finalised(event: Finalised) -> None:
         if enterprise is None:
             return
         own = [user.id for user, _m in platform_queries.members_of(enterprise.id)]
-        links = list(db.session.exec(select(TenantLink).where(
-            TenantLink.target_tenant_id == enterprise.id,
-            TenantLink.status == LinkStatus.accepted)))
+        links = platform_queries.accepted_incoming_links(enterprise.id)
         linked = []
         for link in links:
             source = platform_queries.tenant_by_id(link.source_tenant_id)

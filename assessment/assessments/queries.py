@@ -153,3 +153,15 @@ def assessments_started_in(calendar_year: int, tenant_id: uuid.UUID | None = Non
     if tenant_id is not None:
         statement = statement.where(Assessment.tenant_id == tenant_id)
     return db.session.exec(statement).one()
+
+
+def contributors(tenant_id: uuid.UUID, assessment_id: uuid.UUID) -> list[uuid.UUID | None]:
+    """Who was given a page of the assessment or saved an answer in it (duplicates kept, in
+    that order); the caller's scope must reach ``tenant_id``."""
+    assigned = db.session.exec(select(PageAssignment.user_id).where(
+        PageAssignment.tenant_id == tenant_id, PageAssignment.assessment_id == assessment_id))
+    people: list[uuid.UUID | None] = list(assigned)
+    people += db.session.exec(select(Answer.updated_by_id).distinct().where(
+        Answer.tenant_id == tenant_id, Answer.assessment_id == assessment_id,
+        col(Answer.updated_by_id).is_not(None))).all()
+    return people

@@ -21,8 +21,8 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlmodel import col, select
 
+from assessment.campaigns import queries
 from assessment.campaigns.models import Campaign, Participant
 from tenants import notifications
 from tenants import queries as platform_queries
@@ -214,13 +214,10 @@ def deliver_messages(tenant_id: str, campaign_id: str, kind: str,
     """The delivery job: each message on its own, so one bad address stops no other."""
     set_tenant(db.session, uuid.UUID(tenant_id))
     owner = platform_queries.tenant_by_id(uuid.UUID(tenant_id))
-    campaign = db.session.exec(select(Campaign).where(
-        Campaign.id == uuid.UUID(campaign_id))).first()
+    campaign = queries.campaign(uuid.UUID(campaign_id))
     if owner is None or campaign is None:
         return
-    participants = db.session.exec(select(Participant).where(
-        Participant.campaign_id == campaign.id,
-        col(Participant.id).in_([uuid.UUID(p) for p in participant_ids]))).all()
+    participants = queries.participants(campaign.id, [uuid.UUID(p) for p in participant_ids])
     with _links_from_config():
         for participant in participants:
             try:

@@ -43,6 +43,13 @@ def campaign(campaign_id: uuid.UUID) -> Campaign | None:
     return db.session.exec(select(Campaign).where(Campaign.id == campaign_id)).first()
 
 
+def participants(campaign_id: uuid.UUID, participant_ids: list[uuid.UUID]
+                 ) -> list[Participant]:
+    """These participants of the campaign (ids of another campaign are ignored)."""
+    return list(db.session.exec(select(Participant).where(
+        Participant.campaign_id == campaign_id, col(Participant.id).in_(participant_ids))))
+
+
 def upload(campaign_id: uuid.UUID, upload_id: uuid.UUID) -> Upload | None:
     return db.session.exec(select(Upload).where(Upload.id == upload_id,
                                                 Upload.campaign_id == campaign_id)).first()
