@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from tenants import (
         billing,
         cli,
+        housekeeping,
         http,
         jobs,
         mail,
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     storage.init_app(app)
     billing.init_app(app)
     notifications.init_app(app)
+    housekeeping.init_app(app)
     for blueprint in (core.bp, auth.bp, tenant.bp, billing_views.bp, billing_views.webhook_bp):
         app.register_blueprint(blueprint)
     web.register_error_handlers(app)

@@ -61,7 +61,10 @@ SETTINGS: tuple[Setting, ...] = (
             "never a lock-out"),
     Setting("LOGIN_ACCOUNT_MAX_DELAY", 900,
             "the longest wait between sign-in attempts on one address, in seconds"),
-    Setting("REMEMBER_DAYS", 30, 'how long "Keep me signed in" lasts without being used'),
+    Setting("REMEMBER_DAYS", 30,
+            'how long a session, and "Keep me signed in", lasts without being used'),
+    Setting("SESSION_RETENTION_DAYS", 30,
+            "how long an ended session stays listed before housekeeping deletes it"),
     Setting("WEB_WORKERS", None,
             "how many web worker processes serve the app; when unset, read from "
             "`WEB_CONCURRENCY` or gunicorn's `-w`/`--workers` (command line or "

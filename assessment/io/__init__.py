@@ -6,8 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Wire import and export: the enterprise's own routes and the linked downloads."""
-    from assessment.io import views
+    """Wire import and export: the enterprise's own routes, the linked downloads, and the
+    housekeeping of imports never confirmed."""
+    from assessment.io import pending, views
+    from tenants.housekeeping import register_purge
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.linked_bp)
+    register_purge("unconfirmed imports", pending.purge_abandoned)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlmodel import col
 
 from assessment.io import queries
 from assessment.io.models import PendingImport
@@ -28,3 +32,14 @@ def discard(assessment_id: uuid.UUID, user_id: uuid.UUID) -> None:
     for held in queries.held_imports(assessment_id, user_id):
         db.session.delete(held)
     db.session.flush()
+
+
+# An import not confirmed within a day is abandoned: its user uploads the file again.
+HELD_FOR = timedelta(days=1)
+
+
+def purge_abandoned(now: datetime) -> int:
+    """Delete every import held longer than :data:`HELD_FOR` (housekeeping, system scope)."""
+    result = db.session.execute(delete(PendingImport).where(
+        col(PendingImport.created_at) < now - HELD_FOR))
+    return int(result.rowcount)  # type: ignore[attr-defined]

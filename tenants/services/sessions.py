@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import update
 from sqlmodel import col
 
@@ -80,12 +81,15 @@ def start(user: User, ip: str | None, user_agent: str | None,
 
 
 def live(session_id: uuid.UUID, user_id: str) -> tuple[UserSession, User] | None:
-    """The session and user a session cookie names, if both are still good."""
+    """The session and user a session cookie names, if both are still good. A session unused
+    for longer than ``REMEMBER_DAYS`` is over (housekeeping deletes it)."""
     found = queries.live_session(session_id)
     if found is None:
         return None
     record, user = found
     if str(user.id) != user_id or not user.is_active:
+        return None
+    if utcnow() - record.last_seen_at > timedelta(days=int(current_app.config["REMEMBER_DAYS"])):
         return None
     return record, user
 
