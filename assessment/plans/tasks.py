@@ -9,6 +9,6 @@ from assessment.plans.reminders import remind
 from tenants.jobs import app_periodic_task
 
 
-@app_periodic_task(crontab(hour="7", minute="0"), name="plans.remind")
+@app_periodic_task(crontab(hour="1", minute="0"), name="plans.remind")
 def remind_daily() -> None:
     remind()
