@@ -42,6 +42,10 @@ SETTINGS: tuple[Setting, ...] = (
             "database. Unset: derived from `SECRET_KEY`. After changing it, or `SECRET_KEY` "
             "when it is not set, run `db upgrade` again before the app serves requests "
             "(until then every scoped query is refused)"),
+    Setting("DATA_ENCRYPTION_KEY", None,
+            "seals third parties' credentials at rest (group robots' webhook addresses and "
+            "signing secrets). Unset: derived from `SECRET_KEY`; set it before rotating "
+            "`SECRET_KEY`, or the robots must be entered again"),
     Setting("DATABASE_SYSTEM_ROLE", None,
             "a database role `db upgrade` grants the app's table privileges too (the tests' "
             "inspection role); no longer needed by the app (see below)"),

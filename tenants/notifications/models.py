@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from tenants.sealed import SealedString, sealed_length
 from tenants.types import TenantScoped, optional_timestamp_field, timestamp_field
 
 
@@ -91,6 +92,10 @@ class NotificationDelivery(SQLModel, table=True):
     sent_at: datetime | None = optional_timestamp_field()
 
 
+ROBOT_URL_LENGTH = 500
+ROBOT_SECRET_LENGTH = 200
+
+
 class NotificationRobot(TenantScoped, table=True):
     """A tenant's group robot (WeCom, DingTalk or Feishu), set up by its administrators."""
 
@@ -98,8 +103,12 @@ class NotificationRobot(TenantScoped, table=True):
 
     kind: str = Field(sa_type=sa.String(10))
     name: str = Field(max_length=80)
-    url: str = Field(max_length=500)  # holds the robot's key: shown masked
-    secret: str | None = Field(default=None, max_length=200)  # the signing secret: never shown
+    # The webhook address holds the robot's key, shown masked; the signing secret is never
+    # shown. Both are sealed at rest (tenants.sealed).
+    url: str = Field(max_length=ROBOT_URL_LENGTH,
+                     sa_type=SealedString(sealed_length(ROBOT_URL_LENGTH)))
+    secret: str | None = Field(default=None, max_length=ROBOT_SECRET_LENGTH,
+                               sa_type=SealedString(sealed_length(ROBOT_SECRET_LENGTH)))
     events: list[str] = Field(default_factory=list, sa_type=sa.JSON)  # empty: none
     enabled: bool = Field(default=True)
     created_at: datetime = timestamp_field()
