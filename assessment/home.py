@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import render_template
 
-from assessment.assessments import queries
+from assessment.assessments import carryover, queries
 from assessment.assessments.documents import framework_of
 from assessment.assessments.models import State
 from assessment.portfolio import queries as portfolio_queries
@@ -41,9 +41,11 @@ def _enterprise_panel(tenant: Tenant) -> str:
     assessments = queries.assessments()
     current = next((a for a in assessments if a.state != State.finalised), None)
     current_percent = None
+    to_confirm = 0  # figures copied from last year and not yet confirmed or changed
     if current is not None and current.state == State.draft:
         _pages, overall = progress_of(current, profile is not None)
         current_percent = overall.percent
+        to_confirm = len(carryover.unconfirmed(current))
     open_comments = list(queries.open_comments(current.id, current.revision)) \
         if current is not None else []
     finalised = next((a for a in assessments if a.state == State.finalised), None)
@@ -56,7 +58,7 @@ def _enterprise_panel(tenant: Tenant) -> str:
                      if link.status == LinkStatus.pending]
     return render_template(
         "assessment/_home_enterprise.html", profile=profile, current=current,
-        current_percent=current_percent, finalised=finalised, latest=latest,
+        current_percent=current_percent, to_confirm=to_confirm, finalised=finalised, latest=latest,
         level_name=level_name, pending_links=pending_links,
         open_comments=open_comments[:OPEN_COMMENTS_SHOWN],
         open_comment_count=len(open_comments))

@@ -21,4 +21,5 @@ def init_app(app: Flask) -> None:
     cli.register(app)
     register_panel(app, panel.results_panel)
     register_home_panel(panel.association_home_panel)
+    register_home_panel(panel.enterprise_home_panel)
     assert tasks.remind_daily is not None  # the periodic task registers on import

@@ -10,6 +10,7 @@ from flask import render_template
 from flask_login import current_user
 from markupsafe import Markup
 
+from assessment.assessments import queries as assessment_queries
 from assessment.assessments.models import State
 from assessment.plans import queries, services
 from assessment.plans.effect import measured_effect
@@ -49,6 +50,26 @@ def results_panel(found: AssessmentResults, lang: str) -> Markup | None:
         plan_title=plan_title,
         indicator_name=lambda c: indicator_name(found.framework, c, lang),
         link_args=link_args()))
+
+
+def enterprise_home_panel(tenant: Tenant, membership: Any) -> str | None:
+    """The enterprise's overview card of its latest finalised year's plan: actions done of
+    all, overdue ones, and the way in; or, with no plan yet, the way to build one."""
+    if tenant.kind != TenantKind.enterprise:
+        return None
+    finalised = assessment_queries.finalised_assessments()
+    if not finalised:
+        return None
+    latest = max(finalised, key=lambda a: a.year)
+    plan = queries.plan_of(latest.id)
+    counts = overdue = None
+    if plan is not None:
+        counts, overdue = queries.progress(list(queries.actions(plan.id)), today())
+    elif Role(membership.role) not in services.EDITORS:
+        return None
+    return render_template("plans/_home_enterprise.html", assessment=latest, plan=plan,
+                           counts=counts, overdue=overdue,
+                           total=sum(counts.values()) - counts["dropped"] if counts else 0)
 
 
 def association_home_panel(tenant: Tenant, _membership: Any) -> str | None:
