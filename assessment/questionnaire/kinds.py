@@ -37,7 +37,9 @@ from assessment.questionnaire.numbers import (
     display_number,
     parse_decimal,
 )
+from assessment.units import unit_label
 from tenants.forms import MultiCheckboxField
+from tenants.language import reader_language
 
 if TYPE_CHECKING:
     from assessment.questionnaire.fields import InputField
@@ -112,7 +114,7 @@ class FieldKind:
 
     def display(self, field: InputField, value: Any) -> str:
         text = display_number(value)
-        return f"{text} {field.unit}".strip()
+        return f"{text} {unit_label(field.unit)}".strip()
 
     def data_attributes(self, field: InputField) -> dict[str, str]:
         return {"data-kind": self.code, "data-q-collect": self.collect}
@@ -255,7 +257,8 @@ class ListKind(FieldKind):
         return [p for p in field.allowed if parts.get(p)]
 
     def display(self, field: InputField, value: Any) -> str:
-        return "、".join(choice_label(v) for v in value) if value else "—"
+        separator = ", " if reader_language() == "en" else "、"
+        return separator.join(choice_label(v) for v in value) if value else "—"
 
 
 class MapKind(FieldKind):

@@ -119,8 +119,18 @@ def test_a_number_field_gives_the_script_its_rules_and_messages(speaking):
     assert field("deliveries_total").data_attributes()["data-q-whole"] == "true"
 
 
-def test_a_number_is_shown_with_its_unit_and_back_in_the_form():
-    assert fields.display_value(field("operating_cost"), 12.0, "answered", False) == "12 万元"
+def test_a_number_is_shown_with_its_unit_in_the_readers_language_and_back_in_the_form(
+        speaking):
+    with speaking("zh_CN"):
+        assert fields.display_value(field("operating_cost"), 12.0, "answered", False) == \
+            "12 万元"
+        assert fields.display_value(field("deliveries_total"), 900, "answered", False) == \
+            "900 次"
+    with speaking("en"):
+        assert fields.display_value(field("operating_cost"), 12.0, "answered", True) == \
+            "12 10k CNY"
+        assert fields.display_value(field("deliveries_total"), 900, "answered", True) == \
+            "900 occasions"
     assert fields.display_value(field("overseas_rd_share"), 12.5, "answered", False) == "12.5 %"
     assert field("operating_cost").kind_class.initial(field("operating_cost"), 3.0) == \
         {"operating_cost": "3"}
@@ -154,6 +164,15 @@ def test_a_list_keeps_the_frameworks_order_and_refuses_unknown_choices():
     assert fields.parse_value(areas, []) == []
     assert fields.parse_value(areas, "") is None
     refusal("online_business_areas", ["procurement", "teleportation"])
+
+
+def test_a_list_is_shown_with_the_readers_separator(speaking):
+    areas = field("online_business_areas")
+    with speaking("zh_CN"):
+        assert "、" in fields.display_value(areas, ["procurement", "sales"], "answered", False)
+    with speaking("en"):
+        shown = fields.display_value(areas, ["procurement", "sales"], "answered", True)
+        assert ", " in shown and "、" not in shown
 
 
 def test_a_list_from_the_form_and_from_the_workbooks_rows():

@@ -99,4 +99,5 @@ def test_every_answer_shows_who_changed_it_when_and_from_what(
                       history.group(1))
     owner = owner_of(app, tenant)
     assert [(who, old, new) for who, _when, old, new in rows] == [
-        (owner.name or owner.email, "900 次", "1000 次"), ("Li Hua", "—", "900 次")]
+        (owner.name or owner.email, "900 occasions", "1000 occasions"),
+        ("Li Hua", "—", "900 occasions")]  # the unit in the reader's language
