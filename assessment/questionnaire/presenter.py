@@ -86,14 +86,24 @@ def formula_in_words(framework: Framework, indicator: Indicator, english: bool) 
         return _("Mean openness over the resource types you own (a type you do not own is "
                  "left out; one you own but do not open counts as 0).")
     if indicator.formula.kind == "mean_of_given":
-        names = "、".join(_name(framework, n, english) for n in indicator.formula.inputs)
+        names = (", " if english else "、").join(
+            _name(framework, n, english) for n in indicator.formula.inputs)
         return _("Mean of the shares given among: %(names)s", names=names)
     if indicator.formula.kind == "count_share":
+        name = _name(framework, str(indicator.formula.input), english)
         return _("Number of %(name)s chosen ÷ %(count)d × 100",
-                 name=_name(framework, str(indicator.formula.input), english), count=allowed)
+                 name=_mid_sentence(name) if english else name, count=allowed)
     for name in sorted(framework.inputs, key=len, reverse=True):
         text = re.sub(rf"\b{re.escape(name)}\b", _name(framework, name, english), text)
     return text.replace(" / ", " ÷ ")
+
+
+def _mid_sentence(name: str) -> str:
+    """An English name as it reads inside a sentence: "Business areas" becomes "business
+    areas"; an acronym ("IT investment") stays as it is."""
+    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
+        return name[0].lower() + name[1:]
+    return name
 
 
 def _name(framework: Framework, key: str, english: bool) -> str:

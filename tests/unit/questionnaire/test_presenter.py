@@ -40,11 +40,11 @@ def framework():
     ("collaboration.organization",
      "The maturity level whose description fits best (1 to 5).", "描述最贴合的成熟度等级（1–5）。"),
     ("collaboration.online_business_coverage",
-     "Number of Business areas collaborating online chosen ÷ 10 × 100",
+     "Number of business areas collaborating online chosen ÷ 10 × 100",
      "所选在线协同的业务环节数量 ÷ 10 × 100"),
     ("global.footprint",
-     "Mean of the shares given among: Overseas share of R&D spending、Overseas share of "
-     "capacity、Overseas share of procurement、Overseas share of logistics cost",
+     "Mean of the shares given among: Overseas share of R&D spending, Overseas share of "
+     "capacity, Overseas share of procurement, Overseas share of logistics cost",
      "以下各项已填比例的平均值：境外研发投入占比、境外产能占比、境外采购占比、境外物流费用占比"),
 ])
 def test_formulas_name_the_inputs_in_the_readers_words(framework, speaking, code: str,
@@ -92,7 +92,7 @@ def test_history_rows_in_words(framework, speaking) -> None:
     assert (second.who, second.old, second.new) == ("—", "—", "Unknown")
     [declared] = english["not_applicable:global.footprint"]
     assert (declared.old, declared.new) == ("Applicable", "Not applicable: 无海外业务")
-    assert english["online_business_areas"][0].new == "Procurement、Sales"
+    assert english["online_business_areas"][0].new == "Procurement, Sales"
     with speaking("zh_CN"):
         chinese = history_by_key(CHANGES, framework, {WANG: "王工"}, False)
     assert chinese["deliveries_on_time"][1].new == "未知"
