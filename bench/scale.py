@@ -2,7 +2,8 @@
 on PostgreSQL.
 
 Usage: .venv/bin/python bench/scale.py [--n 500000] [--members 3000] [--runs 5]
-                                       [--reseed] [--drop] [--explain]
+                                       [--reseed] [--drop] [--explain] [--duckdb]
+                                       [--skip refresh,cohort,dashboard,burst]
 
 The database (``chaingauge_bench_scale``) is kept between runs and reused when it holds the
 same seed (``bench_seed``): seeding 500,000 assessments (19 million result figures) takes
@@ -20,6 +21,10 @@ Prints min / median / max over ``--runs`` repeats of:
 - 100 finalisations arriving at 10 per second from 4 threads (marks and queued refresh jobs,
   as the finalisation writes them), drained by 2 worker threads, and the time from the last
   finalisation until no cohort is stale.
+
+``--duckdb`` (needs the ``bench`` extra: ``pip install -e '.[bench]'``) also computes the
+all-manufacturing cohort's percentiles of every code in DuckDB over the same rows (exported
+with COPY, then Parquet) and prints them beside PostgreSQL's refresh statement.
 
 Targets: cohort <= 300 ms; dashboard page p95 <= 200 ms; one refresh <= 5 s; all fresh
 <= 60 s after the last finalisation. Needs PostgreSQL on 127.0.0.1:5432 (or
@@ -190,6 +195,9 @@ def generate(n: int, members: int) -> float:
             seconds = time.perf_counter() - started
             conn.execute("INSERT INTO bench_seed VALUES (%s, %s, %s, %s)",
                          (n, members, YEAR, seconds))
+            # owned like every other table, so that later migrations' grants pass over it
+            conn.execute(sql.SQL("ALTER TABLE bench_seed OWNER TO {}").format(
+                sql.Identifier(OWNER_ROLE)))
         conn.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
 
@@ -341,6 +349,81 @@ def burst(app: Any, industries: list[str], count: int = 100, rate: float = 10.0,
     return fresh - last, fresh - started, runs[0]
 
 
+def duckdb_side_by_side(app: Any, runs: int) -> None:
+    """The platform pool's all-manufacturing percentiles (every code, scores and values) in
+    PostgreSQL (the refresh's own statement) and in DuckDB over the same rows, exported with
+    COPY into a Parquet file first (the time of each step is printed); checks that both
+    agree."""
+    try:
+        import duckdb
+    except ImportError:
+        print("DuckDB comparison skipped: duckdb is not installed "
+              "(.venv/bin/pip install -e '.[bench]')")
+        return
+    from assessment.benchmarks import queries, refresh
+    from assessment.benchmarks.pools import PlatformPool
+    from assessment.benchmarks.stats import PERCENTILES
+    from tenants.context import system_scope
+    from tenants.extensions import db
+
+    cohort = refresh.cohort_of(YEAR, "all")
+    folder = Path(tempfile.mkdtemp(prefix="chaingauge-bench-duckdb-"))
+    csv_file, parquet = folder / "figures.csv", folder / "figures.parquet"
+    with app.app_context():
+        pg_times = []
+        for _ in range(runs):
+            with system_scope(db.session, "bench: PostgreSQL percentiles"):
+                started = time.perf_counter()
+                enterprises, found = queries.cohort_summary(PlatformPool(), cohort)
+                pg_times.append((time.perf_counter() - started) * 1000)
+            db.rollback()
+        with system_scope(db.session, "bench: export for DuckDB"):
+            raw = db.session.connection().connection.driver_connection
+            started = time.perf_counter()
+            with raw.cursor() as cursor, csv_file.open("wb") as out, cursor.copy(
+                    "COPY (SELECT code, score, value FROM result_figure WHERE current "
+                    "AND opted_in AND year = %s) TO STDOUT (FORMAT csv)", (YEAR,)) as copy:
+                for chunk in copy:
+                    out.write(chunk)
+            exported = (time.perf_counter() - started) * 1000
+        db.rollback()
+    con = duckdb.connect()
+    started = time.perf_counter()
+    con.execute(f"COPY (SELECT * FROM read_csv('{csv_file}', header=false, "
+                "columns={'code': 'VARCHAR', 'score': 'DOUBLE', 'value': 'DOUBLE'})) "
+                f"TO '{parquet}' (FORMAT parquet)")
+    converted = (time.perf_counter() - started) * 1000
+    fractions = ", ".join(str(p) for p in PERCENTILES.values())
+    statement = (f"SELECT code, count(score), avg(score), quantile_cont(score, [{fractions}]), "
+                 f"count(value), avg(value), quantile_cont(value, [{fractions}]) "
+                 f"FROM read_parquet('{parquet}') GROUP BY code")
+    duck_times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        rows = con.execute(statement).fetchall()
+        duck_times.append((time.perf_counter() - started) * 1000)
+    for code, score_n, score_mean, score_q, value_n, value_mean, value_q in rows:
+        ours = found[code]
+        for theirs, n, mean, quantiles in ((ours[0], score_n, score_mean, score_q),
+                                           (ours[1], value_n, value_mean, value_q)):
+            if theirs is None:
+                assert not n, code
+                continue
+            expected = [theirs.mean, *(getattr(theirs, k) for k in PERCENTILES)]
+            assert n == theirs.n and all(abs(a - b) <= 1e-9 * max(1.0, abs(b)) for a, b in
+                                         zip([mean, *quantiles], expected, strict=True)), code
+    print(f"  all manufacturing: {enterprises:,} enterprises, {len(rows)} codes; "
+          f"both engines agree to 1e-9")
+    print(summary("percentiles, PostgreSQL (refresh statement)", pg_times, "<= 5000 ms"))
+    print(summary("percentiles, DuckDB over Parquet", duck_times, "-"))
+    print(f"  DuckDB's copy of the rows: COPY out of PostgreSQL {exported:.0f} ms, CSV to "
+          f"Parquet {converted:.0f} ms ({parquet.stat().st_size / 1e6:.0f} MB), each time the "
+          f"rows change")
+    for path in (csv_file, parquet):
+        path.unlink()
+    folder.rmdir()
+
+
 def signed_in_client(app: Any, slug: str) -> Any:
     """A browser signed in as the association's owner (created on first use)."""
     from sqlmodel import select
@@ -396,6 +479,9 @@ def main() -> int:
     parser.add_argument("--seed-only", action="store_true")
     parser.add_argument("--drop", action="store_true")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--duckdb", action="store_true",
+                        help="also: the all-manufacturing percentiles in DuckDB beside "
+                             "PostgreSQL (pip install -e '.[bench]')")
     parser.add_argument("--skip", default="", help="comma-separated: refresh,cohort,dashboard,"
                                                    "burst")
     args = parser.parse_args()
@@ -414,7 +500,10 @@ def main() -> int:
             print(f"seeded {args.n:,} finalised assessments ({args.n * 38:,} result figures) "
                   f"and a {args.members:,}-member association in {seconds:.1f} s")
         else:
+            from tenants.cli import upgrade
+
             print(f"reusing {NAME}: {args.n:,} assessments, {args.members:,} members")
+            upgrade(make_app())  # new indexes of later migrations (built once, minutes)
         if args.seed_only:
             return 0
         app = make_app()
@@ -439,6 +528,9 @@ def main() -> int:
                           [r[0] * 1000 for r in results], "<= 60000 ms"))
             print(f"  (whole bursts {[round(r[1], 1) for r in results]} s, "
                   f"refreshes run {[r[2] for r in results]})")
+        if args.duckdb:
+            print(f"load average: {os.getloadavg()}")
+            duckdb_side_by_side(app, args.runs)
         print(f"load average after: {os.getloadavg()}")
     finally:
         if args.drop:

@@ -95,6 +95,12 @@ sa.Index("ix_result_figure_division_cohort", _figure.c.year, _figure.c.industry_
          _figure.c.code, postgresql_include=_COVERED, postgresql_where=_figure.c.current)
 sa.Index("ix_result_figure_group_cohort", _figure.c.year, _figure.c.industry_group,
          _figure.c.code, postgresql_include=_COVERED, postgresql_where=_figure.c.current)
+# The all-manufacturing cohort (no industry to lead with): its rows grouped by code, each
+# code's scores in order, so that the refresh neither sorts the year's figures by code nor
+# (in effect) each code's scores for percentile_cont.
+sa.Index("ix_result_figure_all_cohort", _figure.c.year, _figure.c.code, _figure.c.score,
+         postgresql_include=["tenant_id", "value", "size_class", "province", "opted_in"],
+         postgresql_where=_figure.c.current)
 # One row per enterprise: the fallback chain's counts read only these.
 sa.Index("ix_result_figure_enterprises", _figure.c.year, _figure.c.code,
          _figure.c.industry_group, _figure.c.industry_division,

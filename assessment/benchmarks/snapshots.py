@@ -42,13 +42,12 @@ def refresh_cohort(cohort: Cohort) -> int:
     pool = PlatformPool()
     now = utcnow()
     year = cohort.year
-    enterprises = queries.cohort_enterprises(pool, cohort)
+    enterprises, found = queries.cohort_summary(pool, cohort)
     db.session.execute(delete(BenchmarkSnapshot).where(
         col(BenchmarkSnapshot.pool_key) == pool.key, col(BenchmarkSnapshot.year) == year,
         col(BenchmarkSnapshot.cohort_key) == cohort.key))
     rows = [BenchmarkSnapshot(pool_key=pool.key, year=year, cohort_key=cohort.key,
                               code=ENTERPRISES, n=enterprises, computed_at=now)]
-    found = queries.distributions(pool, cohort) if enterprises else {}
     for code, (score, value) in found.items():
         score, value = shown(score), shown(value)
         row = BenchmarkSnapshot(pool_key=pool.key, year=year, cohort_key=cohort.key,

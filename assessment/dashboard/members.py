@@ -73,10 +73,10 @@ def member_list(association_id: uuid.UUID, year: int, filters: Filters, *,
     ``paginate``, else every matching row (exports)."""
     page = max(1, filters.page) if paginate else 1
     limit = PER_PAGE if paginate else None
-    found, matching = queries.member_page(association_id, year, filters, limit,
-                                         (page - 1) * PER_PAGE if paginate else 0)
+    found = queries.member_page(association_id, year, filters, limit,
+                                (page - 1) * PER_PAGE if paginate else 0)
     rows = []
-    for row in found:
+    for row in found.rows:
         division = find_division(row.industry_division) if row.industry_division else None
         rows.append(MemberRow(
             enterprise_id=row.enterprise_id, name=row.name, status=MemberStatus(row.status),
@@ -86,7 +86,7 @@ def member_list(association_id: uuid.UUID, year: int, filters: Filters, *,
             overall_score=row.overall_score, overall_level=row.overall_level,
             may_be_named=row.may_be_named,
         ))
-    by_status = queries.member_status_counts(association_id, year)
-    counts = {status: by_status.get(status.value, 0) for status in MemberStatus}
+    counts = {status: found.status_counts.get(status.value, 0) for status in MemberStatus}
     return MemberList(rows, sum(counts.values()), counts,
-                      queries.links_without_scores(association_id), matching, page, limit)
+                      queries.links_without_scores(association_id), found.matching, page,
+                      limit)

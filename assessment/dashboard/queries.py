@@ -28,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from assessment.assessments.models import Assessment, ResultFigure
-from assessment.dashboard.filters import Filters
+from assessment.dashboard.filters import Filters, MemberStatus
 from assessment.profiles.models import EnterpriseProfile
 from indicators.catalogue.industries import find_division, list_divisions
 from tenants import queries as platform_queries
@@ -124,34 +124,53 @@ def _member_rows(association_id: uuid.UUID, year: int) -> sa.Select[Any]:
         sa.or_(_LINK.c.status == LinkStatus.pending.value, shares))
 
 
-def _filtered(statement: sa.Select[Any], filters: Filters) -> sa.Select[Any]:
+STATUSES = tuple(status.value for status in MemberStatus)
+
+
+def _listed(association_id: uuid.UUID, year: int) -> sa.CTE:
+    """Every listed member as plain columns, with how many listed members have each status
+    (window sums over the unfiltered list, so that the page needs no second pass)."""
+    return _member_rows(association_id, year).add_columns(
+        _LINK.c.target_tenant_id.label("enterprise_id"), _TENANT.c.name.label("name"),
+        _status.label("status"), _division.label("industry_division"),
+        _size.label("size_class"), _province.label("province"),
+        _FIGURE.c.score.label("overall_score"), _FIGURE.c.level.label("overall_level"),
+        _LINK.c.may_be_named.label("may_be_named"),
+        *(sa.func.sum(sa.case((_status == status, 1), else_=0)).over().label(f"n_{status}")
+          for status in STATUSES),
+    ).cte("listed")
+
+
+def _filtered(statement: sa.Select[Any], listed: sa.CTE, filters: Filters) -> sa.Select[Any]:
+    columns = listed.c
     if filters.industry:
         found = find_division(filters.industry)
         divisions = [found.code] if found is not None else [
             d.code for d in list_divisions() if d.group.code == filters.industry]
-        statement = statement.where(_division.in_(divisions))
+        statement = statement.where(columns.industry_division.in_(divisions))
     if filters.size_class:
-        statement = statement.where(_size == filters.size_class)
+        statement = statement.where(columns.size_class == filters.size_class)
     if filters.province:
-        statement = statement.where(_province == filters.province)
+        statement = statement.where(columns.province == filters.province)
     if filters.status:
-        statement = statement.where(_status == filters.status)
+        statement = statement.where(columns.status == filters.status)
     if filters.search:
-        statement = statement.where(sa.func.lower(_TENANT.c.name).contains(
+        statement = statement.where(sa.func.lower(columns.name).contains(
             filters.search.lower(), autoescape=True))
     return statement
 
 
-def _order(sort: str) -> list[Any]:
-    name = sa.func.lower(_TENANT.c.name)
+def _order(listed: sa.CTE, sort: str) -> list[Any]:
+    columns = listed.c
+    name = sa.func.lower(columns.name)
     by = {
         "name": [name.asc()], "-name": [name.desc()],
-        "overall": [sa.nulls_last(_FIGURE.c.score.asc())],
-        "-overall": [sa.nulls_last(_FIGURE.c.score.desc())],
-        "division": [sa.nulls_last(_division.asc())],
-        "status": [_status.asc()],
+        "overall": [sa.nulls_last(columns.overall_score.asc())],
+        "-overall": [sa.nulls_last(columns.overall_score.desc())],
+        "division": [sa.nulls_last(columns.industry_division.asc())],
+        "status": [columns.status.asc()],
     }.get(sort, [name.asc()])
-    return [*by, name.asc(), _LINK.c.target_tenant_id]
+    return [*by, name.asc(), columns.enterprise_id]
 
 
 @dataclass(frozen=True)
@@ -167,26 +186,47 @@ class MemberPageRow:
     may_be_named: bool
 
 
+_PAGE_COLUMNS = ("enterprise_id", "name", "status", "industry_division", "size_class",
+                 "province", "overall_score", "overall_level", "may_be_named")
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    rows: list[MemberPageRow]
+    matching: int  # rows the filters match
+    status_counts: dict[str, int]  # listed members per status, before the filters
+
+
 def member_page(association_id: uuid.UUID, year: int, filters: Filters,
-                limit: int | None, offset: int = 0) -> tuple[list[MemberPageRow], int]:
-    """One page of the filtered, sorted member list (``limit`` None: every row) and how
-    many rows the filters match. Plain columns, one statement."""
-    statement = _filtered(_member_rows(association_id, year), filters).add_columns(
-        _LINK.c.target_tenant_id, _TENANT.c.name, _status, _division, _size, _province,
-        _FIGURE.c.score, _FIGURE.c.level, _LINK.c.may_be_named,
-        sa.func.count().over().label("matching"),
-    ).order_by(*_order(filters.sort)).offset(offset)
+                limit: int | None, offset: int = 0) -> MemberPage:
+    """One page of the filtered, sorted member list (``limit`` None: every row), how many
+    rows the filters match and how many listed members have each status. Plain columns,
+    one statement: the members are joined once, counted per status over the whole list,
+    then filtered, counted, sorted and paginated."""
+    listed = _listed(association_id, year)
+    statement = _filtered(sa.select(
+        *(listed.c[name] for name in _PAGE_COLUMNS),
+        *(listed.c[f"n_{status}"] for status in STATUSES),
+        sa.func.count().over().label("matching")), listed, filters,
+    ).order_by(*_order(listed, filters.sort)).offset(offset)
     if limit is not None:
         statement = statement.limit(limit)
     with system_scope(db.session, "association dashboard: member list"):
         rows = db.session.execute(statement).all()
-        if not rows and offset:  # past the last page: still say how many match
-            matching = db.session.execute(sa.select(sa.func.count()).select_from(
-                _filtered(_member_rows(association_id, year), filters)
-                .add_columns(_LINK.c.target_tenant_id).subquery())).scalar_one()
-        else:
-            matching = rows[0].matching if rows else 0
-    return [MemberPageRow(*row[:9]) for row in rows], int(matching)
+    if not rows:  # no match, or past the last page: still say how many match and have each
+        return MemberPage([], _matching(association_id, year, filters) if offset else 0,
+                          member_status_counts(association_id, year))
+    first = rows[0]
+    counts = {status: int(first._mapping[f"n_{status}"] or 0) for status in STATUSES}
+    return MemberPage([MemberPageRow(*row[:len(_PAGE_COLUMNS)]) for row in rows],
+                      int(first.matching), {k: n for k, n in counts.items() if n})
+
+
+def _matching(association_id: uuid.UUID, year: int, filters: Filters) -> int:
+    listed = _listed(association_id, year)
+    statement = _filtered(sa.select(sa.func.count()).select_from(listed), listed, filters)
+    with system_scope(db.session, "association dashboard: matching members"):
+        return int(db.session.execute(statement).scalar_one())
 
 
 def member_status_counts(association_id: uuid.UUID, year: int) -> dict[str, int]:
@@ -222,21 +262,19 @@ def member_figures(association_id: uuid.UUID, year: int,
         return [Figure(*row) for row in db.session.execute(statement).all()]
 
 
-def member_years(association_id: uuid.UUID) -> list[int]:
-    """The years for which any scores-sharing member has an assessment, newest first."""
+def member_years(association_id: uuid.UUID) -> tuple[list[int], list[int]]:
+    """The years for which any scores-sharing member has an assessment, and those of which
+    some has current finalised figures (the year the dashboard opens on), newest first. One
+    statement: a current figure belongs to an assessment of its own year."""
+    overall = sa.and_(_FIGURE.c.tenant_id == _ASSESSMENT.c.tenant_id,
+                      _FIGURE.c.year == _ASSESSMENT.c.year, _OVERALL,
+                      _FIGURE.c.current == sa.true())
+    finalised = sa.func.max(sa.case((_FIGURE.c.tenant_id.is_not(None), 1), else_=0))
     with system_scope(db.session, "association dashboard: assessment years"):
-        years = db.session.execute(
-            sa.select(_ASSESSMENT.c.year).distinct()
-            .where(_ASSESSMENT.c.tenant_id.in_(sharing_members(association_id)))).scalars()
-        return sorted(set(years), reverse=True)
-
-
-def member_finalised_years(association_id: uuid.UUID) -> list[int]:
-    """The years of which some scores-sharing member has current finalised figures, newest
-    first (the year the dashboard opens on)."""
-    with system_scope(db.session, "association dashboard: finalised years"):
-        years = db.session.execute(
-            sa.select(_FIGURE.c.year).distinct()
-            .where(_FIGURE.c.tenant_id.in_(sharing_members(association_id)), _OVERALL,
-                   _FIGURE.c.current == sa.true())).scalars()
-        return sorted(set(years), reverse=True)
+        rows = db.session.execute(
+            sa.select(_ASSESSMENT.c.year, finalised)
+            .select_from(_ASSESSMENT.outerjoin(_FIGURE, overall))
+            .where(_ASSESSMENT.c.tenant_id.in_(sharing_members(association_id)))
+            .group_by(_ASSESSMENT.c.year)).all()
+    years = sorted(((int(year), bool(done)) for year, done in rows), reverse=True)
+    return [year for year, _ in years], [year for year, done in years if done]

@@ -48,8 +48,7 @@ class Years:
 
 
 def member_years(association_id: uuid.UUID) -> Years:
-    return Years(queries.member_years(association_id),
-                 queries.member_finalised_years(association_id))
+    return Years(*queries.member_years(association_id))
 
 
 def default_year(years: Years) -> int:

@@ -145,3 +145,50 @@ def test_sql_and_python_agree_on_the_same_data(peer: Any, in_app: Any, app: Any)
                     assert a.as_dict()[name] == pytest.approx(expected, rel=1e-9, abs=1e-9)
     assert sql_ranks == python_ranks
     assert sql["lean"][0].n == 18  # every fifth enterprise has no score for lean
+
+
+@pytest.mark.postgres
+def test_a_snapshots_one_statement_agrees_with_python_and_puts_its_settings_back(
+        peer: Any, in_app: Any) -> None:
+    import sqlalchemy as sa
+
+    from assessment.benchmarks.cohorts import Cohort, CohortFilter, Scope
+    from assessment.benchmarks.queries import cohort_summary
+    from tenants.context import system_scope
+    from tenants.extensions import db
+
+    rng = random.Random(11)
+    codes = ["overall", "lean", "green.energy_intensity"]
+    for i in range(12):
+        scores = {c: round(rng.uniform(0, 100), 1) for c in codes}
+        if i % 4 == 0:
+            scores["lean"] = None
+        peer(scores, values={"green.energy_intensity": rng.uniform(0, 2)},
+             division=rng.choice(["C36", "C37", "C13"]))
+    peer({"overall": 10.0}, opt_in=False)  # not in the platform pool
+
+    def run() -> tuple[Any, ...]:
+        with system_scope(db.session, "test"):
+            setting = "SELECT current_setting('work_mem'), current_setting('enable_sort')"
+            before = db.session.execute(sa.text(setting)).one()
+            found = {scope: cohort_summary(PlatformPool(), Cohort(CohortFilter(2025, "C36"),
+                                                                  scope), method="sql")
+                     for scope in Scope}
+            after = db.session.execute(sa.text(setting)).one()
+            expected = {scope: cohort_summary(PlatformPool(), Cohort(
+                CohortFilter(2025, "C36"), scope), method="python") for scope in Scope}
+            return before, after, found, expected
+
+    before, after, found, expected = in_app(run)
+    assert after == before  # the refresh's settings end with its statement
+    assert found[Scope.manufacturing][0] == 12
+    for scope in Scope:
+        (n_sql, sql), (n_python, python) = found[scope], expected[scope]
+        assert n_sql == n_python and sql.keys() == python.keys()
+        for code in python:
+            for a, b in zip(sql[code], python[code], strict=True):
+                assert (a is None) == (b is None)
+                if a is not None:
+                    assert a.n == b.n
+                    for name, value in b.as_dict().items():
+                        assert a.as_dict()[name] == pytest.approx(value, rel=1e-9, abs=1e-9)
