@@ -1,7 +1,7 @@
 """Scale: an index for the all-manufacturing cohort, in (code, score) order
 
-Revision ID: 0024d
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 
 ``ix_result_figure_all_cohort`` on ``(year, code, score)`` of the current figures, covering
 what the statistics read (tenant id for row-level security, value, size class, province,
@@ -15,8 +15,8 @@ column list).
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0024d'
-down_revision = '0023'
+revision = '0025'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 
