@@ -31,17 +31,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import insert
 from sqlmodel import col, select
 
 from assessment.assessments import plausibility
 from assessment.assessments.answering import ProposedAnswer
-from assessment.assessments.documents import (
-    build_document,
-    evaluate_document,
-    framework_of,
-    industry_cohorts,
-)
+from assessment.assessments.documents import build_document, evaluate_document, framework_of
 from assessment.assessments.models import (
     Answer,
     AnswerChange,
@@ -54,10 +50,14 @@ from assessment.assessments.models import (
     State,
 )
 from assessment.assessments.services import figure_rows
+from assessment.benchmarks import queries as benchmark_queries
+from assessment.benchmarks.pools import PlatformPool
+from assessment.benchmarks.services import large_enough
 from assessment.benchmarks.tasks import mark_stale
 from assessment.demo_figures import DemoAnswers
 from assessment.profiles.models import EnterpriseProfile
 from assessment.profiles.services import ProfileData, clean_profile
+from indicators import Framework
 from indicators.framework.loader import DEFAULT_FRAMEWORK, shipped_framework
 from tenants import demo as platform_demo
 from tenants.billing import entitlements
@@ -66,6 +66,7 @@ from tenants.context import system_scope
 from tenants.db import db
 from tenants.limits import check_text
 from tenants.models import (
+    AuditEvent,
     LinkGrant,
     LinkStatus,
     Membership,
@@ -124,21 +125,24 @@ class _Batch:
         self.answers_for = answers_for
         self.now = utcnow()
         self.rows: dict[type, list[dict[str, Any]]] = {}
-        # audit events wait for their tenants' and users' rows (an autoflush would write
-        # them first)
-        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.cohorts = _Cohorts()
 
     def audit(self, action: str, **kwargs: Any) -> None:
-        self.events.append((action, kwargs))
+        self.add(AuditEvent, {"id": uuid.uuid4(), "created_at": self.now,
+                              **audit.event_values(action, **kwargs)})
 
     def add(self, model: type, row: dict[str, Any]) -> None:
         self.rows.setdefault(model, []).append(row)
 
     def insert(self, models: Iterable[type]) -> None:
+        """Multi-row INSERTs of the rows collected for ``models``. RETURNING makes the
+        PostgreSQL driver send a thousand rows a statement (without it, one statement a
+        row)."""
         for model in models:
             rows = self.rows.pop(model, [])
             if rows:
-                db.session.execute(insert(model), rows)
+                key: Any = sa.inspect(model).primary_key[-1]
+                db.session.execute(insert(model).returning(key), rows).all()
 
     def write(self, members: list[PlainMember]) -> None:
         entitlements.require_seat_for_link(self.association, adding=len(members))
@@ -153,8 +157,6 @@ class _Batch:
                                 [self._assessment(tenant_id, owner_id, year)
                                  for year in member.years]))
         self.insert((User, Tenant, Membership, EnterpriseProfile, TenantLink, Assessment))
-        for action, kwargs in self.events:
-            audit.record(action, **kwargs)
         if billing_enabled():
             for _member, tenant_id, _owner, _profile, _years in enterprises:
                 tenant = db.session.get(Tenant, tenant_id)
@@ -165,8 +167,8 @@ class _Batch:
             for assessment in assessments:
                 self._finalise(member, assessment, owner_id, profile)
                 stale.add((assessment.year, profile.industry_division))
-        self.insert((Answer, AnswerChange, IndicatorState, AssessmentRevision))
-        db.session.flush()  # the audit events
+        self.insert((Answer, AnswerChange, IndicatorState, AssessmentRevision, ResultFigure,
+                     AuditEvent))
         for year, division in sorted(stale):
             mark_stale(year, division)
 
@@ -258,8 +260,8 @@ class _Batch:
             profile.industry_division, profile.province)
         framework = framework_of(assessment)
         # raises InvalidInput where submitting would have refused the document
-        evaluation = evaluate_document(framework, document,
-                                       industry_cohorts(assessment, framework, document))
+        evaluation = evaluate_document(framework, document, self.cohorts.of(
+            framework, assessment.year, profile.industry_division))
         results = evaluation.to_contract()
         checked = [plausibility.CheckedWarning(n, plausibility.field_of(n.key), None)
                    for n in evaluation.warnings]
@@ -274,16 +276,17 @@ class _Batch:
             "finalised_by_id": owner_id, "finalised_at": now, "reviewed_by_tenant_id": None,
             "reviewed_by_name": "", "superseded_at": None,
             "warning_confirmations": plausibility.snapshot(checked, {})})
-        # now: the next members of the division are scored within a cohort that holds them
-        db.session.execute(insert(ResultFigure), [
-            {"tenant_id": tenant_id, **row}
-            for row in figure_rows(assessment.id, 1, assessment.year, profile, results)])
-        audit.record("assessment.created", tenant_id=tenant_id, subject=str(assessment.year))
-        audit.record("assessment.submitted", tenant_id=tenant_id,
-                     subject=str(assessment.year), carried_unconfirmed=0)
-        audit.record("assessment.finalised", tenant_id=tenant_id,
-                     subject=str(assessment.year), actor_user_id=owner_id,
-                     overall=results["overall"]["score"])
+        figures = figure_rows(assessment.id, 1, assessment.year, profile, results)
+        for row in figures:
+            self.add(ResultFigure, {"tenant_id": tenant_id, "id": uuid.uuid4(), **row})
+        # the next members of the division are scored within a cohort that holds this one
+        self.cohorts.add(assessment.year, profile.industry_division, figures)
+        self.audit("assessment.created", tenant_id=tenant_id, subject=str(assessment.year))
+        self.audit("assessment.submitted", tenant_id=tenant_id,
+                   subject=str(assessment.year), carried_unconfirmed=0)
+        self.audit("assessment.finalised", tenant_id=tenant_id,
+                   subject=str(assessment.year), actor_user_id=owner_id,
+                   overall=results["overall"]["score"])
 
     def _change(self, assessment: Assessment, owner_id: uuid.UUID, key: str, old: Any,
                 new: Any, old_state: str | None, new_state: str | None) -> dict[str, Any]:
@@ -291,3 +294,36 @@ class _Batch:
                 "assessment_id": assessment.id, "key": key, "old_value": old,
                 "new_value": new, "old_state": old_state, "new_state": new_state,
                 "changed_by_id": owner_id, "changed_at": self.now}
+
+
+class _Cohorts:
+    """The industry cohorts the engine scores a member within, as the services' hook reads
+    them (:func:`assessment.benchmarks.services.industry_cohorts`: the current figures of
+    the division and year in the platform pool, the other enterprises only), read once per
+    division and year and batch, and then kept up to date with the members scored since
+    (their figures are written at the end of the batch). A member's own figures of the same
+    year are never among them: it is scored before they are added."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[int, str], dict[str, list[float]]] = {}
+
+    def of(self, framework: Framework, year: int, division: str) -> dict[str, list[float]]:
+        codes = [code for code, ind in framework.indicators.items() if ind.industry_bands]
+        if not codes:
+            return {}
+        if (year, division) not in self.found:
+            # nobody is excluded: the members of this batch have no figures yet
+            self.found[(year, division)] = benchmark_queries.peer_values(
+                PlatformPool(), year, division, codes, uuid.UUID(int=0))
+        return large_enough({code: list(values) for code, values in
+                             self.found[(year, division)].items() if code in codes},
+                            framework.min_cohort_size)
+
+    def add(self, year: int, division: str, figures: list[dict[str, Any]]) -> None:
+        found = self.found.get((year, division))
+        if found is None:
+            return  # not read yet: the read will find them
+        for row in figures:
+            # what the platform pool admits (opted in) and peer_values reads (a value)
+            if row["opted_in"] and row["status"] == "ok" and row["value"] is not None:
+                found.setdefault(row["code"], []).append(float(row["value"]))
