@@ -135,6 +135,10 @@ def test_the_full_demo_has_thirty_members_across_divisions(app: Flask) -> None:
     with app.test_request_context():
         logins = load(members=DEFAULT_MEMBERS + 4)
         db.commit()
+        after_first = _counts()
+        assert load(members=DEFAULT_MEMBERS + 4) == logins  # the bulk members too: once
+        db.commit()
+        assert _counts() == after_first
         _check_bulk_members_like_serviced_ones(
             [f"demo-m{i + 1:02d}" for i in range(DEFAULT_MEMBERS, DEFAULT_MEMBERS + 4)],
             "demo-m31")
