@@ -1,9 +1,11 @@
 """``flask demo load``: a synthetic industry association, a consultancy and their enterprises.
 
 Everything is built through the services (profiles, answers, submit, return, finalise: the
-last writes the revisions and result figures that benchmarks read), in one unit of work, and
-everything is get-or-create, so that loading twice changes nothing and prints the same
-logins. All organisations are marked （示例）; every figure is invented (``demo_figures``).
+last writes the revisions and result figures that benchmarks read), in one unit of work,
+except the plain members beyond the default demo's (``--members 3000``), which
+:mod:`assessment.demo_bulk` writes in bulk with the same rows; and everything is
+get-or-create, so that loading twice changes nothing and prints the same logins. All
+organisations are marked （示例）; every figure is invented (``demo_figures``).
 Data years: 2024 and 2025 are finalised (the demo's "today" is November 2026, so those are
 the last two complete years); 2026 holds drafts, and one assessment returned for changes.
 The consultancy's portfolio holds a client in every state: returned (with comments, replies
