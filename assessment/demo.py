@@ -1,9 +1,11 @@
 """``flask demo load``: a synthetic industry association, a consultancy and their enterprises.
 
 Everything is built through the services (profiles, answers, submit, return, finalise: the
-last writes the revisions and result figures that benchmarks read), in one unit of work, and
-everything is get-or-create, so that loading twice changes nothing and prints the same
-logins. All organisations are marked （示例）; every figure is invented (``demo_figures``).
+last writes the revisions and result figures that benchmarks read), in one unit of work,
+except the plain members beyond the default demo's (``--members 3000``), which
+:mod:`assessment.demo_bulk` writes in bulk with the same rows; and everything is
+get-or-create, so that loading twice changes nothing and prints the same logins. All
+organisations are marked （示例）; every figure is invented (``demo_figures``).
 Data years: 2024 and 2025 are finalised (the demo's "today" is November 2026, so those are
 the last two complete years); 2026 holds drafts, and one assessment returned for changes.
 The consultancy's portfolio holds a client in every state: returned (with comments, replies
@@ -26,15 +28,17 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlmodel import select
 
+from assessment import demo_bulk
 from assessment.assessments import answering, carryover, queries, services
 from assessment.assessments.models import AnswerState, Assessment
 from assessment.benchmarks.tasks import drain_stale_cohorts, refreshes_held
 from assessment.campaigns import demo as campaign_demo
-from assessment.demo_figures import demo_answers
+from assessment.demo_figures import DemoAnswers, demo_answers
 from assessment.plans import demo as demo_plans
 from assessment.portfolio import queries as portfolio_queries
 from assessment.portfolio import services as portfolio
 from assessment.profiles import queries as profile_queries
+from assessment.profiles.models import EnterpriseProfile
 from assessment.profiles.rules import uscc_check_character
 from assessment.profiles.services import ProfileData, save_profile
 from assessment.reports import queries as report_queries
@@ -73,6 +77,9 @@ PORTFOLIO_PLAN = {1: ("consultancy.reviewer", date(2026, 12, 15)),
                   4: ("consultancy.owner", date(2027, 1, 20))}
 DEMO_BATCH = 50  # members per commit of the command line's load
 DRAFTS = 24  # members with a 2026 draft (the web bench edits 20 of them)
+# Members from this index on that have no part of their own (no client, draft or plan) are
+# written in bulk (``demo_bulk``); the default demo is built through the services alone.
+BULK_FROM = DEFAULT_MEMBERS
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,41 @@ def credit_code(province: str, serial: int) -> str:
     return first17 + uscc_check_character(first17)
 
 
+def profile_data(company: DemoEnterprise) -> ProfileData:
+    rng = random.Random(company.slug)  # noqa: S311 - invented figures, not secrets
+    employees = rng.randint(*SIZE_RANGES[company.size][0])
+    revenue = rng.randint(*SIZE_RANGES[company.size][1])
+    return ProfileData(
+        legal_name=company.name, credit_code=credit_code(company.province,
+                                                         700000 + company.index),
+        industry_division=company.division, employees=employees,
+        revenue_wan=Decimal(revenue), province=company.province,
+        export_oriented=rng.random() < (0.7 if company.size == "large" else 0.35),
+        chain_leader=company.size == "large" and rng.random() < 0.5,
+        benchmark_opt_in=company.index % 7 != 3)
+
+
+def answers_for(slug: str, profile: EnterpriseProfile, year: int) -> DemoAnswers:
+    """A member's invented answers of ``year`` (its profile shapes them)."""
+    return demo_answers(slug, profile.industry_division, profile.size_class,
+                        profile.employees, float(profile.revenue_wan),
+                        profile.export_oriented, year - FINALISED_YEARS[0])
+
+
+def link_grants(company: DemoEnterprise) -> list[LinkGrant]:
+    """What the association's link to a member grants."""
+    grants = [LinkGrant.scores]
+    grants += [LinkGrant.answers] if company.index % 3 == 0 else []
+    grants += [LinkGrant.reports] if company.index % 4 == 0 else []
+    grants += [LinkGrant.review] if company.index % 5 == 0 else []
+    return grants
+
+
+def finalised_years(company: DemoEnterprise) -> tuple[int, ...]:
+    # every eighth member joined the platform a year later
+    return FINALISED_YEARS[1:] if company.index % 8 == 7 else FINALISED_YEARS
+
+
 class _Loader:
     def __init__(self, password_hash: str) -> None:
         self.password_hash = password_hash
@@ -127,17 +169,7 @@ class _Loader:
         platform_demo.demo_seats(tenant, "professional", 1)
         set_tenant(db.session, tenant.id)
         if profile_queries.profile() is None:
-            rng = random.Random(company.slug)  # noqa: S311 - invented figures, not secrets
-            employees = rng.randint(*SIZE_RANGES[company.size][0])
-            revenue = rng.randint(*SIZE_RANGES[company.size][1])
-            save_profile(self.membership(tenant, owner), owner, ProfileData(
-                legal_name=company.name, credit_code=credit_code(company.province,
-                                                                 700000 + company.index),
-                industry_division=company.division, employees=employees,
-                revenue_wan=Decimal(revenue), province=company.province,
-                export_oriented=rng.random() < (0.7 if company.size == "large" else 0.35),
-                chain_leader=company.size == "large" and rng.random() < 0.5,
-                benchmark_opt_in=company.index % 7 != 3))
+            save_profile(self.membership(tenant, owner), owner, profile_data(company))
         return tenant
 
     @staticmethod
@@ -158,9 +190,7 @@ class _Loader:
         assert profile is not None
         membership = platform_queries.membership(tenant.id, owner.id)
         assert membership is not None
-        answers = demo_answers(tenant.slug, profile.industry_division, profile.size_class,
-                               profile.employees, float(profile.revenue_wan),
-                               profile.export_oriented, year - FINALISED_YEARS[0])
+        answers = answers_for(tenant.slug, profile, year)
         assessment = services.create_assessment(membership, year, owner)
         values = {k: (v, str(AnswerState.answered)) for k, v in answers.values.items()}
         if partial:  # a draft in progress: about two thirds answered
@@ -180,18 +210,22 @@ class _Loader:
         return assessment
 
 
-def load(members: int = DEFAULT_MEMBERS, *, commit_every: int | None = None) -> list[Login]:
+def load(members: int = DEFAULT_MEMBERS, *, commit_every: int | None = None,
+         bulk_from: int = BULK_FROM) -> list[Login]:
     """Create the demo (flushes; the caller commits). Returns the logins, same every time.
 
     No e-mail goes out (its link requests are addressed to fictitious owners); the benchmark
     refreshes its finalisations queue still run after the commit. ``commit_every``: commit
     after every so many members and start the session afresh, so that the work per member
-    does not grow with the members already loaded (the command line: thousands)."""
+    does not grow with the members already loaded (the command line: thousands).
+    ``bulk_from``: the plain members from this index on are written in bulk
+    (:mod:`assessment.demo_bulk`)."""
     with mail.suppressed():
-        return _create(members, commit_every)
+        return _create(members, commit_every, bulk_from)
 
 
-def _create(members: int, commit_every: int | None = None) -> list[Login]:
+def _create(members: int, commit_every: int | None = None,
+            bulk_from: int = BULK_FROM) -> list[Login]:
     loader = _Loader(hash_password(current_app.config["DEMO_PASSWORD"]))
     assoc_name = f"中国机械制造供应链协会{platform_demo.DEMO_MARK}"
     assoc_owner = loader.user("association.owner", "协会秘书处", assoc_name, "owner")
@@ -207,27 +241,25 @@ def _create(members: int, commit_every: int | None = None) -> list[Login]:
     platform_demo.demo_member(consultancy, reviewer, Role.assessor)
     _brand_consultancy(consultancy, consult_owner)
     clients = {i for i in CONSULTANCY_CLIENTS if i < members}
+    plain = [c for c in roster(members) if _plain(c, clients, bulk_from)]
+    in_bulk = {c.index for c in plain}
     for company in roster(members):
+        if company.index in in_bulk:
+            continue  # written in bulk below
         if commit_every and company.index and company.index % commit_every == 0:
             association, assoc_owner, consultancy, consult_owner, reviewer = \
                 _committed(association, assoc_owner, consultancy, consult_owner, reviewer)
         owner = loader.user(f"{company.slug}.owner", f"{company.name}负责人", company.name,
                             "owner")
         tenant = loader.enterprise(company, owner)
-        grants = [LinkGrant.scores]
-        grants += [LinkGrant.answers] if company.index % 3 == 0 else []
-        grants += [LinkGrant.reports] if company.index % 4 == 0 else []
-        grants += [LinkGrant.review] if company.index % 5 == 0 else []
-        platform_demo.demo_link(association, assoc_owner, tenant, owner, grants,
+        platform_demo.demo_link(association, assoc_owner, tenant, owner, link_grants(company),
                                 may_be_named=company.index % 2 == 0)
         if company.index in clients:
             platform_demo.demo_link(consultancy, consult_owner, tenant, owner,
                                     [LinkGrant.review, LinkGrant.reports, LinkGrant.answers],
                                     may_be_named=True)
         finaliser = reviewer if company.index in clients else owner
-        for year in FINALISED_YEARS:
-            if year == FINALISED_YEARS[0] and company.index % 8 == 7:
-                continue  # joined the platform a year later
+        for year in finalised_years(company):
             loader.assessment(tenant, owner, year, finalise_by=finaliser,
                               reviewing=consultancy if company.index in clients else None)
         if company.index < DRAFTS:
@@ -241,6 +273,13 @@ def _create(members: int, commit_every: int | None = None) -> list[Login]:
         if company.index in PORTFOLIO_PLAN and company.index in clients:
             _plan(consultancy, tenant, PORTFOLIO_PLAN[company.index],
                   {"consultancy.reviewer": reviewer, "consultancy.owner": consult_owner})
+    step = commit_every or max(len(plain), 1)
+    for start in range(0, len(plain), step):
+        if commit_every:
+            association, assoc_owner, consultancy, consult_owner, reviewer = \
+                _committed(association, assoc_owner, consultancy, consult_owner, reviewer)
+        demo_bulk.add_members([_plain_member(loader, c) for c in plain[start:start + step]],
+                              association, assoc_owner, loader.password_hash, answers_for)
     own_name = f"链衡示范制造有限公司{platform_demo.DEMO_MARK}"
     own_owner = loader.user("enterprise.owner", "示范企业负责人", own_name, "owner")
     own = loader.enterprise(DemoEnterprise(99, "demo-enterprise", own_name, "C38", "medium",
@@ -268,6 +307,24 @@ def _create(members: int, commit_every: int | None = None) -> list[Login]:
     campaign_demo.load(association, assoc_owner, member_tenants, own, own_owner, DRAFT_YEAR)
     set_tenant(db.session, None)
     return loader.logins
+
+
+def _plain(company: DemoEnterprise, clients: set[int], bulk_from: int) -> bool:
+    """Whether the member is written in bulk: past ``bulk_from``, and no client, draft or
+    plan of the demo's."""
+    return (company.index >= bulk_from and company.index >= DRAFTS
+            and company.index not in clients and company.index not in PORTFOLIO_PLAN)
+
+
+def _plain_member(loader: _Loader, company: DemoEnterprise) -> demo_bulk.PlainMember:
+    local = f"{company.slug}.owner"
+    owner_name = f"{company.name}负责人"
+    loader.logins.append(Login(company.name, "owner", platform_demo.demo_email(local)))
+    return demo_bulk.PlainMember(
+        slug=company.slug, name=company.name, owner_email=platform_demo.demo_email(local),
+        owner_name=owner_name, profile=profile_data(company),
+        grants=tuple(link_grants(company)), may_be_named=company.index % 2 == 0,
+        years=finalised_years(company))
 
 
 def _copied_forward_draft(loader: Any, tenant: Tenant, owner: User) -> None:

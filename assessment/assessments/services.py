@@ -237,6 +237,16 @@ def _publish_figures(assessment: Assessment, profile: EnterpriseProfile,
                      results: dict[str, Any]) -> None:
     for figure in queries.current_figures(assessment.id):
         figure.current = False
+    for row in figure_rows(assessment.id, assessment.revision, assessment.year, profile,
+                           results):
+        db.session.add(ResultFigure(**row))
+
+
+def figure_rows(assessment_id: uuid.UUID, revision: int, year: int,
+                profile: EnterpriseProfile, results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The result figures of a finalised revision as column values (every row has the same
+    keys): one per indicator and dimension and the overall one, with the profile's cohort
+    attributes. :func:`finalise` writes them as rows; the demo loader inserts them in bulk."""
     cohort = {
         "industry_division": profile.industry_division,
         "industry_group": group_of(profile.industry_division),
@@ -244,22 +254,22 @@ def _publish_figures(assessment: Assessment, profile: EnterpriseProfile,
         "province": profile.province,
         "opted_in": profile.benchmark_opt_in,
     }
-    common: dict[str, Any] = {"assessment_id": assessment.id, "revision": assessment.revision,
-              "year": assessment.year, **cohort}
-    for code, figure in results["indicators"].items():
-        db.session.add(ResultFigure(code=code, kind="indicator", status=figure["status"],
-                                    value=figure.get("value"), score=figure.get("score"),
-                                    level=figure.get("level"), **common))
-    for code, figure in results["dimensions"].items():
-        db.session.add(ResultFigure(code=code, kind="dimension",
-                                    status="ok" if figure.get("score") is not None else "missing",
-                                    score=figure.get("score"), level=figure.get("level"),
-                                    **common))
+    common: dict[str, Any] = {"assessment_id": assessment_id, "revision": revision,
+                              "year": year, **cohort}
+    rows = [dict(code=code, kind="indicator", status=figure["status"],
+                 value=figure.get("value"), score=figure.get("score"),
+                 level=figure.get("level"), **common)
+            for code, figure in results["indicators"].items()]
+    rows += [dict(code=code, kind="dimension",
+                  status="ok" if figure.get("score") is not None else "missing", value=None,
+                  score=figure.get("score"), level=figure.get("level"), **common)
+             for code, figure in results["dimensions"].items()]
     overall = results["overall"]
-    db.session.add(ResultFigure(code="overall", kind="overall",
-                                status="ok" if overall.get("score") is not None else "missing",
-                                score=overall.get("score"), level=overall.get("level"),
-                                **common))
+    rows.append(dict(code="overall", kind="overall",
+                     status="ok" if overall.get("score") is not None else "missing",
+                     value=None, score=overall.get("score"), level=overall.get("level"),
+                     **common))
+    return rows
 
 
 def reopen(assessment: Assessment, membership: Membership,

@@ -162,6 +162,12 @@ def industry_cohorts(pool: Pool, year: int, industry: str | None, codes: Iterabl
         return {}
     with system_scope(db.session, f"industry cohort for scoring ({pool.key})"):
         found = queries.peer_values(pool, year, division, wanted, exclude_tenant)
+    return large_enough(found, minimum)
+
+
+def large_enough(found: dict[str, list[float]], minimum: int) -> dict[str, list[float]]:
+    """The codes of ``found`` (the peers' values per code) whose cohort is large enough to
+    score within: at least ``minimum`` values and never fewer than the anonymity minimum."""
     needed = max(minimum, ANONYMITY_MIN_COHORT)
     return {code: values for code, values in found.items() if len(values) >= needed}
 

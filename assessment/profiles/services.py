@@ -83,19 +83,26 @@ def _clean(data: ProfileData) -> tuple[dict[str, Any], dict[str, Any]]:
     return clean, errors
 
 
+def clean_profile(data: ProfileData) -> dict[str, Any]:
+    """The profile's column values from ``data`` (the size class derived), or
+    :class:`ProfileInvalid` with every field's error (the demo loader writes them in bulk)."""
+    clean, errors = _clean(data)
+    if errors:
+        raise ProfileInvalid(errors)
+    clean["size_class"] = size_class(clean["employees"], clean["revenue_wan"]).code
+    return clean
+
+
 def save_profile(membership: Membership, user: User, data: ProfileData,
                  expected_version: int | None = None) -> EnterpriseProfile:
     if Role(membership.role) not in (Role.owner, Role.admin):
         raise Forbidden(_l("Only owners and administrators edit the profile."))
-    clean, errors = _clean(data)
-    if errors:
-        raise ProfileInvalid(errors)
+    clean = clean_profile(data)
     profile = queries.profile()
     if profile is not None and expected_version is not None and \
             expected_version != profile.version:
         raise Conflict(_l("Someone else changed the profile after you opened it. Reload the "
                           "page to see their changes."))
-    clean["size_class"] = size_class(clean["employees"], clean["revenue_wan"]).code
     if profile is None:
         profile = EnterpriseProfile(**clean, updated_by_id=user.id)
         db.session.add(profile)
