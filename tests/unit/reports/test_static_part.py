@@ -60,7 +60,7 @@ class CountingLayout:
         self.sources.append(source)
         return weasyprint.HTML(string=source, base_url="asset:/",
                                url_fetcher=pdf_engine.LockedDownFetcher()).render(
-            stylesheets=[pdf_engine.base_stylesheet()],
+            stylesheets=[pdf_engine.font_faces(), pdf_engine.base_stylesheet()],
             font_config=pdf_engine.font_configuration())
 
 
